@@ -1,0 +1,24 @@
+// Package mesh sweeps a prepared cell's sections into triangle tubes (and the
+// soma into a sphere) and ties every vertex to the place on its section whose
+// voltage colours it.
+package mesh
+
+import "spikeframes/voltage"
+
+// Vec3 is a 3-D vector in mesh units (µm divided by the downscale factor).
+type Vec3 [3]float32
+
+// Mesh is an indexed triangle mesh of a cell. It is static for a whole movie:
+// only the voltages read through Probes change from frame to frame.
+type Mesh struct {
+	// Positions and Normals hold one entry per vertex; normals are unit
+	// length and point out of the surface.
+	Positions []Vec3
+	Normals   []Vec3
+	// Triangles index Positions, wound counter-clockwise seen from outside.
+	Triangles [][3]uint32
+	// Probes lists the distinct places voltage is read (typically one per
+	// ring); VertexProbe[v] is the probe that colours vertex v.
+	Probes      []voltage.Probe
+	VertexProbe []uint32
+}

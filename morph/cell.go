@@ -1,0 +1,35 @@
+// Package morph holds a neuron's morphology: its sections and their 3-D points,
+// and the preparations applied before meshing (centring, scaling, thickness,
+// resampling along arc length).
+package morph
+
+// Point is one 3-D sample of a section's centre line with the diameter there.
+// Units are whatever the recording stored (µm for NEURON) until the cell is
+// prepared for meshing.
+type Point struct {
+	X, Y, Z, Diam float64
+}
+
+// Section is one unbranched NEURON section: an ordered centre line of points.
+type Section struct {
+	// ID is the section's identifier as recorded (its index in the file).
+	ID int
+	// Type is "soma", "dend", "apic", "axon" or, for other names, the raw
+	// NEURON section name.
+	Type string
+	// Name is the full NEURON section name when the recording has it, else "".
+	Name string
+	// Points is the centre line, at least one point.
+	Points []Point
+	// Parent is the index of the section this one attaches to, or -1 when it
+	// is a root or the recording does not say.
+	Parent int
+	// ParentX is where on the parent (0…1 along its arc length) this section
+	// attaches; meaningful only when Parent ≥ 0.
+	ParentX float64
+}
+
+// Cell is a neuron's morphology: its sections in file order.
+type Cell struct {
+	Sections []Section
+}
