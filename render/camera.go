@@ -1,0 +1,156 @@
+// Package render rasterizes a cell mesh in software: a camera that frames
+// the cell, a z-buffered, supersampled rasterizer whose coverage is worked out
+// once for a static camera, per-frame voltage shading through a colour table,
+// bloom, and PNG output.
+package render
+
+import (
+	"fmt"
+	"math"
+
+	"spikeframes/mesh"
+)
+
+// View says where the camera looks from. The zero Azimuth/Elevation/Roll
+// with Plane "xy" looks down −Z with +Y up, NEURON's shape plot.
+type View struct {
+	// Plane is the base view: "xy" (default; looking down −Z, +Y up),
+	// "xz" (looking along +Y, +Z up) or "yz" (looking along −X, +Z up).
+	Plane string
+	// Azimuth turns the camera about the base view's up axis, Elevation
+	// tilts it up over the base view's right axis, Roll turns the picture
+	// about the viewing axis; all in degrees.
+	Azimuth, Elevation, Roll float64
+	// Zoom magnifies the fitted framing (1 frames the whole cell at about
+	// 90% of the picture).
+	Zoom float64
+	// FOV is the vertical field of view in degrees for a perspective camera;
+	// 0 means orthographic.
+	FOV float64
+}
+
+// fill is the share of the frame the fitted cell spans along its tighter axis.
+const fill = 0.9
+
+type vec3 [3]float64
+
+func (a vec3) dot(b vec3) float64 { return a[0]*b[0] + a[1]*b[1] + a[2]*b[2] }
+func (a vec3) sub(b vec3) vec3    { return vec3{a[0] - b[0], a[1] - b[1], a[2] - b[2]} }
+func (a vec3) scale(s float64) vec3 {
+	return vec3{a[0] * s, a[1] * s, a[2] * s}
+}
+func (a vec3) add(b vec3) vec3 { return vec3{a[0] + b[0], a[1] + b[1], a[2] + b[2]} }
+
+// rotate turns v by angle a (radians) about the unit axis k (Rodrigues).
+func rotate(v, k vec3, a float64) vec3 {
+	c, s := math.Cos(a), math.Sin(a)
+	cross := vec3{k[1]*v[2] - k[2]*v[1], k[2]*v[0] - k[0]*v[2], k[0]*v[1] - k[1]*v[0]}
+	return v.scale(c).add(cross.scale(s)).add(k.scale(k.dot(v) * (1 - c)))
+}
+
+// Camera maps mesh coordinates to pixel coordinates of a Width × Height
+// picture (x to the right, y down, pixel centres at +0.5).
+type Camera struct {
+	Width, Height int
+
+	right, up, forward vec3 // orthonormal; forward points away from the viewer
+	eye                vec3 // perspective: the centre of projection; ortho: the picture centre
+	scale              float64
+	perspective        bool
+}
+
+// project maps p to picture coordinates and a depth that grows away from
+// the viewer (for a perspective camera, the distance along the view axis).
+func (c *Camera) project(p vec3) (x, y, depth float64) {
+	d := p.sub(c.eye)
+	vx, vy, vz := d.dot(c.right), d.dot(c.up), d.dot(c.forward)
+	if c.perspective {
+		if vz <= 0 {
+			return math.NaN(), math.NaN(), vz
+		}
+		vx, vy = vx/vz, vy/vz
+	}
+	return float64(c.Width)/2 + vx*c.scale, float64(c.Height)/2 - vy*c.scale, vz
+}
+
+// basis returns the camera axes for a view.
+func basis(v View) (right, up, forward vec3, err error) {
+	switch v.Plane {
+	case "", "xy":
+		right, up, forward = vec3{1, 0, 0}, vec3{0, 1, 0}, vec3{0, 0, -1}
+	case "xz":
+		right, up, forward = vec3{1, 0, 0}, vec3{0, 0, 1}, vec3{0, 1, 0}
+	case "yz":
+		right, up, forward = vec3{0, 1, 0}, vec3{0, 0, 1}, vec3{-1, 0, 0}
+	default:
+		return right, up, forward, fmt.Errorf("unknown view %q (want xy, xz or yz)", v.Plane)
+	}
+	rad := math.Pi / 180
+	if v.Azimuth != 0 {
+		right, forward = rotate(right, up, v.Azimuth*rad), rotate(forward, up, v.Azimuth*rad)
+	}
+	if v.Elevation != 0 {
+		up, forward = rotate(up, right, -v.Elevation*rad), rotate(forward, right, -v.Elevation*rad)
+	}
+	if v.Roll != 0 {
+		right, up = rotate(right, forward, v.Roll*rad), rotate(up, forward, v.Roll*rad)
+	}
+	return right, up, forward, nil
+}
+
+// FitCamera returns a camera for view v that frames every vertex of m in a
+// width × height picture: the cell's projected bounding box is centred and
+// spans about 90% of the picture along its tighter axis (times v.Zoom).
+func FitCamera(m *mesh.Mesh, v View, width, height int) (*Camera, error) {
+	if width <= 0 || height <= 0 {
+		return nil, fmt.Errorf("picture size %d×%d: both sides must be positive", width, height)
+	}
+	if v.Zoom == 0 {
+		v.Zoom = 1
+	}
+	if !(v.Zoom > 0) || math.IsInf(v.Zoom, 0) {
+		return nil, fmt.Errorf("zoom %v: must be a positive number", v.Zoom)
+	}
+	if v.FOV < 0 || v.FOV >= 180 || math.IsNaN(v.FOV) {
+		return nil, fmt.Errorf("field of view %v°: must be in (0, 180), or 0 for orthographic", v.FOV)
+	}
+	if len(m.Positions) == 0 {
+		return nil, fmt.Errorf("mesh has no vertices to frame")
+	}
+	right, up, forward, err := basis(v)
+	if err != nil {
+		return nil, err
+	}
+	cam := &Camera{Width: width, Height: height, right: right, up: up, forward: forward}
+
+	// Bounding box in view coordinates and the bounding-sphere centre.
+	minX, maxX := math.Inf(1), math.Inf(-1)
+	minY, maxY := math.Inf(1), math.Inf(-1)
+	minZ, maxZ := math.Inf(1), math.Inf(-1)
+	for _, p := range m.Positions {
+		q := vec3{float64(p[0]), float64(p[1]), float64(p[2])}
+		x, y, z := q.dot(right), q.dot(up), q.dot(forward)
+		minX, maxX = math.Min(minX, x), math.Max(maxX, x)
+		minY, maxY = math.Min(minY, y), math.Max(maxY, y)
+		minZ, maxZ = math.Min(minZ, z), math.Max(maxZ, z)
+	}
+	cx, cy, cz := (minX+maxX)/2, (minY+maxY)/2, (minZ+maxZ)/2
+	centre := right.scale(cx).add(up.scale(cy)).add(forward.scale(cz))
+	w, h := math.Max(maxX-minX, 1e-6), math.Max(maxY-minY, 1e-6)
+
+	if v.FOV == 0 {
+		cam.eye = centre
+		cam.scale = v.Zoom * fill * math.Min(float64(width)/w, float64(height)/h)
+		return cam, nil
+	}
+	// Perspective: stand back along the view axis far enough that the
+	// bounding box's front face fits at the same share of the picture, and
+	// narrow the view (not move in) to zoom, so nothing passes behind the eye.
+	cam.perspective = true
+	focal := float64(height) / 2 / math.Tan(v.FOV*math.Pi/360)
+	need := math.Max(w*focal/(fill*float64(width)), h*focal/(fill*float64(height)))
+	dist := need + (maxZ-minZ)/2
+	cam.eye = centre.sub(forward.scale(dist))
+	cam.scale = focal * v.Zoom
+	return cam, nil
+}

@@ -1,0 +1,300 @@
+package render
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+
+	"spikeframes/mesh"
+)
+
+// noTri marks an anti-aliasing sample that sees no triangle (background).
+const noTri = math.MaxUint32
+
+// bandRows is the height in pixels of the horizontal bands the rasterizer
+// works through one at a time; it bounds the z-buffer's size and lets bands
+// run in parallel.
+const bandRows = 32
+
+// Coverage is what a fixed camera sees of a fixed mesh: for every pixel the
+// mesh touches, which triangle each of its AA×AA samples sees and where on
+// it. It is worked out once; every frame then only looks up voltages.
+type Coverage struct {
+	Width, Height int
+	// AA is the supersampling factor: AA×AA samples per pixel.
+	AA int
+
+	// pixels lists the touched pixels (y·Width + x), ascending. For touched
+	// pixel k, samples k·AA² … (k+1)·AA²−1 of the slices below belong to it.
+	pixels []uint32
+	tri    []uint32    // triangle seen by each sample, or noTri
+	bary   [][2]uint16 // weights of the triangle's vertices 1 and 2 (×65535); vertex 0 has the rest
+	shade  []uint16    // lit shading factor (×65535); nil for emission shading
+}
+
+// Touched is the number of pixels the mesh covers at least partly.
+func (c *Coverage) Touched() int { return len(c.pixels) }
+
+// Lighting for lit shading: a light at the viewer, raised up and to the left
+// so that the tubes' roundness reads.
+const (
+	ambient = 0.3
+	diffuse = 0.7
+)
+
+// screenVertex is a vertex projected to picture coordinates. d is affine in
+// picture space and grows away from the viewer (depth for an orthographic
+// camera, −1/depth for a perspective one); iw weights perspective-correct
+// interpolation (1/depth, or 1 for orthographic).
+type screenVertex struct {
+	x, y, d, iw float64
+	ok          bool
+}
+
+// Rasterize works out the coverage of m seen by cam with aa×aa samples per
+// pixel, using up to workers goroutines (≤ 0: all cores); the result does
+// not depend on the number of workers. With lit set it also records the
+// headlight shading of each sample.
+func Rasterize(m *mesh.Mesh, cam *Camera, aa int, lit bool, workers int) (*Coverage, error) {
+	if aa < 1 || aa > 16 {
+		return nil, fmt.Errorf("anti-aliasing %d: must be 1 to 16 samples per side", aa)
+	}
+	if len(m.Triangles) >= noTri {
+		return nil, fmt.Errorf("mesh has %d triangles, more than the rasterizer indexes", len(m.Triangles))
+	}
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	verts := make([]screenVertex, len(m.Positions))
+	for i, p := range m.Positions {
+		x, y, z := cam.project(vec3{float64(p[0]), float64(p[1]), float64(p[2])})
+		v := screenVertex{x: x, y: y, d: z, iw: 1, ok: !math.IsNaN(x) && !math.IsNaN(y)}
+		if cam.perspective {
+			v.d, v.iw = -1/z, 1/z
+		}
+		verts[i] = v
+	}
+	bands := binTriangles(m, verts, cam.Height)
+
+	// Bands are independent: rasterize them in parallel, then concatenate
+	// in band order so the result is the same for any worker count.
+	results := make([]bandCoverage, len(bands))
+	light := headlight(cam)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < min(workers, len(bands)); w++ {
+		wg.Go(func() {
+			r := newBandRasterizer(cam.Width, aa)
+			for b := range next {
+				results[b] = r.band(m, verts, bands[b], b*bandRows, min(cam.Height, (b+1)*bandRows), lit, light)
+			}
+		})
+	}
+	for b := range bands {
+		next <- b
+	}
+	close(next)
+	wg.Wait()
+
+	cov := &Coverage{Width: cam.Width, Height: cam.Height, AA: aa}
+	n, s := 0, 0
+	for _, r := range results {
+		n += len(r.pixels)
+		s += len(r.tri)
+	}
+	cov.pixels = make([]uint32, 0, n)
+	cov.tri = make([]uint32, 0, s)
+	cov.bary = make([][2]uint16, 0, s)
+	if lit {
+		cov.shade = make([]uint16, 0, s)
+	}
+	for _, r := range results {
+		cov.pixels = append(cov.pixels, r.pixels...)
+		cov.tri = append(cov.tri, r.tri...)
+		cov.bary = append(cov.bary, r.bary...)
+		cov.shade = append(cov.shade, r.shade...)
+	}
+	return cov, nil
+}
+
+// headlight is the unit direction towards the light for lit shading.
+func headlight(cam *Camera) vec3 {
+	l := cam.forward.scale(-1).add(cam.up.scale(0.45)).add(cam.right.scale(-0.3))
+	return l.scale(1 / math.Sqrt(l.dot(l)))
+}
+
+// binTriangles sorts the front-facing triangles into the bands their
+// picture-space bounding boxes touch, in mesh order.
+func binTriangles(m *mesh.Mesh, verts []screenVertex, height int) [][]uint32 {
+	bands := make([][]uint32, (height+bandRows-1)/bandRows)
+	for t, tr := range m.Triangles {
+		a, b, c := verts[tr[0]], verts[tr[1]], verts[tr[2]]
+		if !a.ok || !b.ok || !c.ok {
+			continue
+		}
+		// Triangles are wound counter-clockwise seen from outside; the
+		// picture's y axis points down, so a front face has negative area.
+		if edge(a, b, c.x, c.y) >= 0 {
+			continue
+		}
+		y0 := math.Floor(math.Min(a.y, math.Min(b.y, c.y)))
+		y1 := math.Ceil(math.Max(a.y, math.Max(b.y, c.y)))
+		if y1 < 0 || y0 >= float64(height) {
+			continue
+		}
+		b0, b1 := max(0, int(y0)/bandRows), min(len(bands)-1, int(y1)/bandRows)
+		for b := b0; b <= b1; b++ {
+			bands[b] = append(bands[b], uint32(t))
+		}
+	}
+	return bands
+}
+
+// edge is twice the signed area of triangle (a, b, p).
+func edge(a, b screenVertex, px, py float64) float64 {
+	return (b.x-a.x)*(py-a.y) - (b.y-a.y)*(px-a.x)
+}
+
+// bandCoverage is the coverage of one band of rows.
+type bandCoverage struct {
+	pixels []uint32
+	tri    []uint32
+	bary   [][2]uint16
+	shade  []uint16
+}
+
+// bandRasterizer holds one worker's z-buffer for a band.
+type bandRasterizer struct {
+	width, aa int
+	depth     []float64
+	tri       []uint32
+}
+
+func newBandRasterizer(width, aa int) *bandRasterizer {
+	n := width * aa * bandRows * aa
+	return &bandRasterizer{width: width, aa: aa, depth: make([]float64, n), tri: make([]uint32, n)}
+}
+
+// band rasterizes triangles tris into pixel rows y0 ≤ y < y1.
+func (r *bandRasterizer) band(m *mesh.Mesh, verts []screenVertex, tris []uint32, y0, y1 int, lit bool, light vec3) bandCoverage {
+	aa, sw := r.aa, r.width*r.aa // samples per pixel side, samples per row
+	rows := (y1 - y0) * aa
+	depth, seen := r.depth[:rows*sw], r.tri[:rows*sw]
+	for i := range depth {
+		depth[i] = math.Inf(1)
+		seen[i] = noTri
+	}
+	step := 1 / float64(aa)
+	for _, t := range tris {
+		tr := m.Triangles[t]
+		a, b, c := verts[tr[0]], verts[tr[1]], verts[tr[2]]
+		area := edge(a, b, c.x, c.y)
+		// Sample rows and columns whose centres can fall in the triangle.
+		sx0 := max(0, int(math.Floor(math.Min(a.x, math.Min(b.x, c.x))*float64(aa))))
+		sx1 := min(sw-1, int(math.Ceil(math.Max(a.x, math.Max(b.x, c.x))*float64(aa))))
+		sy0 := max(0, int(math.Floor(math.Min(a.y, math.Min(b.y, c.y))*float64(aa)))-y0*aa)
+		sy1 := min(rows-1, int(math.Ceil(math.Max(a.y, math.Max(b.y, c.y))*float64(aa)))-y0*aa)
+		for sy := sy0; sy <= sy1; sy++ {
+			py := float64(y0) + (float64(sy)+0.5)*step
+			row := sy * sw
+			for sx := sx0; sx <= sx1; sx++ {
+				px := (float64(sx) + 0.5) * step
+				// Inside when all three sub-areas share the front-facing
+				// (negative) sign; edges count as inside so that shared
+				// edges leave no gaps.
+				w0 := edge(b, c, px, py)
+				w1 := edge(c, a, px, py)
+				w2 := edge(a, b, px, py)
+				if w0 > 0 || w1 > 0 || w2 > 0 {
+					continue
+				}
+				d := (w0*a.d + w1*b.d + w2*c.d) / area
+				if d < depth[row+sx] {
+					depth[row+sx] = d
+					seen[row+sx] = t
+				}
+			}
+		}
+	}
+	return r.collect(m, verts, y0, y1, lit, light)
+}
+
+// collect turns the band's z-buffer into coverage: every pixel with at
+// least one covered sample, with each sample's triangle, perspective-correct
+// barycentric weights and (when lit) shading.
+func (r *bandRasterizer) collect(m *mesh.Mesh, verts []screenVertex, y0, y1 int, lit bool, light vec3) bandCoverage {
+	aa, sw := r.aa, r.width*r.aa
+	step := 1 / float64(aa)
+	var out bandCoverage
+	for y := y0; y < y1; y++ {
+		for x := 0; x < r.width; x++ {
+			covered := false
+			for j := 0; j < aa && !covered; j++ {
+				base := ((y-y0)*aa+j)*sw + x*aa
+				for i := 0; i < aa; i++ {
+					if r.tri[base+i] != noTri {
+						covered = true
+						break
+					}
+				}
+			}
+			if !covered {
+				continue
+			}
+			out.pixels = append(out.pixels, uint32(y*r.width+x))
+			for j := 0; j < aa; j++ {
+				base := ((y-y0)*aa+j)*sw + x*aa
+				py := float64(y) + (float64(j)+0.5)*step
+				for i := 0; i < aa; i++ {
+					t := r.tri[base+i]
+					out.tri = append(out.tri, t)
+					if t == noTri {
+						out.bary = append(out.bary, [2]uint16{})
+						if lit {
+							out.shade = append(out.shade, 0)
+						}
+						continue
+					}
+					px := float64(x) + (float64(i)+0.5)*step
+					tr := m.Triangles[t]
+					l0, l1, l2 := barycentric(verts[tr[0]], verts[tr[1]], verts[tr[2]], px, py)
+					out.bary = append(out.bary, [2]uint16{quantize(l1), quantize(l2)})
+					if lit {
+						out.shade = append(out.shade, quantize(shadeAt(m, tr, l0, l1, l2, light)))
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// barycentric returns the perspective-correct weights of a, b, c at (px, py).
+func barycentric(a, b, c screenVertex, px, py float64) (l0, l1, l2 float64) {
+	area := edge(a, b, c.x, c.y)
+	l0 = edge(b, c, px, py) / area * a.iw
+	l1 = edge(c, a, px, py) / area * b.iw
+	l2 = edge(a, b, px, py) / area * c.iw
+	s := l0 + l1 + l2
+	return l0 / s, l1 / s, l2 / s
+}
+
+// shadeAt is the lit shading factor where the interpolated normal faces.
+func shadeAt(m *mesh.Mesh, tr [3]uint32, l0, l1, l2 float64, light vec3) float64 {
+	var n vec3
+	for k, l := range [3]float64{l0, l1, l2} {
+		nv := m.Normals[tr[k]]
+		n = n.add(vec3{float64(nv[0]), float64(nv[1]), float64(nv[2])}.scale(l))
+	}
+	ln := math.Sqrt(n.dot(n))
+	if ln == 0 {
+		return ambient
+	}
+	return ambient + diffuse*math.Max(0, n.dot(light)/ln)
+}
+
+// quantize stores a weight in [0,1] in 16 bits.
+func quantize(w float64) uint16 {
+	return uint16(math.Round(math.Max(0, math.Min(1, w)) * 65535))
+}

@@ -1,0 +1,243 @@
+package render
+
+import (
+	"bytes"
+	"image/png"
+	"math"
+	"testing"
+
+	"spikeframes/colormap"
+	"spikeframes/mesh"
+	"spikeframes/voltage"
+)
+
+// tube builds a straight closed-sided tube along +X from x=0 to x=length
+// with one ring (and one probe on section 0) every length/(rings−1).
+func tube(length, radius float32, rings, sides int) *mesh.Mesh {
+	m := &mesh.Mesh{}
+	for i := range rings {
+		x := length * float32(i) / float32(rings-1)
+		m.Probes = append(m.Probes, voltage.Probe{Section: 0, Pos: float32(i) / float32(rings-1)})
+		for k := range sides {
+			th := 2 * math.Pi * float64(k) / float64(sides)
+			c, s := float32(math.Cos(th)), float32(math.Sin(th))
+			m.Positions = append(m.Positions, mesh.Vec3{x, radius * c, radius * s})
+			m.Normals = append(m.Normals, mesh.Vec3{0, c, s})
+			m.VertexProbe = append(m.VertexProbe, uint32(i))
+		}
+	}
+	for i := 0; i+1 < rings; i++ {
+		for k := range sides {
+			a := uint32(i*sides + k)
+			b := uint32((i+1)*sides + k)
+			c := uint32((i+1)*sides + (k+1)%sides)
+			d := uint32(i*sides + (k+1)%sides)
+			m.Triangles = append(m.Triangles, [3]uint32{a, c, b}, [3]uint32{a, d, c})
+		}
+	}
+	return m
+}
+
+// fourColours is a small table: four bins over [vmin, vmax].
+var fourColours = [][3]uint8{{10, 20, 200}, {30, 160, 60}, {200, 180, 20}, {250, 40, 30}}
+
+func renderOnce(t *testing.T, m *mesh.Mesh, probeV []float32, w, h, aa int, style Style, lit bool) *Image {
+	t.Helper()
+	cam, err := FitCamera(m, View{}, w, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cov, err := Rasterize(m, cam, aa, lit, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lut, err := colormap.NewLUTFromTable(fourColours, -70, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh, err := NewShader(m, cov, lut, style)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := sh.NewFrame()
+	sh.Render(f, probeV)
+	return f.Image
+}
+
+func constant(n int, v float32) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = v
+	}
+	return s
+}
+
+var plain = Style{Background: [3]uint8{0, 0, 0}, Emission: 1}
+
+func TestConstantVoltageShowsTheTableColour(t *testing.T) {
+	tests := []struct {
+		v    float32
+		want [3]uint8
+	}{
+		{-70, fourColours[0]},
+		{-100, fourColours[0]},
+		{-40, fourColours[1]},
+		{-10, fourColours[2]},
+		{20, fourColours[3]},
+		{50, fourColours[3]},
+	}
+	m := tube(100, 10, 5, 16)
+	for _, tc := range tests {
+		img := renderOnce(t, m, constant(len(m.Probes), tc.v), 200, 100, 1, plain, false)
+		if got := img.RGB(100, 50); got != tc.want {
+			t.Errorf("v=%v: middle pixel %v, want %v", tc.v, got, tc.want)
+		}
+	}
+}
+
+func TestOnlyTableColoursAndBackground(t *testing.T) {
+	m := tube(100, 10, 5, 16)
+	bg := [3]uint8{5, 6, 7}
+	img := renderOnce(t, m, constant(len(m.Probes), -70), 160, 90, 1, Style{Background: bg, Emission: 1}, false)
+	counts := map[[3]uint8]int{}
+	for y := range img.Height {
+		for x := range img.Width {
+			counts[img.RGB(x, y)]++
+		}
+	}
+	if len(counts) != 2 || counts[bg] == 0 || counts[fourColours[0]] == 0 {
+		t.Errorf("colours in picture: %v, want only background %v and %v", counts, bg, fourColours[0])
+	}
+	for _, p := range [][2]int{{0, 0}, {159, 0}, {0, 89}, {159, 89}} {
+		if got := img.RGB(p[0], p[1]); got != bg {
+			t.Errorf("corner %v = %v, want background %v", p, got, bg)
+		}
+	}
+}
+
+func TestGradientRunsInOrderAlongTheSection(t *testing.T) {
+	m := tube(100, 5, 5, 12)
+	// One probe per ring: −80 mV at the left end rising to +30 mV.
+	probeV := []float32{-80, -50, -20, 5, 30}
+	img := renderOnce(t, m, probeV, 400, 100, 1, plain, false)
+	var seen []int
+	for x := range img.Width {
+		c := img.RGB(x, 50)
+		for i, tc := range fourColours {
+			if c == tc && (len(seen) == 0 || seen[len(seen)-1] != i) {
+				seen = append(seen, i)
+			}
+		}
+	}
+	if len(seen) != 4 || seen[0] != 0 || seen[1] != 1 || seen[2] != 2 || seen[3] != 3 {
+		t.Errorf("colour bins left to right %v, want [0 1 2 3]", seen)
+	}
+}
+
+// join appends b to a, moving b by offset and giving it its own probes.
+func join(a, b *mesh.Mesh, offset mesh.Vec3) *mesh.Mesh {
+	m := &mesh.Mesh{
+		Positions:   append([]mesh.Vec3{}, a.Positions...),
+		Normals:     append(append([]mesh.Vec3{}, a.Normals...), b.Normals...),
+		Triangles:   append([][3]uint32{}, a.Triangles...),
+		Probes:      append(append([]voltage.Probe{}, a.Probes...), b.Probes...),
+		VertexProbe: append([]uint32{}, a.VertexProbe...),
+	}
+	nv, np := uint32(len(a.Positions)), uint32(len(a.Probes))
+	for _, p := range b.Positions {
+		m.Positions = append(m.Positions, mesh.Vec3{p[0] + offset[0], p[1] + offset[1], p[2] + offset[2]})
+	}
+	for _, t := range b.Triangles {
+		m.Triangles = append(m.Triangles, [3]uint32{t[0] + nv, t[1] + nv, t[2] + nv})
+	}
+	for _, p := range b.VertexProbe {
+		m.VertexProbe = append(m.VertexProbe, p+np)
+	}
+	return m
+}
+
+func TestNearSurfaceHidesFarOne(t *testing.T) {
+	far := tube(100, 20, 2, 24)
+	near := tube(100, 5, 2, 24)
+	for _, order := range []string{"near first", "far first"} {
+		var m *mesh.Mesh
+		var v []float32
+		if order == "near first" {
+			m, v = join(near, far, mesh.Vec3{0, 0, -50}), []float32{-40, -40, 15, 15}
+		} else {
+			m, v = join(far, near, mesh.Vec3{0, 0, 50}), []float32{15, 15, -40, -40}
+		}
+		img := renderOnce(t, m, v, 200, 100, 1, plain, false)
+		if got := img.RGB(100, 50); got != fourColours[1] {
+			t.Errorf("%s: centre %v, want the near tube's %v", order, got, fourColours[1])
+		}
+	}
+}
+
+func TestLitShadingShowsTheFrontOfTheTube(t *testing.T) {
+	// A fat tube along X seen from +Z spans rows 10…190 of 200; the
+	// headlight makes the middle, which faces the viewer, brighter than
+	// the rim. Showing back faces instead would darken the middle.
+	m := tube(10, 10, 2, 32)
+	img := renderOnce(t, m, constant(len(m.Probes), -40), 200, 200, 1, plain, true)
+	centre, rim := img.RGB(100, 100), img.RGB(100, 14)
+	if rim == [3]uint8{} || centre[1] <= rim[1] {
+		t.Errorf("lit centre %v, rim %v: want a lit rim and a brighter centre", centre, rim)
+	}
+}
+
+func TestWorkerCountDoesNotChangeCoverage(t *testing.T) {
+	m := tube(100, 10, 9, 16)
+	cam, err := FitCamera(m, View{Azimuth: 30, Elevation: 20}, 320, 180)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Rasterize(m, cam, 3, true, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Rasterize(m, cam, 3, true, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.pixels) == 0 {
+		t.Fatal("nothing covered")
+	}
+	if !equalSlices(a.pixels, b.pixels) || !equalSlices(a.tri, b.tri) || !equalSlices(a.bary, b.bary) || !equalSlices(a.shade, b.shade) {
+		t.Error("coverage differs between 1 and 7 workers")
+	}
+}
+
+func equalSlices[T comparable](a, b []T) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestPNGRoundTrip(t *testing.T) {
+	m := tube(100, 10, 5, 16)
+	img := renderOnce(t, m, []float32{-80, -50, -20, 5, 30}, 97, 61, 2, Style{Emission: 1.5, Bloom: 0.6}, false)
+	var buf bytes.Buffer
+	if err := NewPNGEncoder().Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	dec, err := png.Decode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for y := range img.Height {
+		for x := range img.Width {
+			r, g, b, a := dec.At(x, y).RGBA()
+			want := img.RGB(x, y)
+			if [3]uint8{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8)} != want || a != 0xffff {
+				t.Fatalf("pixel (%d,%d) decodes to %d,%d,%d,%d, want %v", x, y, r>>8, g>>8, b>>8, a>>8, want)
+			}
+		}
+	}
+}
