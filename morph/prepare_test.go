@@ -255,8 +255,8 @@ func arcFractions(pts []Point) []float64 {
 
 func TestDegenerateSections(t *testing.T) {
 	c := &Cell{Sections: []Section{
-		{Type: "soma", Points: []Point{{X: 1, Y: 1, Z: 1, Diam: 0}}},                                         // one point, zero diameter
-		{Type: "dend", Points: []Point{{X: 1, Y: 1, Z: 1, Diam: 1}, {X: 1, Y: 1, Z: 1, Diam: 1}}},            // zero length
+		{Type: "soma", Points: []Point{{X: 1, Y: 1, Z: 1, Diam: 0}}},                                        // one point, zero diameter
+		{Type: "dend", Points: []Point{{X: 1, Y: 1, Z: 1, Diam: 1}, {X: 1, Y: 1, Z: 1, Diam: 1}}},           // zero length
 		{Type: "dend", Points: []Point{{X: 1, Diam: 1}, {X: 1, Diam: 1}, {X: 2, Diam: 0}, {X: 2, Diam: 0}}}, // repeated points
 	}}
 	for _, seg := range []int{0, 2, 5} {
