@@ -28,7 +28,9 @@ type command struct {
 }
 
 func commands() []command {
-	return []command{}
+	return []command{
+		meshCommand(),
+	}
 }
 
 const exitStatusHelp = `Exit status: 0 ok, 1 input error (unreadable or invalid recording),
