@@ -31,6 +31,7 @@ func commands() []command {
 	return []command{
 		colormapsCommand(),
 		colormapCommand(),
+		meshCommand(),
 	}
 }
 

@@ -106,16 +106,13 @@ func Build(c *morph.Cell, o Options) (*Mesh, error) {
 			return nil, fmt.Errorf("mesh would have more than %d vertices; lower the segmentation or the sides", MaxVertices)
 		}
 	}
-	b := &builder{
-		sides: o.Sides,
-		m: &Mesh{
-			Positions:   make([]Vec3, 0, nv),
-			Normals:     make([]Vec3, 0, nv),
-			Triangles:   make([][3]uint32, 0, nt),
-			Probes:      make([]voltage.Probe, 0, np),
-			VertexProbe: make([]uint32, 0, nv),
-		},
-	}
+	b := newBuilder(o.Sides, &Mesh{
+		Positions:   make([]Vec3, 0, nv),
+		Normals:     make([]Vec3, 0, nv),
+		Triangles:   make([][3]uint32, 0, nt),
+		Probes:      make([]voltage.Probe, 0, np),
+		VertexProbe: make([]uint32, 0, nv),
+	})
 	for i := range lines {
 		l := &lines[i]
 		switch l.kind {

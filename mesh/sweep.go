@@ -8,8 +8,18 @@ import (
 
 // builder appends vertices, triangles and probes to a mesh.
 type builder struct {
-	sides int
-	m     *Mesh
+	sides    int
+	cos, sin []float64 // of each ring vertex's angle 2πk/sides
+	m        *Mesh
+}
+
+func newBuilder(sides int, m *Mesh) *builder {
+	b := &builder{sides: sides, cos: make([]float64, sides), sin: make([]float64, sides), m: m}
+	for k := range sides {
+		phi := 2 * math.Pi * float64(k) / float64(sides)
+		b.cos[k], b.sin[k] = math.Cos(phi), math.Sin(phi)
+	}
+	return b
 }
 
 // probe adds a probe and returns its index.
@@ -42,15 +52,16 @@ type frame struct{ t, u, v vec }
 // replaces the whole normal by cos·o + lift·t. It returns the first index.
 func (b *builder) ring(c vec, f frame, r float64, bend vec, miter, slope float64, probe uint32) uint32 {
 	first := uint32(len(b.m.Positions))
+	// o is a unit vector across t, so |o − slope·t| = √(1+slope²)
+	inv := 1 / math.Sqrt(1+slope*slope)
+	tilt := f.t.scale(-slope * inv)
 	for k := range b.sides {
-		phi := 2 * math.Pi * float64(k) / float64(b.sides)
-		o := f.u.scale(math.Cos(phi)).addScaled(f.v, math.Sin(phi))
+		o := f.u.scale(b.cos[k]).addScaled(f.v, b.sin[k])
 		off := o
 		if miter != 1 {
 			off = off.addScaled(bend, (miter-1)*o.dot(bend))
 		}
-		n, _ := o.addScaled(f.t, -slope).unit()
-		b.vertex(c.addScaled(off, r), n, probe)
+		b.vertex(c.addScaled(off, r), o.scale(inv).add(tilt), probe)
 	}
 	return first
 }
@@ -112,8 +123,7 @@ func (b *builder) latitude(c vec, f frame, r, z float64, probe uint32) uint32 {
 	first := uint32(len(b.m.Positions))
 	rho := math.Sqrt(math.Max(0, 1-z*z))
 	for k := range b.sides {
-		phi := 2 * math.Pi * float64(k) / float64(b.sides)
-		o := f.u.scale(math.Cos(phi)).addScaled(f.v, math.Sin(phi))
+		o := f.u.scale(b.cos[k]).addScaled(f.v, b.sin[k])
 		n := o.scale(rho).addScaled(f.t, z)
 		b.vertex(c.addScaled(n, r), n, probe)
 	}
