@@ -29,9 +29,10 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		inspectCommand(),
+		meshCommand(),
 		colormapsCommand(),
 		colormapCommand(),
-		meshCommand(),
 	}
 }
 

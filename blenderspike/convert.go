@@ -63,7 +63,7 @@ func asNumbers(v any) (numbers, error) {
 
 func (s numbers) len() int {
 	if s.arr != nil {
-		return s.arr.n
+		return len(s.arr.raw) / int(s.arr.dt.size)
 	}
 	return len(s.list)
 }
@@ -71,7 +71,7 @@ func (s numbers) len() int {
 // decode writes the values into dst, which holds s.len() values.
 func (s numbers) decode(dst []float64) error {
 	if a := s.arr; a != nil {
-		size := a.dt.size
+		size := int(a.dt.size)
 		if a.dt.kind == 'f' && size == 8 && !a.dt.bigEndian {
 			for i := range dst {
 				dst[i] = math.Float64frombits(leUint64(a.raw[8*i:]))

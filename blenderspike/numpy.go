@@ -67,16 +67,17 @@ func (g pyGlobal) String() string {
 // (unsigned integer), size in bytes, byte order.
 type dtype struct {
 	kind      byte
-	size      int
+	size      uint8
 	bigEndian bool
 }
 
 // ndarray is a one-dimensional numpy array whose raw bytes point into the
-// file. An array made by _reconstruct has built == false until its BUILD.
+// file; it holds len(raw)/dt.size values. An array made by _reconstruct
+// has built == false until its BUILD. It is kept small: a recording holds
+// one per section and frame.
 type ndarray struct {
-	dt    dtype
-	n     int
 	raw   []byte
+	dt    dtype
 	built bool
 }
 
@@ -96,7 +97,7 @@ func parseDtype(s string) (*dtype, error) {
 	if len(s) != 2 {
 		return nil, fmt.Errorf("unsupported numpy dtype %q", s)
 	}
-	dt.kind, dt.size = s[0], int(s[1]-'0')
+	dt.kind, dt.size = s[0], s[1]-'0'
 	switch {
 	case dt.kind == 'f' && (dt.size == 2 || dt.size == 4 || dt.size == 8):
 	case (dt.kind == 'i' || dt.kind == 'u') && (dt.size == 1 || dt.size == 2 || dt.size == 4 || dt.size == 8):
@@ -176,10 +177,10 @@ func (arr *ndarray) fill(shape any, dt *dtype, raw []byte) error {
 	if !ok || n < 0 {
 		return fmt.Errorf("array length is not a non-negative int")
 	}
-	if uint64(len(raw))/uint64(dt.size) != uint64(n) || len(raw)%dt.size != 0 {
+	if uint64(len(raw))/uint64(dt.size) != uint64(n) || len(raw)%int(dt.size) != 0 {
 		return fmt.Errorf("array claims %d values of %d bytes but holds %d bytes", n, dt.size, len(raw))
 	}
-	*arr = ndarray{dt: *dt, n: int(n), raw: raw, built: true}
+	*arr = ndarray{dt: *dt, raw: raw, built: true}
 	return nil
 }
 
@@ -288,7 +289,7 @@ func scalar(a pyTuple) (any, error) {
 	default:
 		return nil, fmt.Errorf("numpy scalar: data is a %s", typeName(a[1]))
 	}
-	if len(raw) != dt.size {
+	if len(raw) != int(dt.size) {
 		return nil, fmt.Errorf("numpy scalar: %d bytes for a %d-byte type", len(raw), dt.size)
 	}
 	if dt.kind == 'f' {

@@ -289,6 +289,18 @@ func (m *machine) popMark() ([]any, error) {
 	return items, nil
 }
 
+// pop2 removes the top two values; b was on top.
+func (m *machine) pop2() (a, b any, err error) {
+	if len(m.stack)-m.floor() < 2 {
+		return nil, nil, m.errorf("malformed pickle: stack underflow")
+	}
+	k := len(m.stack) - 2
+	a, b = m.stack[k], m.stack[k+1]
+	m.stack[k], m.stack[k+1] = nil, nil
+	m.stack = m.stack[:k]
+	return a, b, nil
+}
+
 func (m *machine) popN(n int) (pyTuple, error) {
 	if len(m.stack)-m.floor() < n {
 		return nil, m.errorf("malformed pickle: stack underflow")
@@ -404,7 +416,7 @@ func (m *machine) step() error {
 		l.items = append(l.items, items...)
 		clear(items)
 	case opSetItem:
-		kv, err := m.popN(2)
+		k, v, err := m.pop2()
 		if err != nil {
 			return err
 		}
@@ -412,8 +424,8 @@ func (m *machine) step() error {
 		if err != nil {
 			return err
 		}
-		d.keys = append(d.keys, kv[0])
-		d.vals = append(d.vals, kv[1])
+		d.keys = append(d.keys, k)
+		d.vals = append(d.vals, v)
 	case opSetItems:
 		items, err := m.popMark()
 		if err != nil {
@@ -446,12 +458,12 @@ func (m *machine) step() error {
 		}
 		m.push(g)
 	case opStackGlobal:
-		mn, err := m.popN(2)
+		mv, nv, err := m.pop2()
 		if err != nil {
 			return err
 		}
-		module, ok1 := mn[0].(string)
-		name, ok2 := mn[1].(string)
+		module, ok1 := mv.(string)
+		name, ok2 := nv.(string)
 		if !ok1 || !ok2 {
 			return m.errorf("module and name are not strings")
 		}
@@ -461,11 +473,11 @@ func (m *machine) step() error {
 		}
 		m.push(g)
 	case opReduce:
-		fa, err := m.popN(2)
+		f, args, err := m.pop2()
 		if err != nil {
 			return err
 		}
-		v, err := call(fa[0], fa[1])
+		v, err := call(f, args)
 		if err != nil {
 			return m.errorf("%v", err)
 		}
@@ -483,7 +495,7 @@ func (m *machine) step() error {
 			return m.errorf("%v", err)
 		}
 	case opMemoize, opBinPut, opLongBinPut:
-		i, err := m.putIndex(&m.memo)
+		i, _, err := m.putIndex(&m.memo)
 		if err != nil {
 			return err
 		}
@@ -531,22 +543,23 @@ type memo struct {
 	read  bitset // slots that some BINGET reads
 }
 
-// putIndex reads the slot a MEMOIZE, BINPUT or LONG_BINPUT stores into.
-func (c *cursor) putIndex(mm *memo) (uint64, error) {
-	i := mm.slots
+// putIndex reads the slot a MEMOIZE, BINPUT or LONG_BINPUT stores into;
+// fresh says the slot is a new one rather than one being overwritten.
+func (c *cursor) putIndex(mm *memo) (i uint64, fresh bool, err error) {
+	i = mm.slots
 	if c.op != opMemoize {
-		var err error
 		if i, err = c.uint(lengthBytes(c.op)); err != nil {
-			return 0, err
+			return 0, false, err
 		}
 	}
 	if i > mm.slots {
-		return 0, c.errorf("memo slot %d out of order (next free slot is %d)", i, mm.slots)
+		return 0, false, c.errorf("memo slot %d out of order (next free slot is %d)", i, mm.slots)
 	}
 	if i == mm.slots {
 		mm.slots++
+		return i, true, nil
 	}
-	return i, nil
+	return i, false, nil
 }
 
 // getIndex reads the slot a BINGET or LONG_BINGET reads.

@@ -185,11 +185,12 @@ func prescan(data []byte) (bitset, error) {
 			}
 		case opMemoize, opBinPut, opLongBinPut:
 			var i uint64
-			if i, err = c.putIndex(&mm); err == nil {
+			var fresh bool
+			if i, fresh, err = c.putIndex(&mm); err == nil {
 				if err = needTop(); err == nil {
 					if s := stack[len(stack)-1]; s != notString {
 						strSlot[i] = s
-					} else {
+					} else if !fresh {
 						delete(strSlot, i)
 					}
 				}
