@@ -17,6 +17,9 @@ const (
 	exitInput  = 1 // unreadable or invalid input
 	exitUsage  = 2 // wrong usage: unknown command, bad flag value
 	exitOutput = 3 // output could not be written
+
+	exitInterrupted = 130 // stopped by SIGINT (128 + 2)
+	exitTerminated  = 143 // stopped by SIGTERM (128 + 15)
 )
 
 // command is one subcommand: its name, a one-line summary and its entry
@@ -29,6 +32,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"render", "render a recording into numbered PNG frames (or an MP4)", cmdRender},
 		inspectCommand(),
 		meshCommand(),
 		colormapsCommand(),

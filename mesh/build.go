@@ -18,6 +18,10 @@ type Options struct {
 	Caps bool
 	// SimplifySoma draws every soma section as a sphere (default true).
 	SimplifySoma bool
+	// MinRadius raises every tube radius below it to it, in mesh units
+	// (default 0: true sizes). A renderer sets it to about half a pixel so
+	// that thin axons stay visible as unbroken lines.
+	MinRadius float64
 }
 
 // Limits on what Build accepts, checked before memory is allocated.
@@ -47,6 +51,9 @@ func DefaultOptions() Options {
 func (o Options) Validate() error {
 	if o.Sides < MinSides || o.Sides > MaxSides {
 		return fmt.Errorf("sides %d: must be in %d…%d", o.Sides, MinSides, MaxSides)
+	}
+	if !(o.MinRadius >= 0) || math.IsInf(o.MinRadius, 0) {
+		return fmt.Errorf("minimum radius %v: must be a number ≥ 0", o.MinRadius)
 	}
 	return nil
 }
@@ -90,7 +97,7 @@ func Build(c *morph.Cell, o Options) (*Mesh, error) {
 	}
 	lines := make([]centreLine, len(c.Sections))
 	for i := range c.Sections {
-		l, err := newCentreLine(&c.Sections[i], scale, o.SimplifySoma)
+		l, err := newCentreLine(&c.Sections[i], scale, max(minRadius, o.MinRadius), o.SimplifySoma)
 		if err != nil {
 			return nil, fmt.Errorf("section %d: %w", i, err)
 		}
@@ -151,7 +158,7 @@ type centreLine struct {
 	sphere float64   // and its radius
 }
 
-func newCentreLine(s *morph.Section, scale float64, simplifySoma bool) (centreLine, error) {
+func newCentreLine(s *morph.Section, scale, floor float64, simplifySoma bool) (centreLine, error) {
 	if len(s.Points) == 0 {
 		return centreLine{}, errors.New("no 3-D points")
 	}
@@ -164,7 +171,7 @@ func newCentreLine(s *morph.Section, scale float64, simplifySoma bool) (centreLi
 	var run float64
 	for j, p := range s.Points {
 		v := vec{p.X, p.Y, p.Z}
-		r := math.Max(scale*p.Diam/2, minRadius)
+		r := math.Max(scale*p.Diam/2, floor)
 		if j > 0 {
 			last := l.pts[len(l.pts)-1]
 			d := v.sub(last).norm()
@@ -186,7 +193,7 @@ func newCentreLine(s *morph.Section, scale float64, simplifySoma bool) (centreLi
 		mid := s.At(0.5)
 		l.kind = somaSphere
 		l.centre = vec{mid.X, mid.Y, mid.Z}
-		l.sphere = math.Max(SomaScale*mid.Diam/2, minRadius)
+		l.sphere = math.Max(SomaScale*mid.Diam/2, floor)
 		maxRad = math.Max(maxRad, l.sphere)
 	case len(l.pts) == 1:
 		l.kind = ball

@@ -478,3 +478,31 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestMinRadiusRaisesThinTubes(t *testing.T) {
+	cell := &morph.Cell{Thickness: 1, Sections: []morph.Section{{
+		Type:   "dend",
+		Points: []morph.Point{{X: 0, Diam: 0.2}, {X: 10, Diam: 4}},
+		Parent: -1,
+	}}}
+	o := DefaultOptions()
+	o.MinRadius = 0.5
+	m, err := Build(cell, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// First ring: radius 0.1 raised to 0.5; last ring: radius 2 kept.
+	for v, p := range m.Positions {
+		r := math.Hypot(float64(p[1]), float64(p[2]))
+		switch {
+		case p[0] == 0 && math.Abs(r-0.5) > 1e-5:
+			t.Errorf("vertex %d at the thin end: radius %v, want 0.5", v, r)
+		case p[0] == 10 && math.Abs(r-2) > 1e-5:
+			t.Errorf("vertex %d at the thick end: radius %v, want 2", v, r)
+		}
+	}
+	o.MinRadius = -1
+	if _, err := Build(cell, o); err == nil {
+		t.Error("negative minimum radius accepted")
+	}
+}
