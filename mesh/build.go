@@ -26,8 +26,10 @@ type Options struct {
 
 // Limits on what Build accepts, checked before memory is allocated.
 const (
-	MinSides    = 3
-	MaxSides    = 256
+	// MinSides and MaxSides bound Options.Sides.
+	MinSides = 3
+	MaxSides = 256
+	// MaxVertices bounds the vertices of one mesh (about 1 GB of mesh).
 	MaxVertices = 1 << 25
 )
 
