@@ -11,6 +11,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# The demos draw nothing: skip NEURON's "no DISPLAY" warning.
+os.environ.setdefault("NEURON_MODULE_OPTIONS", "-nogui")
 
 from neuron import h  # noqa: E402
 

@@ -15,6 +15,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+# The demos draw nothing: skip NEURON's "no DISPLAY" warning.
+os.environ.setdefault("NEURON_MODULE_OPTIONS", "-nogui")
 
 from neuron import h  # noqa: E402
 
