@@ -92,11 +92,11 @@ class CellRecorder:
 
     def voltage_data(self):
         """The recorded voltages: one array (nseg x samples) per section."""
-        return [np.array([np.array(v) for v in vecs]) for vecs in self._voltages]
+        return [np.array([_array(v) for v in vecs]) for vecs in self._voltages]
 
     def time(self):
         """The recorded sample times in ms."""
-        return np.array(self._time)
+        return _array(self._time)
 
     def save_pickle(self, filename, FRAME_NUM=100, voltage_data=None, time=None):
         """Write the recording to filename, resampled to FRAME_NUM frames.
@@ -110,11 +110,11 @@ class CellRecorder:
         if not isinstance(FRAME_NUM, (int, np.integer)) or FRAME_NUM < 1:
             raise ValueError("FRAME_NUM must be a positive integer, got %r" % (FRAME_NUM,))
         if voltage_data is None:
-            voltage_data = self.voltage_data()
             time = self.time()
             if time.size == 0:
                 raise ValueError("nothing recorded yet: run the model (h.finitialize, "
                                  "h.continuerun) after creating the CellRecorder")
+            voltage_data = self.voltage_data()
         if len(voltage_data) != len(self.sections):
             raise ValueError(
                 "voltage_data has %d sections, the recorder %d"
@@ -128,10 +128,16 @@ class CellRecorder:
 
     def _section_dict(self, index, voltages, time, frame_num):
         sec = self.sections[index]
-        if voltages.ndim != 2 or voltages.shape[0] != sec.nseg or voltages.shape[1] < 1:
+        if voltages.ndim != 2 or voltages.shape[1] < 1:
             raise ValueError(
-                "section %d (%s): voltages have shape %s, want (nseg=%d, samples >= 1)"
-                % (index, sec.name(), voltages.shape, sec.nseg)
+                "section %d (%s): voltages have shape %s, want (nseg, samples >= 1)"
+                % (index, sec.name(), voltages.shape)
+            )
+        if voltages.shape[0] != sec.nseg:
+            raise ValueError(
+                "section %d (%s): %d rows of voltages but nseg is %d (set nseg "
+                "before creating the CellRecorder)"
+                % (index, sec.name(), voltages.shape[0], sec.nseg)
             )
         if not np.all(np.isfinite(voltages)):
             raise ValueError("section %d (%s): voltage is NaN or infinite" % (index, sec.name()))
@@ -175,6 +181,11 @@ class CellRecorder:
         if seg is None or seg.sec not in self._index:
             return -1, 0.0
         return self._index[seg.sec], float(seg.x)
+
+
+def _array(vector):
+    """A float64 copy of a NEURON Vector (np.array fails on empty ones)."""
+    return np.array(vector.as_numpy(), dtype=np.float64)
 
 
 def _write_atomically(filename, obj):
