@@ -26,7 +26,8 @@ and these keys, which BlenderSpike ignores and spikeframes uses:
     parent_x  where on the parent the section attaches (0..1), 0.0 for a root
     nseg      number of segments
     t_start   time of frame 0 in ms
-    t_stop    time of the last frame in ms
+    t_stop    time of the last frame in ms (both left out when the run
+              recorded a single sample, or its times are unknown)
 
 Needs only NEURON and numpy.
 """
@@ -169,7 +170,7 @@ class CellRecorder:
         }
         out["parent"], out["parent_x"] = self._parent(sec)
         out["nseg"] = int(sec.nseg)
-        if time is not None:
+        if time is not None and samples > 1:
             out["t_start"] = float(sample_at[0])
             out["t_stop"] = float(sample_at[-1])
         return out

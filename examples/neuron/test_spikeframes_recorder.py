@@ -132,6 +132,17 @@ class RecorderTest(unittest.TestCase):
             self.assertNotIn("t_stop", sec)
             self.assertIn("parent", sec)
 
+    def test_single_sample_has_no_time_span(self):
+        sections = model()
+        recorder = CellRecorder(sections)
+        h.finitialize(-65)  # records t = 0 only
+        recorder.save_pickle(self.path, FRAME_NUM=3)
+        for sec in self.load():
+            self.assertNotIn("t_start", sec)
+            self.assertNotIn("t_stop", sec)
+            for values in sec["Voltage"].values():
+                np.testing.assert_array_equal(values, -65.0)
+
     def test_refusals_leave_no_file(self):
         sections = model()
         recorder = CellRecorder(sections)
