@@ -28,7 +28,9 @@ type command struct {
 }
 
 func commands() []command {
-	return []command{}
+	return []command{
+		inspectCommand(),
+	}
 }
 
 const exitStatusHelp = `Exit status: 0 ok, 1 input error (unreadable or invalid recording),
@@ -86,13 +88,14 @@ func newFlags(name, argsUsage string, stderr io.Writer) *pflag.FlagSet {
 
 // parseFlags parses args into fs. It returns done=true with the status to
 // exit with when the command should stop: after --help (0) or on a flag
-// error (2, the message already printed).
+// error (2, after printing it: pflag prints nothing in ContinueOnError mode).
 func parseFlags(fs *pflag.FlagSet, args []string) (status int, done bool) {
 	err := fs.Parse(args)
 	if errors.Is(err, pflag.ErrHelp) {
 		return exitOK, true
 	}
 	if err != nil {
+		fmt.Fprintf(fs.Output(), "spikeframes %s: %v (run 'spikeframes %s --help')\n", fs.Name(), err, fs.Name())
 		return exitUsage, true
 	}
 	return exitOK, false
