@@ -4,7 +4,8 @@
 # renders two frames of it. Installs nothing: it needs NEURON and numpy for
 # PYTHON (default /usr/bin/python3, where Debian's python3-neuron and
 # python3-numpy install them) and Go. Exits non-zero with a message naming
-# the failed check.
+# the failed check. The inspect --json fields it checks are those of
+# cmd_inspect.go: sections, frames, voltage_max, t_start, t_stop.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -93,10 +94,11 @@ with open(path) as f:
 def want(key, expected, got):
     if got != expected:
         sys.exit("inspect --json: %s = %r, want %r" % (key, got, expected))
-sections = info["sections"]
-want("sections", 2, sections if isinstance(sections, int) else len(sections))
+want("sections", 2, info["sections"])
 want("frames", frames, info["frames"])
 want("t_start", 0.0, info.get("t_start"))
+if not info["voltage_max"] > 0:
+    sys.exit("inspect --json: voltage_max = %r mV, want a spike above 0" % info["voltage_max"])
 t_stop = info.get("t_stop")
 if not isinstance(t_stop, (int, float)) or abs(t_stop - 10.0) > 1e-9:
     sys.exit("inspect --json: t_stop = %r, want 10 ms" % (t_stop,))
