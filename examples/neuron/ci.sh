@@ -12,6 +12,7 @@ cd "$(dirname "$0")/../.."
 python="${PYTHON:-/usr/bin/python3}"
 frames=100
 export NEURON_MODULE_OPTIONS="${NEURON_MODULE_OPTIONS:--nogui}"
+export PYTHONDONTWRITEBYTECODE=1
 
 fail() {
 	echo "examples/neuron/ci.sh: FAIL: $*" >&2
