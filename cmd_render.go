@@ -176,13 +176,9 @@ func parseBackground(s string) ([3]uint8, error) {
 	return [3]uint8{r, g, b}, nil
 }
 
-// colormap resolves --cmap with its sub-range and steps.
+// colormap resolves --cmap with --cmap-start, --cmap-stop and --cmap-steps.
 func (f *renderFlags) colormap() (*colormap.Map, error) {
-	m, err := buildColormap(f.cmap, f.cmapStart, f.cmapStop, f.cmapSteps)
-	if err != nil {
-		return nil, fmt.Errorf("--cmap: %w", err)
-	}
-	return m, nil
+	return buildColormap(f.cmap, f.cmapStart, f.cmapStop, f.cmapSteps)
 }
 
 // limits resolves --vmin/--vmax, taking "auto" from the recording's 0.5th
