@@ -383,20 +383,27 @@ func frameLabel(kind string, rec *voltage.Recording, total int) func(int) string
 	return nil
 }
 
-// meshAndCamera builds the mesh and the camera that frames it. With
-// minWidth > 0 (pixels) the mesh is built a second time with every tube at
-// least that wide on screen, measured with the first camera; the framing
-// hardly moves, since only sub-pixel radii grow.
+// ringEdgePixels is the longest ring edge, in pixels, that the renderer
+// asks the mesh for: a tube a few pixels across needs no more ring
+// vertices than that, and fewer triangles make coverage cheaper.
+const ringEdgePixels = 1.5
+
+// meshAndCamera builds the mesh and the camera that frames it. The mesh is
+// built a second time for the picture scale the first camera measured:
+// with every tube at least minWidth pixels wide (0: true widths) and thin
+// tubes swept with fewer ring vertices. The framing hardly moves, since
+// only sub-pixel radii grow.
 func meshAndCamera(cell *morph.Cell, rec *voltage.Recording, geom *geometryFlags, view render.View, width, height int, minWidth float64) (*mesh.Mesh, *render.Camera, error) {
 	m, err := geom.buildMesh(cell, rec)
 	if err != nil {
 		return nil, nil, err
 	}
 	cam, err := render.FitCamera(m, view, width, height)
-	if err != nil || minWidth == 0 {
-		return m, cam, err
+	if err != nil {
+		return nil, nil, err
 	}
-	if m, err = geom.buildMeshMinRadius(cell, rec, minWidth/2*cam.UnitsPerPixel()); err != nil {
+	px := cam.UnitsPerPixel()
+	if m, err = geom.buildMeshFor(cell, rec, minWidth/2*px, ringEdgePixels*px); err != nil {
 		return nil, nil, err
 	}
 	cam, err = render.FitCamera(m, view, width, height)

@@ -71,17 +71,18 @@ func (g *geometryFlags) validate() error {
 // simulated segment count for auto segmentation and may be nil. Errors are
 // input errors (status 1).
 func (g *geometryFlags) buildMesh(cell *morph.Cell, rec *voltage.Recording) (*mesh.Mesh, error) {
-	return g.buildMeshMinRadius(cell, rec, 0)
+	return g.buildMeshFor(cell, rec, 0, 0)
 }
 
-// buildMeshMinRadius is buildMesh with tube radii raised to at least
-// minRadius mesh units.
-func (g *geometryFlags) buildMeshMinRadius(cell *morph.Cell, rec *voltage.Recording, minRadius float64) (*mesh.Mesh, error) {
+// buildMeshFor is buildMesh for a known picture scale: tube radii are
+// raised to at least minRadius mesh units, and thin tubes get just enough
+// ring vertices to keep ring edges within maxEdge (0: no limit, no change).
+func (g *geometryFlags) buildMeshFor(cell *morph.Cell, rec *voltage.Recording, minRadius, maxEdge float64) (*mesh.Mesh, error) {
 	mo, so, err := g.options()
 	if err != nil {
 		return nil, err
 	}
-	so.MinRadius = minRadius
+	so.MinRadius, so.MaxEdge = minRadius, maxEdge
 	var nseg []int
 	if rec != nil {
 		if len(rec.Traces) != len(cell.Sections) {

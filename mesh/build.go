@@ -22,7 +22,16 @@ type Options struct {
 	// (default 0: true sizes). A renderer sets it to about half a pixel so
 	// that thin axons stay visible as unbroken lines.
 	MinRadius float64
+	// MaxEdge, when positive, lets thin tubes use fewer than Sides vertices
+	// per ring (never fewer than MinAdaptiveSides): just enough that no
+	// ring edge of the section is longer than MaxEdge mesh units. A renderer
+	// sets it to about a pixel, so that a tube a few pixels across is not
+	// cut into triangles far smaller than the samples that show it.
+	MaxEdge float64
 }
+
+// MinAdaptiveSides is the fewest ring vertices MaxEdge leads to.
+const MinAdaptiveSides = 6
 
 // Limits on what Build accepts, checked before memory is allocated.
 const (
@@ -56,6 +65,9 @@ func (o Options) Validate() error {
 	}
 	if !(o.MinRadius >= 0) || math.IsInf(o.MinRadius, 0) {
 		return fmt.Errorf("minimum radius %v: must be a number ≥ 0", o.MinRadius)
+	}
+	if !(o.MaxEdge >= 0) || math.IsInf(o.MaxEdge, 0) {
+		return fmt.Errorf("maximum edge %v: must be a number ≥ 0", o.MaxEdge)
 	}
 	return nil
 }
@@ -103,6 +115,7 @@ func Build(c *morph.Cell, o Options) (*Mesh, error) {
 		if err != nil {
 			return nil, fmt.Errorf("section %d: %w", i, err)
 		}
+		l.sides = o.sidesFor(l.maxRadius)
 		lines[i] = l
 	}
 	if hasTopology(c) {
@@ -119,15 +132,21 @@ func Build(c *morph.Cell, o Options) (*Mesh, error) {
 			return nil, fmt.Errorf("mesh would have more than %d vertices; lower the segmentation or the sides", MaxVertices)
 		}
 	}
-	b := newBuilder(o.Sides, &Mesh{
+	m := &Mesh{
 		Positions:   make([]Vec3, 0, nv),
 		Normals:     make([]Vec3, 0, nv),
 		Triangles:   make([][3]uint32, 0, nt),
 		Probes:      make([]voltage.Probe, 0, np),
 		VertexProbe: make([]uint32, 0, nv),
-	})
+	}
+	builders := map[int]*builder{}
 	for i := range lines {
 		l := &lines[i]
+		b := builders[l.sides]
+		if b == nil {
+			b = newBuilder(l.sides, m)
+			builders[l.sides] = b
+		}
 		switch l.kind {
 		case somaSphere:
 			b.sphere(l.centre, l.sphere, b.probe(i, voltage.SectionMean))
@@ -137,7 +156,21 @@ func Build(c *morph.Cell, o Options) (*Mesh, error) {
 			b.tube(i, l, o.Caps)
 		}
 	}
-	return b.m, nil
+	return m, nil
+}
+
+// sidesFor is the number of ring vertices for a section whose largest
+// radius is r: Sides, or with MaxEdge set just enough to keep ring edges
+// (2r·sin(π/sides)) within MaxEdge, but at least MinAdaptiveSides.
+func (o Options) sidesFor(r float64) int {
+	if o.MaxEdge <= 0 || o.Sides <= MinAdaptiveSides {
+		return o.Sides
+	}
+	n := MinAdaptiveSides
+	for n < o.Sides && 2*r*math.Sin(math.Pi/float64(n)) > o.MaxEdge {
+		n++
+	}
+	return n
 }
 
 // shape is how a section is drawn.
@@ -160,6 +193,8 @@ type centreLine struct {
 	pos    []float64 // arc-length fraction of each point
 	lo, hi vec       // bounding box of the points grown by the largest radius
 	joint  [2]bool   // start, end touch another section
+	sides     int     // vertices per ring
+	maxRadius float64 // largest radius drawn (tube or sphere)
 	centre vec       // simplified soma or ball: the sphere's centre
 	sphere float64   // and its radius
 }
@@ -220,6 +255,7 @@ func newCentreLine(s *morph.Section, scale, floor float64, simplifySoma bool) (c
 	if l.kind != tube {
 		l.grow(l.centre, maxRad)
 	}
+	l.maxRadius = maxRad
 	return l, nil
 }
 
@@ -233,7 +269,7 @@ func (l *centreLine) grow(p vec, r float64) {
 
 // counts returns the vertices, triangles and probes the section will add.
 func (l *centreLine) counts(o Options) (v, t, p int) {
-	s := o.Sides
+	s := l.sides
 	sphereV := (SphereRings(s)-1)*s + 2
 	sphereT := 2 * s * (SphereRings(s) - 1)
 	if l.kind != tube {

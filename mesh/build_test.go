@@ -534,3 +534,38 @@ func TestJointsFollowRecordedTopology(t *testing.T) {
 		t.Errorf("topology added %d vertices, want 3 rounded ends × %d", got, perJoint)
 	}
 }
+
+func TestMaxEdgeThinsOnlyThinTubes(t *testing.T) {
+	cell := &morph.Cell{Thickness: 1, Sections: []morph.Section{
+		{Type: "dend", Parent: -1, Points: []morph.Point{{X: 0, Diam: 1}, {X: 10, Diam: 1}}},
+		{Type: "dend", Parent: -1, Points: []morph.Point{{Y: 100, Diam: 40}, {X: 10, Y: 100, Diam: 40}}},
+	}}
+	o := DefaultOptions()
+	o.MaxEdge = 1
+	m, err := Build(cell, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ring := map[int32]map[uint32]int{} // section → probe → vertices
+	for _, p := range m.VertexProbe {
+		s := m.Probes[p].Section
+		if ring[s] == nil {
+			ring[s] = map[uint32]int{}
+		}
+		ring[s][p]++
+	}
+	for sec, want := range map[int32]int{0: MinAdaptiveSides, 1: o.Sides} {
+		for p, n := range ring[sec] {
+			if n != want {
+				t.Errorf("section %d probe %d: %d vertices, want %d", sec, p, n, want)
+			}
+		}
+	}
+	// A thin tube of radius 0.5 has ring edges 2·0.5·sin(π/6) = 0.5 ≤ 1.
+	if got := o.sidesFor(0.5); got != MinAdaptiveSides {
+		t.Errorf("sidesFor(0.5) = %d", got)
+	}
+	if got := o.sidesFor(2); got != 13 { // first n with 4·sin(π/n) ≤ 1
+		t.Errorf("sidesFor(2) = %d, want 13", got)
+	}
+}

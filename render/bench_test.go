@@ -14,7 +14,9 @@ import (
 	"spikeframes/voltage"
 )
 
-// benchScene is the CA1 recording at default settings, framed at 1080p.
+// benchScene is the CA1 recording at default settings, framed at 1080p and
+// meshed for that scale as the render command does (tubes at least a pixel
+// wide, ring edges at most 1.5 pixels).
 type benchScene struct {
 	mesh  *mesh.Mesh
 	cam   *Camera
@@ -37,12 +39,17 @@ func loadBenchScene(b *testing.B, width, height int) *benchScene {
 	if err != nil {
 		b.Fatal(err)
 	}
-	m, err := mesh.Build(prepared, mesh.DefaultOptions())
+	mo := mesh.DefaultOptions()
+	m, err := mesh.Build(prepared, mo)
 	if err != nil {
 		b.Fatal(err)
 	}
 	cam, err := FitCamera(m, View{}, width, height)
 	if err != nil {
+		b.Fatal(err)
+	}
+	mo.MinRadius, mo.MaxEdge = 0.5*cam.UnitsPerPixel(), 1.5*cam.UnitsPerPixel()
+	if m, err = mesh.Build(prepared, mo); err != nil {
 		b.Fatal(err)
 	}
 	cov, err := Rasterize(m, cam, 2, false, 1)

@@ -373,5 +373,5 @@ func shadeAt(m *mesh.Mesh, tr [3]uint32, l0, l1, l2 float64, light vec3) float64
 
 // quantize stores a weight in [0,1] in 16 bits.
 func quantize(w float64) uint16 {
-	return uint16(math.Round(math.Max(0, math.Min(1, w)) * 65535))
+	return uint16(min(max(w, 0), 1)*65535 + 0.5)
 }
