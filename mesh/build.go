@@ -187,16 +187,16 @@ const (
 // simplified soma keeps its centre line too, so that branches starting on
 // it are found; it is drawn as the sphere at centre.
 type centreLine struct {
-	kind   shape
-	pts    []vec
-	radius []float64
-	pos    []float64 // arc-length fraction of each point
-	lo, hi vec       // bounding box of the points grown by the largest radius
-	joint  [2]bool   // start, end touch another section
-	sides     int     // vertices per ring
-	maxRadius float64 // largest radius drawn (tube or sphere)
-	centre vec       // simplified soma or ball: the sphere's centre
-	sphere float64   // and its radius
+	kind      shape
+	pts       []vec
+	radius    []float64
+	pos       []float64 // arc-length fraction of each point
+	lo, hi    vec       // bounding box of the points grown by the largest radius
+	joint     [2]bool   // start, end touch another section
+	sides     int       // vertices per ring
+	maxRadius float64   // largest radius drawn (tube or sphere)
+	centre    vec       // simplified soma or ball: the sphere's centre
+	sphere    float64   // and its radius
 }
 
 func newCentreLine(s *morph.Section, scale, floor float64, simplifySoma bool) (centreLine, error) {
