@@ -1,0 +1,276 @@
+#!/usr/bin/env bash
+# Runs the Slurm examples for real on a throw-away single-node cluster on
+# localhost, then checks what they produced.
+#
+#   bash examples/slurm/test_slurm.sh
+#
+# Run as root on Debian 12. It installs slurm-wlm, munge and ffmpeg when they
+# are missing, writes a minimal slurm.conf into a temporary folder, starts
+# munged, slurmctld and slurmd from it (on their own ports and munge socket, so
+# they leave any other Slurm or munge on the machine alone), checks the cluster
+# with a trivial job, then renders testdata/simple_ap.pickle through submit.sh
+# as an array of shards plus the dependent stitch job. It checks that every
+# frame exists exactly once with no temporary file left, and that the MP4 has
+# every frame (ffprobe). The daemons it started are stopped on exit, whether
+# it passed or not. Every wait is bounded: it fails with a message rather than
+# hangs.
+#
+# Environment (all optional):
+#   SHARDS        number of array tasks (default 4)
+#   JOB_TIMEOUT   seconds to wait for the render and stitch jobs (default 300)
+#   KEEP_TMP=1    keep the temporary folder (config, logs, frames) for a look
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+shards=${SHARDS:-4}
+job_timeout=${JOB_TIMEOUT:-300}
+start_timeout=60
+recording=$repo/testdata/simple_ap.pickle
+expect_frames=300 # frames in simple_ap.pickle
+width=320
+height=180
+
+log() { echo "test_slurm: $*"; }
+fail() {
+	echo "test_slurm: FAIL: $*" >&2
+	exit 1
+}
+
+[ "$(id -u)" -eq 0 ] || fail "run as root: it installs packages and starts Slurm's daemons"
+
+# --- packages ---------------------------------------------------------------
+
+missing=()
+command -v munged >/dev/null || missing+=(munge)
+command -v slurmctld >/dev/null && command -v slurmd >/dev/null &&
+	command -v sbatch >/dev/null || missing+=(slurm-wlm)
+command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || missing+=(ffmpeg)
+if [ ${#missing[@]} -gt 0 ]; then
+	log "installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	timeout 300 apt-get update -q >/dev/null || fail "apt-get update failed or timed out"
+	timeout 900 apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null ||
+		fail "apt-get install ${missing[*]} failed or timed out"
+fi
+
+# --- a cluster of one node in a temporary folder ------------------------------
+
+tmp=$(mktemp -d /tmp/spikeframes-slurm.XXXXXX)
+chmod 0711 "$tmp" # munged wants its socket reachable
+mkdir -p "$tmp/state" "$tmp/spool" "$tmp/munge" "$tmp/log" "$tmp/work" "$tmp/bin"
+pids=()
+
+cleanup() {
+	local status=$?
+	set +e
+	if [ -f "$tmp/slurm.conf" ] && [ ${#pids[@]} -gt 0 ]; then
+		# Jobs outlive slurmd (they run under slurmstepd): cancel them first.
+		scancel --quiet --full --user=root 2>/dev/null
+		for _ in $(seq 1 20); do
+			[ -z "$(squeue -h -o %i 2>/dev/null)" ] && break
+			sleep 0.5
+		done
+	fi
+	local pid
+	for pid in "${pids[@]}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in "${pids[@]}"; do
+		for _ in $(seq 1 20); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.5
+		done
+		kill -KILL "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	done
+	if [ "${KEEP_TMP:-0}" = 1 ]; then
+		log "kept $tmp"
+	else
+		rm -rf "$tmp"
+	fi
+	exit "$status"
+}
+trap cleanup EXIT
+trap 'fail "interrupted"' INT TERM
+
+# show_logs prints the tail of every job and daemon log, to explain a failure.
+show_logs() {
+	local f
+	for f in "$tmp"/work/*.log "$tmp"/log/*.log; do
+		[ -f "$f" ] || continue
+		echo "----- $f" >&2
+		tail -n 25 "$f" >&2
+	done
+}
+
+ctld_port=16817
+slurmd_port=16818
+for port in "$ctld_port" "$slurmd_port"; do
+	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+		fail "port $port is taken (a slurmctld or slurmd left from an earlier run?)"
+	fi
+done
+
+node=$(hostname -s)
+cpus=$(nproc)
+export SLURM_CONF=$tmp/slurm.conf
+cat >"$SLURM_CONF" <<EOF
+# A single-node cluster on localhost for testing, without cgroups.
+ClusterName=spikeframes-test
+SlurmctldHost=$node(127.0.0.1)
+SlurmctldPort=$ctld_port
+SlurmdPort=$slurmd_port
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+CredType=cred/munge
+AuthInfo=socket=$tmp/munge/munge.socket
+StateSaveLocation=$tmp/state
+SlurmdSpoolDir=$tmp/spool
+SlurmctldPidFile=$tmp/slurmctld.pid
+SlurmdPidFile=$tmp/slurmd.pid
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+SwitchType=switch/none
+MpiDefault=none
+MailProg=/bin/true
+SelectType=select/cons_tres
+SelectTypeParameters=CR_CPU
+ReturnToService=2
+MinJobAge=3600
+DependencyParameters=kill_invalid_depend
+SchedulerParameters=sched_interval=2
+NodeName=$node NodeAddr=127.0.0.1 CPUs=$cpus State=UNKNOWN
+PartitionName=test Nodes=$node Default=YES MaxTime=INFINITE State=UP
+EOF
+
+log "starting munged, slurmctld and slurmd in $tmp"
+dd if=/dev/urandom of="$tmp/munge/munge.key" bs=1024 count=1 status=none
+chmod 0400 "$tmp/munge/munge.key"
+munged --foreground --force \
+	--socket="$tmp/munge/munge.socket" \
+	--key-file="$tmp/munge/munge.key" \
+	--pid-file="$tmp/munge/munged.pid" \
+	--seed-file="$tmp/munge/munged.seed" 2>>"$tmp/log/munged.log" &
+pids+=($!)
+for _ in $(seq 1 $((start_timeout * 2))); do
+	[ -S "$tmp/munge/munge.socket" ] && break
+	sleep 0.5
+done
+[ -S "$tmp/munge/munge.socket" ] || { show_logs; fail "munged did not start"; }
+
+slurmctld -D -i -f "$SLURM_CONF" >>"$tmp/log/slurmctld.log" 2>&1 &
+pids+=($!)
+slurmd -D -N "$node" -f "$SLURM_CONF" >>"$tmp/log/slurmd.log" 2>&1 &
+pids+=($!)
+
+state=
+for _ in $(seq 1 $((start_timeout * 2))); do
+	state=$(sinfo -h -N -n "$node" -o %T 2>/dev/null || true)
+	[ "$state" = idle ] && break
+	sleep 0.5
+done
+[ "$state" = idle ] || { show_logs; fail "node $node not idle after ${start_timeout}s (state: ${state:-none})"; }
+log "node $node is idle with $cpus CPUs"
+
+# --- a trivial job first: tells a broken cluster from a broken render ---------
+
+cd "$tmp/work"
+# shellcheck disable=SC2016 # $SLURM_JOB_ID is for the job's shell to expand
+if ! timeout "$start_timeout" sbatch --quiet --wait --output=hello.log --wrap 'echo hello from $SLURM_JOB_ID'; then
+	show_logs
+	fail "the trivial job did not complete"
+fi
+grep -q '^hello from [0-9]' hello.log || { show_logs; fail "the trivial job printed no greeting"; }
+log "trivial job ok"
+
+# --- the examples: submit.sh, render_array.sbatch, stitch.sbatch -------------
+
+if [ -n "${SPIKEFRAMES:-}" ]; then
+	[ -x "$SPIKEFRAMES" ] || fail "SPIKEFRAMES=$SPIKEFRAMES is not an executable"
+else
+	log "building spikeframes"
+	(cd "$repo" && go build -o "$tmp/bin/spikeframes" .) || fail "go build failed"
+	SPIKEFRAMES=$tmp/bin/spikeframes
+fi
+export SPIKEFRAMES
+export RENDER_FLAGS="--width $width --height $height"
+frames=$tmp/work/simple_ap
+movie=$tmp/work/simple_ap.mp4
+
+# job_states prints one "ID STATE" line per job (one per array task).
+job_states() {
+	scontrol -o show job "$@" 2>/dev/null |
+		sed -n 's/^JobId=\([^ ]*\) .*JobState=\([A-Z_]*\).*/\1 \2/p'
+}
+
+# run_examples submits through submit.sh with N shards and waits until the
+# array and the stitch job have ended, failing unless all completed.
+run_examples() {
+	local n=$1 out render stitch states
+	out=$(bash "$here/submit.sh" "$recording" "$n") || { show_logs; fail "submit.sh failed"; }
+	render=$(awk '$1 == "render" {print $2}' <<<"$out")
+	stitch=$(awk '$1 == "stitch" {print $2}' <<<"$out")
+	if [ -z "$render" ] || [ -z "$stitch" ]; then
+		fail "submit.sh printed no job ids: $out"
+	fi
+	log "submitted render array $render ($n shards) and stitch job $stitch"
+	local deadline=$((SECONDS + job_timeout))
+	while :; do
+		states=$(job_states "$render"; job_states "$stitch")
+		grep -qE ' (PENDING|RUNNING|CONFIGURING|COMPLETING|SUSPENDED|REQUEUED)$' <<<"$states" || break
+		if [ "$SECONDS" -ge "$deadline" ]; then
+			echo "$states" >&2
+			show_logs
+			fail "jobs not finished after ${job_timeout}s"
+		fi
+		sleep 1
+	done
+	if grep -v ' COMPLETED$' <<<"$states" | grep -q .; then
+		echo "$states" >&2
+		show_logs
+		fail "a job did not complete"
+	fi
+	[ "$(wc -l <<<"$states")" -eq $((n + 1)) ] || fail "expected $((n + 1)) job records, got: $states"
+}
+
+# check_output fails unless the frames folder holds exactly the expected
+# frames and nothing else, and the MP4 has every one of them.
+check_output() {
+	local i name extra count
+	for ((i = 0; i < expect_frames; i++)); do
+		printf -v name 'frame_%05d.png' "$i"
+		[ -s "$frames/$name" ] || fail "frame $name is missing or empty"
+	done
+	extra=$(find "$frames" -mindepth 1 ! -regex '.*/frame_[0-9][0-9][0-9][0-9][0-9]\.png')
+	[ -z "$extra" ] || fail "unexpected files among the frames (temporary files left?): $extra"
+	count=$(find "$frames" -mindepth 1 | wc -l)
+	[ "$count" -eq "$expect_frames" ] || fail "$count files in $frames, expected $expect_frames"
+	[ -s "$movie" ] || fail "no movie at $movie"
+	[ ! -e "$movie.partial" ] || fail "the stitch job left $movie.partial"
+	local probe
+	probe=$(ffprobe -v error -count_frames -select_streams v:0 \
+		-show_entries stream=nb_read_frames,width,height -of csv=p=0 "$movie") ||
+		fail "ffprobe cannot read $movie"
+	[ "$probe" = "$width,$height,$expect_frames" ] ||
+		fail "movie has width,height,frames = $probe, expected $width,$height,$expect_frames"
+}
+
+run_examples "$shards"
+check_output
+log "$expect_frames frames in $shards shards and a ${width}x$height MP4 of $expect_frames frames: ok"
+
+# Resume: lose some frames and the movie, as a killed job would, and submit
+# again; only the missing frames are rendered and the result is complete.
+# A frame rewritten by the renaming writer gets a new inode: compare them.
+rm -f "$frames/frame_00000.png" "$frames/frame_00150.png" "$frames/frame_00299.png" "$movie"
+(cd "$frames" && stat -c '%i %n' -- *) | sort >"$tmp/inodes.before"
+run_examples "$shards"
+check_output
+(cd "$frames" && stat -c '%i %n' -- *) | sort >"$tmp/inodes.after"
+rewritten=$(comm -23 "$tmp/inodes.before" "$tmp/inodes.after")
+[ -z "$rewritten" ] || fail "frames that existed were rendered again: $rewritten"
+log "resubmitted after losing 3 frames: ok"
+log "PASS"
