@@ -17,6 +17,9 @@ const (
 	exitInput  = 1 // unreadable or invalid input
 	exitUsage  = 2 // wrong usage: unknown command, bad flag value
 	exitOutput = 3 // output could not be written
+
+	exitInterrupted = 130 // stopped by SIGINT (128 + 2)
+	exitTerminated  = 143 // stopped by SIGTERM (128 + 15)
 )
 
 // command is one subcommand: its name, a one-line summary and its entry
@@ -28,7 +31,13 @@ type command struct {
 }
 
 func commands() []command {
-	return []command{}
+	return []command{
+		{"render", "render a recording into numbered PNG frames (or an MP4)", cmdRender},
+		inspectCommand(),
+		meshCommand(),
+		colormapsCommand(),
+		colormapCommand(),
+	}
 }
 
 const exitStatusHelp = `Exit status: 0 ok, 1 input error (unreadable or invalid recording),
@@ -86,13 +95,15 @@ func newFlags(name, argsUsage string, stderr io.Writer) *pflag.FlagSet {
 
 // parseFlags parses args into fs. It returns done=true with the status to
 // exit with when the command should stop: after --help (0) or on a flag
-// error (2, the message already printed).
+// error (2, after printing the message: pflag's ContinueOnError mode
+// prints nothing itself).
 func parseFlags(fs *pflag.FlagSet, args []string) (status int, done bool) {
 	err := fs.Parse(args)
 	if errors.Is(err, pflag.ErrHelp) {
 		return exitOK, true
 	}
 	if err != nil {
+		fmt.Fprintf(fs.Output(), "spikeframes %s: %v (run 'spikeframes %s --help')\n", fs.Name(), err, fs.Name())
 		return exitUsage, true
 	}
 	return exitOK, false

@@ -32,4 +32,8 @@ type Section struct {
 // Cell is a neuron's morphology: its sections in file order.
 type Cell struct {
 	Sections []Section
+	// Thickness is the tube radius per unit of radius: a tube is drawn
+	// with radius Thickness × Diam / 2. Prepare sets it; zero means 1, so
+	// an unprepared cell is drawn at its true diameters.
+	Thickness float64
 }

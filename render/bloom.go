@@ -46,8 +46,9 @@ type glowGeometry struct {
 type glowBuffers struct {
 	narrow, wide, tmp [][3]float32
 	glow              [][3]float32 // final glow per narrow-grid cell
-	rowLit            []bool       // narrow-grid rows holding any glow
-	cellLit           []bool
+	// litFrom[y] ≤ x < litTo[y] spans the lit cells of grid row y
+	// (litFrom == litTo for a dark row).
+	litFrom, litTo []int32
 }
 
 func newGlowGeometry(width, height int) *glowGeometry {
@@ -71,8 +72,8 @@ func (g *glowGeometry) newBuffers() *glowBuffers {
 		wide:    make([][3]float32, g.ww*g.wh),
 		tmp:     make([][3]float32, n),
 		glow:    make([][3]float32, n),
-		rowLit:  make([]bool, g.gh),
-		cellLit: make([]bool, n),
+		litFrom: make([]int32, g.gh),
+		litTo:   make([]int32, g.gh),
 	}
 }
 
@@ -111,33 +112,61 @@ func bilinearTaps(n, f, cells int) (a, b []int32, w []float32) {
 	return a, b, w
 }
 
-// spread computes the glow of the touched pixels' colours, scaled by strength.
+// box is a half-open rectangle of grid cells.
+type box struct{ x0, y0, x1, y1 int }
+
+func (b box) empty() bool { return b.x0 >= b.x1 || b.y0 >= b.y1 }
+
+// grow widens b by r cells on every side, within a w × h grid.
+func (b box) grow(r, w, h int) box {
+	return box{max(0, b.x0-r), max(0, b.y0-r), min(w, b.x1+r), min(h, b.y1+r)}
+}
+
+// spread computes the glow of the touched pixels' colours, scaled by
+// strength. Only the part of the grids the glow can reach is worked on.
 func (g *glowGeometry) spread(bu *glowBuffers, pixels []uint32, colours [][3]float32, strength float32) {
 	clear(bu.narrow)
 	clear(bu.wide)
+	clear(bu.glow)
+	clear(bu.litFrom)
+	clear(bu.litTo)
+	if len(pixels) == 0 {
+		return
+	}
 	cell := 1 / float32(g.factor*g.factor)
+	src := box{g.gw, g.gh, 0, 0}
 	for k, p := range pixels {
 		x, y := int(p)%g.width/g.factor, int(p)/g.width/g.factor
 		c, d := colours[k], &bu.narrow[y*g.gw+x]
 		d[0], d[1], d[2] = d[0]+c[0]*cell, d[1]+c[1]*cell, d[2]+c[2]*cell
+		src = box{min(src.x0, x), min(src.y0, y), max(src.x1, x+1), max(src.y1, y+1)}
 	}
 	wcell := 1 / float32(glowWideFactor*glowWideFactor)
-	for y := range g.gh {
-		for x := range g.gw {
+	for y := src.y0; y < src.y1; y++ {
+		for x := src.x0; x < src.x1; x++ {
 			c, d := bu.narrow[y*g.gw+x], &bu.wide[y/glowWideFactor*g.ww+x/glowWideFactor]
 			d[0], d[1], d[2] = d[0]+c[0]*wcell, d[1]+c[1]*wcell, d[2]+c[2]*wcell
 		}
 	}
-	blur(bu.narrow, bu.tmp, g.gw, g.gh, g.narrow)
-	blur(bu.wide, bu.tmp, g.ww, g.wh, g.wide)
+	wsrc := box{src.x0 / glowWideFactor, src.y0 / glowWideFactor,
+		(src.x1 + glowWideFactor - 1) / glowWideFactor, (src.y1 + glowWideFactor - 1) / glowWideFactor}
+	narrowReach := blur(bu.narrow, bu.tmp, g.gw, g.gh, g.narrow, src)
+	wideReach := blur(bu.wide, bu.tmp, g.ww, g.wh, g.wide, wsrc)
+	// The wide glow, upsampled, reaches one more wide cell each way.
+	reach := box{
+		min(narrowReach.x0, max(0, (wideReach.x0-1)*glowWideFactor)),
+		min(narrowReach.y0, max(0, (wideReach.y0-1)*glowWideFactor)),
+		max(narrowReach.x1, min(g.gw, (wideReach.x1+1)*glowWideFactor)),
+		max(narrowReach.y1, min(g.gh, (wideReach.y1+1)*glowWideFactor)),
+	}
 
 	// glow = strength·gain·(share·narrow + (1−share)·upsampled wide)
 	ns := strength * glowGain * glowNarrowShare
 	ws := strength * glowGain * (1 - glowNarrowShare)
-	for y := range g.gh {
-		lit := false
+	for y := reach.y0; y < reach.y1; y++ {
+		from, to := -1, -1
 		ra, rb, fy := int(g.wya[y])*g.ww, int(g.wyb[y])*g.ww, g.wyw[y]
-		for x := range g.gw {
+		for x := reach.x0; x < reach.x1; x++ {
 			a, b, fx := int(g.wxa[x]), int(g.wxb[x]), g.wxw[x]
 			i := y*g.gw + x
 			n := bu.narrow[i]
@@ -149,42 +178,57 @@ func (g *glowGeometry) spread(bu *glowBuffers, pixels []uint32, colours [][3]flo
 				c[k] = ns*n[k] + ws*(top+fy*(bot-top))
 				on = on || c[k] >= glowFloor
 			}
-			if !on {
-				c = [3]float32{}
+			if on {
+				bu.glow[i] = c
+				if from < 0 {
+					from = x
+				}
+				to = x + 1
 			}
-			bu.glow[i], bu.cellLit[i] = c, on
-			lit = lit || on
 		}
-		bu.rowLit[y] = lit
+		if from >= 0 {
+			bu.litFrom[y], bu.litTo[y] = int32(from), int32(to)
+		}
 	}
 }
 
-// blur convolves a w × h grid with kernel k along both axes (zero outside).
-func blur(grid, tmp [][3]float32, w, h int, k []float32) {
+// blur convolves the part src of a w × h grid (zero elsewhere) with kernel
+// k along both axes and returns the part of the grid the result covers.
+// Both passes run along rows, so memory is read in order.
+func blur(grid, tmp [][3]float32, w, h int, k []float32, src box) box {
 	r := len(k) / 2
-	for y := range h {
-		row := grid[y*w : (y+1)*w]
-		out := tmp[y*w : (y+1)*w]
-		for x := range w {
+	out := src.grow(r, w, h)
+	if src.empty() {
+		return src
+	}
+	// Horizontal: rows of src, columns of out.
+	for y := src.y0; y < src.y1; y++ {
+		row, dst := grid[y*w:(y+1)*w], tmp[y*w:(y+1)*w]
+		for x := out.x0; x < out.x1; x++ {
 			var s [3]float32
-			for i := max(0, x-r); i <= min(w-1, x+r); i++ {
+			for i := max(src.x0, x-r); i < min(src.x1, x+r+1); i++ {
 				kw := k[i-x+r]
 				s[0], s[1], s[2] = s[0]+kw*row[i][0], s[1]+kw*row[i][1], s[2]+kw*row[i][2]
 			}
-			out[x] = s
+			dst[x] = s
 		}
 	}
-	for x := range w {
-		for y := range h {
-			var s [3]float32
-			for j := max(0, y-r); j <= min(h-1, y+r); j++ {
-				kw := k[j-y+r]
-				c := tmp[j*w+x]
-				s[0], s[1], s[2] = s[0]+kw*c[0], s[1]+kw*c[1], s[2]+kw*c[2]
+	// Vertical: each output row of out is a weighted sum of tmp's rows.
+	for y := out.y0; y < out.y1; y++ {
+		dst := grid[y*w+out.x0 : y*w+out.x1]
+		clear(dst)
+		for j := max(src.y0, y-r); j < min(src.y1, y+r+1); j++ {
+			kw := k[j-y+r]
+			from := tmp[j*w+out.x0 : j*w+out.x1]
+			for x := range dst {
+				c := from[x]
+				dst[x][0] += kw * c[0]
+				dst[x][1] += kw * c[1]
+				dst[x][2] += kw * c[2]
 			}
-			grid[y*w+x] = s
 		}
 	}
+	return out
 }
 
 // at is the glow at picture pixel (x, y).
@@ -200,22 +244,48 @@ func (g *glowGeometry) at(bu *glowBuffers, x, y int) [3]float32 {
 	return c
 }
 
+// litSpan is the span of picture columns [x0, x1) that the lit cells of
+// grid rows ga and gb reach (empty when both rows are dark).
+func (g *glowGeometry) litSpan(bu *glowBuffers, ga, gb int) (x0, x1 int) {
+	lo, hi := g.gw, 0
+	for _, r := range [2]int{ga, gb} {
+		if bu.litFrom[r] < bu.litTo[r] {
+			lo, hi = min(lo, int(bu.litFrom[r])), max(hi, int(bu.litTo[r]))
+		}
+	}
+	if hi <= lo {
+		return 0, 0
+	}
+	// Pixels interpolate between the cells whose centres surround them,
+	// so a cell reaches the pixels up to one cell to either side.
+	return max(0, (lo-1)*g.factor), min(g.width, (hi+1)*g.factor)
+}
+
 // addToBackground draws background plus glow wherever the glow reaches;
-// elsewhere the picture keeps the plain background already there.
+// elsewhere the picture keeps the plain background already there. Each
+// picture row first interpolates its two grid rows into one, then each
+// pixel interpolates along that row.
 func (g *glowGeometry) addToBackground(bu *glowBuffers, img *Image, bg [3]float32) {
+	row := bu.tmp[:g.gw]
 	for y := range g.height {
-		ga, gb := int(g.ya[y]), int(g.yb[y])
-		if !bu.rowLit[ga] && !bu.rowLit[gb] {
+		ga, gb, fy := int(g.ya[y]), int(g.yb[y]), g.yw[y]
+		x0, x1 := g.litSpan(bu, ga, gb)
+		if x0 >= x1 {
 			continue
 		}
-		for x := range g.width {
-			a, b := int(g.xa[x]), int(g.xb[x])
-			if !bu.cellLit[ga*g.gw+a] && !bu.cellLit[ga*g.gw+b] && !bu.cellLit[gb*g.gw+a] && !bu.cellLit[gb*g.gw+b] {
-				continue
-			}
-			c := g.at(bu, x, y)
-			i := 3 * (y*g.width + x)
-			img.Pix[i], img.Pix[i+1], img.Pix[i+2] = encode8(bg[0]+c[0]), encode8(bg[1]+c[1]), encode8(bg[2]+c[2])
+		top, bot := bu.glow[ga*g.gw:(ga+1)*g.gw], bu.glow[gb*g.gw:(gb+1)*g.gw]
+		for i := g.xa[x0]; i <= g.xb[x1-1]; i++ {
+			t, b := top[i], bot[i]
+			row[i] = [3]float32{t[0] + fy*(b[0]-t[0]), t[1] + fy*(b[1]-t[1]), t[2] + fy*(b[2]-t[2])}
+		}
+		pix := img.Pix[3*y*g.width : 3*(y+1)*g.width]
+		for x := x0; x < x1; x++ {
+			fx := g.xw[x]
+			ca, cb := row[g.xa[x]], row[g.xb[x]]
+			i := 3 * x
+			pix[i] = encode8(bg[0] + ca[0] + fx*(cb[0]-ca[0]))
+			pix[i+1] = encode8(bg[1] + ca[1] + fx*(cb[1]-ca[1]))
+			pix[i+2] = encode8(bg[2] + ca[2] + fx*(cb[2]-ca[2]))
 		}
 	}
 }

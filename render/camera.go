@@ -57,6 +57,16 @@ type Camera struct {
 	eye                vec3 // perspective: the centre of projection; ortho: the picture centre
 	scale              float64
 	perspective        bool
+	focusDist          float64 // perspective: distance from the eye to the framed centre
+}
+
+// UnitsPerPixel is the size of one pixel in mesh units at the centre of
+// the framed cell.
+func (c *Camera) UnitsPerPixel() float64 {
+	if c.perspective {
+		return c.focusDist / c.scale
+	}
+	return 1 / c.scale
 }
 
 // project maps p to picture coordinates and a depth that grows away from
@@ -152,5 +162,6 @@ func FitCamera(m *mesh.Mesh, v View, width, height int) (*Camera, error) {
 	dist := need + (maxZ-minZ)/2
 	cam.eye = centre.sub(forward.scale(dist))
 	cam.scale = focal * v.Zoom
+	cam.focusDist = dist
 	return cam, nil
 }

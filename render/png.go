@@ -9,7 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/klauspost/compress/zlib"
+	"github.com/klauspost/compress/flate"
 )
 
 // PNGEncoder writes Images as 8-bit RGB PNG files. It keeps its buffers
@@ -18,7 +18,7 @@ import (
 type PNGEncoder struct {
 	raw  []byte // filtered scanlines
 	zbuf bytes.Buffer
-	zw   *zlib.Writer
+	fw   *flate.Writer
 	out  bytes.Buffer
 }
 
@@ -26,7 +26,7 @@ type PNGEncoder struct {
 // level.
 func NewPNGEncoder() *PNGEncoder {
 	e := &PNGEncoder{}
-	e.zw, _ = zlib.NewWriterLevel(&e.zbuf, zlib.BestSpeed) // a valid level cannot fail
+	e.fw, _ = flate.NewWriter(&e.zbuf, flate.BestSpeed) // a valid level cannot fail
 	return e
 }
 
@@ -35,7 +35,7 @@ var pngSignature = []byte{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}
 // PNG filter types (PNG specification, section 9).
 const (
 	filterNone = 0
-	filterSub  = 1
+	filterUp   = 2
 )
 
 // Encode writes img to w as a PNG.
@@ -44,14 +44,20 @@ func (e *PNGEncoder) Encode(w io.Writer, img *Image) error {
 		return fmt.Errorf("png: empty %d×%d picture", img.Width, img.Height)
 	}
 	e.filter(img)
+	// The image data is a zlib stream: a two-byte header (deflate, 32 KiB
+	// window, fastest), the deflate data and the Adler-32 of the raw bytes.
 	e.zbuf.Reset()
-	e.zw.Reset(&e.zbuf)
-	if _, err := e.zw.Write(e.raw); err != nil {
+	e.zbuf.Write([]byte{0x78, 0x01})
+	e.fw.Reset(&e.zbuf)
+	if _, err := e.fw.Write(e.raw); err != nil {
 		return fmt.Errorf("png: compressing: %w", err)
 	}
-	if err := e.zw.Close(); err != nil {
+	if err := e.fw.Close(); err != nil {
 		return fmt.Errorf("png: compressing: %w", err)
 	}
+	var sum [4]byte
+	binary.BigEndian.PutUint32(sum[:], adler32(e.raw))
+	e.zbuf.Write(sum[:])
 	e.out.Reset()
 	e.out.Write(pngSignature)
 	var ihdr [13]byte
@@ -65,9 +71,12 @@ func (e *PNGEncoder) Encode(w io.Writer, img *Image) error {
 	return err
 }
 
-// filter lays out the scanlines, each behind its filter-type byte. Every
-// row uses the Sub filter, which turns runs of equal pixels (most of a dark
-// background, the inside of a flat-coloured tube) into zeros.
+// filter lays out the scanlines, each behind its filter-type byte. Rows
+// use the Up filter (the first row, having none above, none): on a cell
+// drawn over a flat background most of each row repeats the row above, so
+// the filtered data is mostly zeros. Measured on a 1080p CA1 frame, Up at
+// deflate level 1 came out smaller than the standard library's adaptive
+// filters at BestSpeed, and smaller than Sub or no filter at levels 1–3.
 func (e *PNGEncoder) filter(img *Image) {
 	stride := 3 * img.Width
 	n := (stride + 1) * img.Height
@@ -75,15 +84,68 @@ func (e *PNGEncoder) filter(img *Image) {
 		e.raw = make([]byte, n)
 	}
 	e.raw = e.raw[:n]
-	for y := 0; y < img.Height; y++ {
+	e.raw[0] = filterNone
+	copy(e.raw[1:stride+1], img.Pix[:stride])
+	for y := 1; y < img.Height; y++ {
+		prev := img.Pix[(y-1)*stride : y*stride]
 		row := img.Pix[y*stride : (y+1)*stride]
 		dst := e.raw[y*(stride+1) : (y+1)*(stride+1)]
-		dst[0] = filterSub
-		copy(dst[1:4], row[:3])
-		for i := 3; i < stride; i++ {
-			dst[1+i] = row[i] - row[i-3]
-		}
+		dst[0] = filterUp
+		subtractBytes(dst[1:], row, prev)
 	}
+}
+
+// subtractBytes sets dst[i] = a[i] − b[i] (mod 256) for equal-length rows.
+// Runs of eight equal bytes, the common case on a background, cost one
+// comparison; other words are subtracted bytewise within a uint64.
+func subtractBytes(dst, a, b []byte) {
+	const high = 0x8080808080808080
+	n := len(a) &^ 7
+	for i := 0; i < n; i += 8 {
+		x := binary.LittleEndian.Uint64(a[i:])
+		y := binary.LittleEndian.Uint64(b[i:])
+		if x == y {
+			binary.LittleEndian.PutUint64(dst[i:], 0)
+			continue
+		}
+		// Per-byte x−y without borrows crossing bytes.
+		d := ((x | high) - (y &^ high)) ^ ((x ^ ^y) & high)
+		binary.LittleEndian.PutUint64(dst[i:], d)
+	}
+	for i := n; i < len(a); i++ {
+		dst[i] = a[i] - b[i]
+	}
+}
+
+// adler32 is the Adler-32 checksum of data (RFC 1950). Filtered frames are
+// mostly zero bytes, which leave the first sum unchanged and add it to the
+// second, so words of eight zeros are taken in one step.
+func adler32(data []byte) uint32 {
+	const mod = 65521
+	const block = 5552 // the most bytes before the sums must be reduced
+	a, b := uint64(1), uint64(0)
+	for len(data) > 0 {
+		n := min(len(data), block)
+		p := data[:n]
+		i := 0
+		for ; i+8 <= n; i += 8 {
+			if binary.LittleEndian.Uint64(p[i:]) == 0 {
+				b += 8 * a
+				continue
+			}
+			for _, c := range p[i : i+8] {
+				a += uint64(c)
+				b += a
+			}
+		}
+		for _, c := range p[i:] {
+			a += uint64(c)
+			b += a
+		}
+		a, b = a%mod, b%mod
+		data = data[n:]
+	}
+	return uint32(b<<16 | a)
 }
 
 // chunk appends a PNG chunk with its length and CRC.

@@ -1,0 +1,438 @@
+package blenderspike
+
+import (
+	"fmt"
+	"math"
+
+	"spikeframes/morph"
+	"spikeframes/voltage"
+)
+
+// Keys of a section dict: BlenderSpike's seven, then the optional ones the
+// project's own recorder adds.
+const (
+	keyID = iota
+	keyType
+	keyX
+	keyY
+	keyZ
+	keyDiam
+	keyVoltage
+	keyName
+	keyParent
+	keyParentX
+	keyNSeg
+	keyTStart
+	keyTStop
+	numKeys
+	numRequired = keyVoltage + 1
+)
+
+var keyNames = [numKeys]string{"ID", "type", "X", "Y", "Z", "DIAM", "Voltage",
+	"name", "parent", "parent_x", "nseg", "t_start", "t_stop"}
+
+// sectionDict is one section's dict with its known keys looked up.
+type sectionDict struct {
+	val     [numKeys]any
+	has     [numKeys]bool
+	geom    [4]numbers // X, Y, Z, DIAM
+	volt    *pyDict
+	frames  int
+	nseg    int // length of the first Voltage entry
+	npoints int
+}
+
+// numbers is a one-dimensional run of numbers: a numpy array or a list.
+type numbers struct {
+	arr  *ndarray
+	list []any
+}
+
+func asNumbers(v any) (numbers, error) {
+	switch v := v.(type) {
+	case *ndarray:
+		if !v.built {
+			return numbers{}, fmt.Errorf("numpy array has no data (no BUILD state)")
+		}
+		return numbers{arr: v}, nil
+	case *pyList:
+		return numbers{list: v.items}, nil
+	}
+	return numbers{}, fmt.Errorf("is a %s, expected a numpy array or a list of numbers", typeName(v))
+}
+
+func (s numbers) len() int {
+	if s.arr != nil {
+		return len(s.arr.raw) / int(s.arr.dt.size)
+	}
+	return len(s.list)
+}
+
+// decode writes the values into dst, which holds s.len() values.
+func (s numbers) decode(dst []float64) error {
+	if a := s.arr; a != nil {
+		size := int(a.dt.size)
+		if a.dt.kind == 'f' && size == 8 && !a.dt.bigEndian {
+			for i := range dst {
+				dst[i] = math.Float64frombits(leUint64(a.raw[8*i:]))
+			}
+			return nil
+		}
+		for i := range dst {
+			dst[i] = a.dt.float(a.raw[size*i : size*(i+1)])
+		}
+		return nil
+	}
+	for i, v := range s.list {
+		switch v := v.(type) {
+		case float64:
+			dst[i] = v
+		case int64:
+			dst[i] = float64(v)
+		default:
+			return fmt.Errorf("item %d is a %s, not a number", i, typeName(v))
+		}
+	}
+	return nil
+}
+
+func leUint64(b []byte) uint64 {
+	_ = b[7]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+// lookup finds the known keys of a section dict and checks the shape of
+// what they hold: everything that costs constant time per section.
+func lookup(i int, v any) (*sectionDict, error) {
+	d, ok := v.(*pyDict)
+	if !ok {
+		return nil, fmt.Errorf("section %d is a %s, expected a dict", i, typeName(v))
+	}
+	s := &sectionDict{}
+	for j, k := range d.keys {
+		name, ok := k.(string)
+		if !ok {
+			continue
+		}
+		for key, kn := range keyNames {
+			if name == kn {
+				if s.has[key] {
+					return nil, fmt.Errorf("section %d: key %q appears twice", i, name)
+				}
+				s.val[key], s.has[key] = d.vals[j], true
+			}
+		}
+	}
+	for key := range numRequired {
+		if !s.has[key] {
+			return nil, fmt.Errorf("section %d: missing key %q", i, keyNames[key])
+		}
+	}
+	for g := range s.geom {
+		var err error
+		if s.geom[g], err = asNumbers(s.val[keyX+g]); err != nil {
+			return nil, fmt.Errorf("section %d: %s %w", i, keyNames[keyX+g], err)
+		}
+	}
+	s.npoints = s.geom[0].len()
+	if n := [4]int{s.geom[0].len(), s.geom[1].len(), s.geom[2].len(), s.geom[3].len()}; n[1] != n[0] || n[2] != n[0] || n[3] != n[0] {
+		return nil, fmt.Errorf("section %d: X, Y, Z and DIAM have different lengths (%d, %d, %d, %d points)", i, n[0], n[1], n[2], n[3])
+	}
+	if s.npoints == 0 {
+		return nil, fmt.Errorf("section %d: no 3-D points (X, Y, Z and DIAM are empty)", i)
+	}
+	if s.volt, ok = s.val[keyVoltage].(*pyDict); !ok {
+		return nil, fmt.Errorf("section %d: Voltage is a %s, expected a dict {frame: values}", i, typeName(s.val[keyVoltage]))
+	}
+	s.frames = len(s.volt.keys)
+	if s.frames == 0 {
+		return nil, fmt.Errorf("section %d: Voltage has no frames", i)
+	}
+	first, err := asNumbers(s.volt.vals[0])
+	if err != nil {
+		return nil, fmt.Errorf("section %d: Voltage entry %v %w", i, s.volt.keys[0], err)
+	}
+	if s.nseg = first.len(); s.nseg == 0 {
+		return nil, fmt.Errorf("section %d: Voltage entry %v is empty", i, s.volt.keys[0])
+	}
+	return s, nil
+}
+
+// convert turns the decoded list of section dicts into the project's
+// types. limit bounds the number of values (voltages plus 4 per 3-D point)
+// the output may hold; it is checked before anything is allocated.
+func convert(root any, limit int64) (*morph.Cell, *voltage.Recording, error) {
+	top, ok := root.(*pyList)
+	if !ok {
+		return nil, nil, fmt.Errorf("top level is a %s, expected a list of sections", typeName(root))
+	}
+	if len(top.items) == 0 {
+		return nil, nil, fmt.Errorf("the list of sections is empty")
+	}
+	// First pass: structure and sizes only.
+	var first *sectionDict
+	var nValues, nPoints int64
+	seen := map[*pyDict]int{}
+	for i, v := range top.items {
+		if d, ok := v.(*pyDict); ok {
+			if j, dup := seen[d]; dup {
+				return nil, nil, fmt.Errorf("section %d is the same dict as section %d", i, j)
+			}
+			seen[d] = i
+		}
+		s, err := lookup(i, v)
+		if err != nil {
+			return nil, nil, err
+		}
+		if first == nil {
+			first = s
+		}
+		if s.frames != first.frames {
+			return nil, nil, fmt.Errorf("section %d: %d frames, section 0 has %d", i, s.frames, first.frames)
+		}
+		for key := numRequired; key < numKeys; key++ {
+			if s.has[key] != first.has[key] {
+				if s.has[key] {
+					return nil, nil, fmt.Errorf("section %d: has key %q but section 0 has not (optional keys must be on every section or on none)", i, keyNames[key])
+				}
+				return nil, nil, fmt.Errorf("section %d: missing key %q that section 0 has (optional keys must be on every section or on none)", i, keyNames[key])
+			}
+		}
+		if int64(s.nseg) > limit || int64(s.frames) > limit/int64(s.nseg) || int64(s.npoints) > limit {
+			return nil, nil, fmt.Errorf("section %d: the recording claims more values than a file of its size can hold", i)
+		}
+		nValues += int64(s.frames)*int64(s.nseg) + 4*int64(s.npoints)
+		nPoints += int64(s.npoints)
+		if nValues > limit {
+			return nil, nil, fmt.Errorf("section %d: the recording claims more values than a file of its size can hold", i)
+		}
+	}
+	if first.has[keyTStart] != first.has[keyTStop] {
+		return nil, nil, fmt.Errorf("section 0: t_start and t_stop must be given together")
+	}
+
+	// Second pass: decode every value.
+	n := len(top.items)
+	cell := &morph.Cell{Sections: make([]morph.Section, n)}
+	rec := &voltage.Recording{Frames: first.frames, Traces: make([]voltage.Trace, n)}
+	points := make([]morph.Point, nPoints)
+	volts := make([]float32, nValues-4*nPoints)
+	var scratch []float64
+	order := make([]int, first.frames)
+	for i, v := range top.items {
+		s, _ := lookup(i, v)
+		sec := &cell.Sections[i]
+		sec.Parent = -1
+		if err := s.meta(i, n, sec, rec); err != nil {
+			return nil, nil, err
+		}
+		np := s.npoints
+		sec.Points, points = points[:np:np], points[np:]
+		if scratch, ok = grow(scratch, max(np, s.nseg)); !ok {
+			return nil, nil, fmt.Errorf("section %d: too many values", i)
+		}
+		for g, name := range keyNames[keyX : keyDiam+1] {
+			buf := scratch[:np]
+			if err := s.geom[g].decode(buf); err != nil {
+				return nil, nil, fmt.Errorf("section %d: %s %w", i, name, err)
+			}
+			for k, x := range buf {
+				if math.IsNaN(x) || math.IsInf(x, 0) {
+					return nil, nil, fmt.Errorf("section %d: %s[%d] is %v", i, name, k, x)
+				}
+				p := &sec.Points[k]
+				switch g {
+				case 0:
+					p.X = x
+				case 1:
+					p.Y = x
+				case 2:
+					p.Z = x
+				default:
+					p.Diam = x
+				}
+			}
+		}
+		nv := s.frames * s.nseg
+		tr := &rec.Traces[i]
+		tr.NSeg = s.nseg
+		tr.Values, volts = volts[:nv:nv], volts[nv:]
+		if err := s.frameOrder(i, order); err != nil {
+			return nil, nil, err
+		}
+		for f, e := range order {
+			if err := decodeFrame(s.volt.vals[e], scratch[:s.nseg], tr.Values[f*s.nseg:(f+1)*s.nseg], s.volt.keys[0]); err != nil {
+				return nil, nil, fmt.Errorf("section %d frame %d: Voltage %w", i, f, err)
+			}
+		}
+	}
+	if err := checkParents(cell); err != nil {
+		return nil, nil, err
+	}
+	return cell, rec, nil
+}
+
+// grow returns buf with room for n values.
+func grow(buf []float64, n int) ([]float64, bool) {
+	if n < 0 {
+		return buf, false
+	}
+	if cap(buf) < n {
+		buf = make([]float64, n)
+	}
+	return buf[:n], true
+}
+
+// frameOrder checks that the Voltage keys are exactly the ints 0…F−1 (in
+// any order) and sets order[f] to the entry holding frame f.
+func (s *sectionDict) frameOrder(i int, order []int) error {
+	for f := range order {
+		order[f] = -1
+	}
+	stray := int64(-1)
+	strayFound := false
+	for e, k := range s.volt.keys {
+		f, ok := k.(int64)
+		if !ok {
+			return fmt.Errorf("section %d: Voltage key %d is a %s, expected an int frame number", i, e, typeName(k))
+		}
+		if f < 0 || f >= int64(len(order)) {
+			if !strayFound {
+				stray, strayFound = f, true
+			}
+			continue
+		}
+		if order[f] >= 0 {
+			return fmt.Errorf("section %d: Voltage frame %d appears twice", i, f)
+		}
+		order[f] = e
+	}
+	for f, e := range order {
+		if e < 0 {
+			return fmt.Errorf("section %d: Voltage frames are not 0…%d: frame %d is missing (found frame %d)", i, len(order)-1, f, stray)
+		}
+	}
+	return nil
+}
+
+// decodeFrame decodes one frame's voltages into dst through scratch,
+// refusing a length different from len(dst) and non-finite values.
+// refFrame is the frame whose length set len(dst).
+func decodeFrame(v any, scratch []float64, dst []float32, refFrame any) error {
+	nums, err := asNumbers(v)
+	if err != nil {
+		return err
+	}
+	if nums.len() != len(dst) {
+		return fmt.Errorf("has %d values, frame %v has %d", nums.len(), refFrame, len(dst))
+	}
+	if err := nums.decode(scratch); err != nil {
+		return err
+	}
+	for k, x := range scratch {
+		switch {
+		case math.IsNaN(x):
+			return fmt.Errorf("segment %d is NaN", k)
+		case math.IsInf(x, 0):
+			return fmt.Errorf("segment %d is %v", k, x)
+		case math.Abs(x) > math.MaxFloat32:
+			return fmt.Errorf("segment %d is %v, beyond float32 range", k, x)
+		}
+		dst[k] = float32(x)
+	}
+	return nil
+}
+
+// meta sets section i's ID, type and optional keys (of n sections) on sec
+// and rec, checking each.
+func (s *sectionDict) meta(i, n int, sec *morph.Section, rec *voltage.Recording) error {
+	id, ok := s.val[keyID].(int64)
+	if !ok {
+		return fmt.Errorf("section %d: ID is a %s, expected an int", i, typeName(s.val[keyID]))
+	}
+	sec.ID = int(id)
+	if sec.Type, ok = s.val[keyType].(string); !ok {
+		return fmt.Errorf("section %d: type is a %s, expected a str", i, typeName(s.val[keyType]))
+	}
+	if s.has[keyName] {
+		if sec.Name, ok = s.val[keyName].(string); !ok {
+			return fmt.Errorf("section %d: name is a %s, expected a str", i, typeName(s.val[keyName]))
+		}
+	}
+	if s.has[keyParent] {
+		p, ok := s.val[keyParent].(int64)
+		if !ok || p < -1 || p >= int64(n) || p == int64(i) {
+			return fmt.Errorf("section %d: parent must be -1 or the index of another of the %d sections, not %s", i, n, show(s.val[keyParent]))
+		}
+		sec.Parent = int(p)
+	}
+	if s.has[keyParentX] {
+		x, ok := number(s.val[keyParentX])
+		if !ok || !(x >= 0 && x <= 1) {
+			return fmt.Errorf("section %d: parent_x must be a number in [0, 1], not %s", i, show(s.val[keyParentX]))
+		}
+		sec.ParentX = x
+	}
+	if s.has[keyNSeg] {
+		if v, ok := s.val[keyNSeg].(int64); !ok || v != int64(s.nseg) {
+			return fmt.Errorf("section %d: nseg is %s but Voltage holds %d values per frame", i, show(s.val[keyNSeg]), s.nseg)
+		}
+	}
+	if s.has[keyTStart] {
+		t0, ok0 := number(s.val[keyTStart])
+		t1, ok1 := number(s.val[keyTStop])
+		if !ok0 || !ok1 || math.IsInf(t0, 0) || math.IsInf(t1, 0) || !(t0 < t1) {
+			return fmt.Errorf("section %d: t_start %s and t_stop %s must be finite numbers with t_start < t_stop", i, show(s.val[keyTStart]), show(s.val[keyTStop]))
+		}
+		if i == 0 {
+			rec.TStart, rec.TStop, rec.HasTime = t0, t1, true
+		} else if t0 != rec.TStart || t1 != rec.TStop {
+			return fmt.Errorf("section %d: t_start/t_stop %v/%v differ from section 0's %v/%v", i, t0, t1, rec.TStart, rec.TStop)
+		}
+	}
+	return nil
+}
+
+// number reads a Python int or float as a float64.
+func number(v any) (float64, bool) {
+	switch v := v.(type) {
+	case float64:
+		return v, true
+	case int64:
+		return float64(v), true
+	}
+	return 0, false
+}
+
+// show prints a scalar value, or the type of anything else.
+func show(v any) string {
+	switch v := v.(type) {
+	case int64, float64, bool:
+		return fmt.Sprint(v)
+	case string:
+		if len(v) > 40 {
+			v = v[:40] + "…"
+		}
+		return fmt.Sprintf("%q", v)
+	}
+	return "a " + typeName(v)
+}
+
+// checkParents refuses parent links that form a cycle.
+func checkParents(cell *morph.Cell) error {
+	const unvisited = -1
+	seenBy := make([]int, len(cell.Sections)) // walk that first reached each section
+	for i := range seenBy {
+		seenBy[i] = unvisited
+	}
+	for i := range cell.Sections {
+		for j := i; j >= 0 && seenBy[j] == unvisited; j = cell.Sections[j].Parent {
+			seenBy[j] = i
+			if p := cell.Sections[j].Parent; p >= 0 && seenBy[p] == i {
+				return fmt.Errorf("section %d: parent links form a cycle", p)
+			}
+		}
+	}
+	return nil
+}

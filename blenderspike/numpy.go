@@ -1,0 +1,404 @@
+package blenderspike
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"unicode/utf8"
+)
+
+// pyGlobal is one of the few Python globals a recording may name. The
+// reader never imports or runs anything: each maps to a Go function below.
+type pyGlobal int
+
+const (
+	globReconstruct pyGlobal = iota + 1 // numpy…multiarray._reconstruct
+	globNdarray                         // numpy.ndarray
+	globDtype                           // numpy.dtype
+	globFromBuffer                      // numpy…numeric._frombuffer
+	globEncode                          // _codecs.encode
+	globScalar                          // numpy…multiarray.scalar
+)
+
+// allowedGlobals is the complete allow-list: what numpy 1.x and 2.x write
+// for arrays and scalars, and protocol 2's way of storing raw bytes.
+var allowedGlobals = map[string]pyGlobal{
+	"numpy.core.multiarray._reconstruct":  globReconstruct,
+	"numpy._core.multiarray._reconstruct": globReconstruct,
+	"numpy.ndarray":                       globNdarray,
+	"numpy.dtype":                         globDtype,
+	"numpy.core.numeric._frombuffer":      globFromBuffer,
+	"numpy._core.numeric._frombuffer":     globFromBuffer,
+	"_codecs.encode":                      globEncode,
+	"numpy.core.multiarray.scalar":        globScalar,
+	"numpy._core.multiarray.scalar":       globScalar,
+}
+
+func lookupGlobal(module, name string) (pyGlobal, error) {
+	if g, ok := allowedGlobals[module+"."+name]; ok {
+		return g, nil
+	}
+	full := module + "." + name
+	if len(full) > 80 || !utf8.ValidString(full) {
+		full = fmt.Sprintf("%.80q…", full)
+	}
+	return 0, fmt.Errorf("refusing global %s: a recording may only name numpy array and scalar reconstructors", full)
+}
+
+func (g pyGlobal) String() string {
+	switch g {
+	case globReconstruct:
+		return "numpy _reconstruct"
+	case globNdarray:
+		return "numpy.ndarray"
+	case globDtype:
+		return "numpy.dtype"
+	case globFromBuffer:
+		return "numpy _frombuffer"
+	case globEncode:
+		return "_codecs.encode"
+	case globScalar:
+		return "numpy scalar"
+	}
+	return "global"
+}
+
+// dtype is a numpy scalar type: kind 'f' (float), 'i' (signed) or 'u'
+// (unsigned integer), size in bytes, byte order.
+type dtype struct {
+	kind      byte
+	size      uint8
+	bigEndian bool
+}
+
+// ndarray is a one-dimensional numpy array whose raw bytes point into the
+// file; it holds len(raw)/dt.size values. An array made by _reconstruct
+// has built == false until its BUILD. It is kept small: a recording holds
+// one per section and frame.
+type ndarray struct {
+	raw   []byte
+	dt    dtype
+	built bool
+}
+
+// parseDtype reads a numpy type string such as "f8", "<f4" or ">i2".
+func parseDtype(s string) (*dtype, error) {
+	dt := &dtype{}
+	if len(s) == 3 {
+		switch s[0] {
+		case '<', '|':
+		case '>':
+			dt.bigEndian = true
+		default:
+			return nil, fmt.Errorf("unsupported numpy dtype %q", s)
+		}
+		s = s[1:]
+	}
+	if len(s) != 2 {
+		return nil, fmt.Errorf("unsupported numpy dtype %q", s)
+	}
+	dt.kind, dt.size = s[0], s[1]-'0'
+	switch {
+	case dt.kind == 'f' && (dt.size == 2 || dt.size == 4 || dt.size == 8):
+	case (dt.kind == 'i' || dt.kind == 'u') && (dt.size == 1 || dt.size == 2 || dt.size == 4 || dt.size == 8):
+	default:
+		return nil, fmt.Errorf("unsupported numpy dtype %q (want float or integer)", s)
+	}
+	return dt, nil
+}
+
+// call runs one of the allowed globals on args (REDUCE).
+func call(f, args any) (any, error) {
+	g, ok := f.(pyGlobal)
+	if !ok {
+		return nil, fmt.Errorf("cannot call a %s", typeName(f))
+	}
+	a, ok := args.(pyTuple)
+	if !ok {
+		return nil, fmt.Errorf("%v: arguments are a %s, not a tuple", g, typeName(args))
+	}
+	switch g {
+	case globReconstruct:
+		// _reconstruct(ndarray, (0,), b'b'): an empty array, filled by BUILD.
+		if len(a) != 3 || a[0] != globNdarray {
+			return nil, fmt.Errorf("%v: expected (numpy.ndarray, shape, typecode)", g)
+		}
+		return &ndarray{}, nil
+	case globDtype:
+		if len(a) < 1 || len(a) > 3 {
+			return nil, fmt.Errorf("numpy.dtype: %d arguments", len(a))
+		}
+		s, ok := a[0].(string)
+		if !ok {
+			return nil, fmt.Errorf("numpy.dtype: type is a %s, not a str", typeName(a[0]))
+		}
+		return parseDtype(s)
+	case globFromBuffer:
+		return fromBuffer(a)
+	case globEncode:
+		return latin1(a)
+	case globScalar:
+		return scalar(a)
+	}
+	return nil, fmt.Errorf("cannot call %v", g)
+}
+
+// fromBuffer implements _frombuffer(buffer, dtype, shape, order).
+func fromBuffer(a pyTuple) (*ndarray, error) {
+	if len(a) != 4 {
+		return nil, fmt.Errorf("_frombuffer: %d arguments, want 4", len(a))
+	}
+	raw, ok := a[0].(pyBytes)
+	if !ok {
+		return nil, fmt.Errorf("_frombuffer: buffer is a %s", typeName(a[0]))
+	}
+	dt, ok := a[1].(*dtype)
+	if !ok {
+		return nil, fmt.Errorf("_frombuffer: dtype is a %s", typeName(a[1]))
+	}
+	if o, ok := a[3].(string); !ok || (o != "C" && o != "F") {
+		return nil, fmt.Errorf("_frombuffer: order must be 'C' or 'F'")
+	}
+	arr := &ndarray{}
+	return arr, arr.fill(a[2], dt, raw)
+}
+
+// fill sets a _reconstruct or _frombuffer array's contents: a shape of one
+// dimension whose length times the item size is exactly len(raw).
+func (arr *ndarray) fill(shape any, dt *dtype, raw []byte) error {
+	s, ok := shape.(pyTuple)
+	if !ok || len(s) != 1 {
+		if ok {
+			return fmt.Errorf("array has %d dimensions, want 1", len(s))
+		}
+		return fmt.Errorf("array shape is a %s, not a tuple", typeName(shape))
+	}
+	n, ok := s[0].(int64)
+	if !ok || n < 0 {
+		return fmt.Errorf("array length is not a non-negative int")
+	}
+	if uint64(len(raw))/uint64(dt.size) != uint64(n) || len(raw)%int(dt.size) != 0 {
+		return fmt.Errorf("array claims %d values of %d bytes but holds %d bytes", n, dt.size, len(raw))
+	}
+	*arr = ndarray{dt: *dt, raw: raw, built: true}
+	return nil
+}
+
+// build applies a BUILD state to a dtype or a _reconstruct array.
+func build(obj, state any) error {
+	st, ok := state.(pyTuple)
+	if !ok {
+		return fmt.Errorf("BUILD state of a %s is a %s, not a tuple", typeName(obj), typeName(state))
+	}
+	switch o := obj.(type) {
+	case *dtype:
+		// (version, byteorder, subarray, names, fields, elsize, alignment, flags)
+		if len(st) < 2 {
+			return fmt.Errorf("numpy.dtype state too short")
+		}
+		switch st[1] {
+		case "<", "|":
+			o.bigEndian = false
+		case ">":
+			o.bigEndian = true
+		default:
+			return fmt.Errorf("numpy.dtype byte order %v unsupported", st[1])
+		}
+		for _, v := range st[2:min(5, len(st))] {
+			if v != nil {
+				return fmt.Errorf("structured numpy dtypes are not supported")
+			}
+		}
+		return nil
+	case *ndarray:
+		if o.built {
+			return fmt.Errorf("numpy array built twice")
+		}
+		if len(st) == 5 { // (version, shape, dtype, is_fortran, data)
+			st = st[1:]
+		}
+		if len(st) != 4 {
+			return fmt.Errorf("numpy array state has %d items, want 4 or 5", len(st))
+		}
+		dt, ok := st[1].(*dtype)
+		if !ok {
+			return fmt.Errorf("numpy array dtype is a %s", typeName(st[1]))
+		}
+		var raw []byte
+		switch d := st[3].(type) {
+		case pyBytes:
+			raw = d
+		case string: // Python 2 str
+			b, err := latin1Bytes(d)
+			if err != nil {
+				return err
+			}
+			raw = b
+		default:
+			return fmt.Errorf("numpy array data is a %s (object arrays are not supported)", typeName(st[3]))
+		}
+		return o.fill(st[0], dt, raw)
+	}
+	return fmt.Errorf("cannot BUILD a %s", typeName(obj))
+}
+
+// latin1 implements _codecs.encode(text, 'latin1'), protocol 2's way of
+// storing bytes: each code point 0–255 of text is one byte.
+func latin1(a pyTuple) (pyBytes, error) {
+	if len(a) != 2 {
+		return nil, fmt.Errorf("_codecs.encode: %d arguments, want 2", len(a))
+	}
+	s, ok1 := a[0].(string)
+	enc, ok2 := a[1].(string)
+	if !ok1 || !ok2 || (enc != "latin1" && enc != "latin-1") {
+		return nil, fmt.Errorf("_codecs.encode: only (str, 'latin1') is supported")
+	}
+	return latin1Bytes(s)
+}
+
+func latin1Bytes(s string) (pyBytes, error) {
+	b := make(pyBytes, 0, utf8.RuneCountInString(s))
+	for _, r := range s {
+		if r > 0xff {
+			return nil, fmt.Errorf("latin1 text holds code point U+%04X", r)
+		}
+		b = append(b, byte(r))
+	}
+	return b, nil
+}
+
+// scalar implements numpy's multiarray.scalar(dtype, raw bytes): one number.
+func scalar(a pyTuple) (any, error) {
+	if len(a) != 2 {
+		return nil, fmt.Errorf("numpy scalar: %d arguments, want 2", len(a))
+	}
+	dt, ok := a[0].(*dtype)
+	if !ok {
+		return nil, fmt.Errorf("numpy scalar: dtype is a %s", typeName(a[0]))
+	}
+	var raw []byte
+	switch d := a[1].(type) {
+	case pyBytes:
+		raw = d
+	case string:
+		b, err := latin1Bytes(d)
+		if err != nil {
+			return nil, err
+		}
+		raw = b
+	default:
+		return nil, fmt.Errorf("numpy scalar: data is a %s", typeName(a[1]))
+	}
+	if len(raw) != int(dt.size) {
+		return nil, fmt.Errorf("numpy scalar: %d bytes for a %d-byte type", len(raw), dt.size)
+	}
+	if dt.kind == 'f' {
+		return dt.float(raw), nil
+	}
+	if dt.kind == 'u' && dt.size == 8 && dt.order().Uint64(raw) > math.MaxInt64 {
+		return nil, fmt.Errorf("numpy scalar: integer too large")
+	}
+	return dt.int(raw), nil
+}
+
+func (dt dtype) order() binary.ByteOrder {
+	if dt.bigEndian {
+		return binary.BigEndian
+	}
+	return binary.LittleEndian
+}
+
+// float decodes one value of type dt from b (len(b) == dt.size).
+func (dt dtype) float(b []byte) float64 {
+	if dt.kind != 'f' {
+		if dt.kind == 'u' && dt.size == 8 {
+			return float64(dt.order().Uint64(b))
+		}
+		return float64(dt.int(b))
+	}
+	o := dt.order()
+	switch dt.size {
+	case 2:
+		return half(o.Uint16(b))
+	case 4:
+		return float64(math.Float32frombits(o.Uint32(b)))
+	default:
+		return math.Float64frombits(o.Uint64(b))
+	}
+}
+
+// int decodes one integer of type dt from b (kind 'i' or 'u').
+func (dt dtype) int(b []byte) int64 {
+	o := dt.order()
+	signed := dt.kind == 'i'
+	switch dt.size {
+	case 1:
+		if signed {
+			return int64(int8(b[0]))
+		}
+		return int64(b[0])
+	case 2:
+		if signed {
+			return int64(int16(o.Uint16(b)))
+		}
+		return int64(o.Uint16(b))
+	case 4:
+		if signed {
+			return int64(int32(o.Uint32(b)))
+		}
+		return int64(o.Uint32(b))
+	default:
+		return int64(o.Uint64(b))
+	}
+}
+
+// half converts an IEEE 754 binary16 value to float64.
+func half(h uint16) float64 {
+	sign := 1.0
+	if h&0x8000 != 0 {
+		sign = -1
+	}
+	exp := int(h>>10) & 0x1f
+	frac := float64(h & 0x3ff)
+	switch exp {
+	case 0:
+		return sign * math.Ldexp(frac, -24)
+	case 0x1f:
+		if frac != 0 {
+			return math.NaN()
+		}
+		return math.Inf(int(sign))
+	}
+	return sign * math.Ldexp(1024+frac, exp-25)
+}
+
+// typeName names v's Python type for error messages.
+func typeName(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "None"
+	case bool:
+		return "bool"
+	case int64:
+		return "int"
+	case float64:
+		return "float"
+	case string:
+		return "str"
+	case pyBytes:
+		return "bytes"
+	case *pyList:
+		return "list"
+	case *pyDict:
+		return "dict"
+	case pyTuple:
+		return "tuple"
+	case *ndarray:
+		return "numpy array"
+	case *dtype:
+		return "numpy dtype"
+	case pyGlobal:
+		return v.String()
+	}
+	return fmt.Sprintf("%T", v)
+}

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+
+	"spikeframes/blenderspike"
+	"spikeframes/morph"
+	"spikeframes/voltage"
+)
+
+func inspectCommand() command {
+	return command{
+		name:    "inspect",
+		summary: "summarise a recording: sections, frames, voltage range, bounding box",
+		run:     runInspect,
+	}
+}
+
+// summary is what inspect reports about a recording; its JSON form is
+// the --json output.
+type summary struct {
+	File       string         `json:"file"`
+	Sections   int            `json:"sections"`
+	Frames     int            `json:"frames"`
+	NSegTotal  int            `json:"nseg_total"`
+	N3DTotal   int            `json:"n3d_total"`
+	Types      map[string]int `json:"types"`
+	VoltageMin float32        `json:"voltage_min"`
+	VoltageMax float32        `json:"voltage_max"`
+	BBoxMin    [3]float64     `json:"bbox_min"`
+	BBoxMax    [3]float64     `json:"bbox_max"`
+	// TStart and TStop are present when the recording stores its time span.
+	TStart *float64 `json:"t_start,omitempty"`
+	TStop  *float64 `json:"t_stop,omitempty"`
+}
+
+func runInspect(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("inspect", "FILE", stderr)
+	asJSON := fs.Bool("json", false, "print one JSON object instead of the readable summary")
+	if status, done := parseFlags(fs, args); done {
+		return status
+	}
+	if fs.NArg() != 1 {
+		return usageErr(stderr, "inspect", "want exactly one recording FILE, got %d arguments", fs.NArg())
+	}
+	path := fs.Arg(0)
+	cell, rec, err := blenderspike.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "spikeframes inspect: %v\n", err)
+		return exitInput
+	}
+	s := summarize(path, cell, rec)
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		if err := enc.Encode(s); err != nil {
+			fmt.Fprintf(stderr, "spikeframes inspect: %v\n", err)
+			return exitOutput
+		}
+		return exitOK
+	}
+	if _, err := io.WriteString(stdout, s.text()); err != nil {
+		fmt.Fprintf(stderr, "spikeframes inspect: %v\n", err)
+		return exitOutput
+	}
+	return exitOK
+}
+
+func summarize(path string, cell *morph.Cell, rec *voltage.Recording) summary {
+	s := summary{
+		File:       path,
+		Sections:   len(cell.Sections),
+		Frames:     rec.Frames,
+		Types:      map[string]int{},
+		VoltageMin: float32(math.Inf(1)),
+		VoltageMax: float32(math.Inf(-1)),
+		BBoxMin:    [3]float64{math.Inf(1), math.Inf(1), math.Inf(1)},
+		BBoxMax:    [3]float64{math.Inf(-1), math.Inf(-1), math.Inf(-1)},
+	}
+	for i, sec := range cell.Sections {
+		s.Types[sec.Type]++
+		s.N3DTotal += len(sec.Points)
+		for _, p := range sec.Points {
+			for k, x := range [3]float64{p.X, p.Y, p.Z} {
+				s.BBoxMin[k] = min(s.BBoxMin[k], x)
+				s.BBoxMax[k] = max(s.BBoxMax[k], x)
+			}
+		}
+		tr := rec.Traces[i]
+		s.NSegTotal += tr.NSeg
+		for _, v := range tr.Values {
+			s.VoltageMin = min(s.VoltageMin, v)
+			s.VoltageMax = max(s.VoltageMax, v)
+		}
+	}
+	if rec.HasTime {
+		s.TStart, s.TStop = &rec.TStart, &rec.TStop
+	}
+	return s
+}
+
+// text is the readable summary.
+func (s summary) text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n", s.File)
+	fmt.Fprintf(&b, "  sections      %d\n", s.Sections)
+	fmt.Fprintf(&b, "  types         %s\n", wrapList(s.typeList(), 60, "\n                "))
+	fmt.Fprintf(&b, "  frames        %d\n", s.Frames)
+	if s.TStart != nil {
+		fmt.Fprintf(&b, "  time          %g … %g ms\n", *s.TStart, *s.TStop)
+	} else {
+		fmt.Fprintf(&b, "  time          not recorded\n")
+	}
+	fmt.Fprintf(&b, "  segments      %d (nseg over all sections)\n", s.NSegTotal)
+	fmt.Fprintf(&b, "  3-D points    %d\n", s.N3DTotal)
+	fmt.Fprintf(&b, "  voltage       %g … %g mV\n", s.VoltageMin, s.VoltageMax)
+	fmt.Fprintf(&b, "  bounding box  (%g, %g, %g) … (%g, %g, %g) µm\n",
+		s.BBoxMin[0], s.BBoxMin[1], s.BBoxMin[2], s.BBoxMax[0], s.BBoxMax[1], s.BBoxMax[2])
+	return b.String()
+}
+
+// typeList lists "type count" by falling count, then by name in natural
+// order (user5[2] before user5[10]).
+func (s summary) typeList() []string {
+	names := make([]string, 0, len(s.Types))
+	for t := range s.Types {
+		names = append(names, t)
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		return cmp.Or(cmp.Compare(s.Types[b], s.Types[a]), naturalCompare(a, b))
+	})
+	items := make([]string, len(names))
+	for i, t := range names {
+		items[i] = fmt.Sprintf("%s %d", t, s.Types[t])
+	}
+	return items
+}
+
+// wrapList joins items with ", ", breaking lines with sep before width.
+func wrapList(items []string, width int, sep string) string {
+	var b strings.Builder
+	line := 0
+	for i, it := range items {
+		if i > 0 {
+			if line+2+len(it) > width {
+				b.WriteString(",")
+				b.WriteString(sep)
+				line = 0
+			} else {
+				b.WriteString(", ")
+				line += 2
+			}
+		}
+		b.WriteString(it)
+		line += len(it)
+	}
+	return b.String()
+}
+
+// naturalCompare orders strings with runs of digits compared as numbers.
+func naturalCompare(a, b string) int {
+	for a != "" && b != "" {
+		da, db := digitRun(a), digitRun(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if c := cmp.Or(cmp.Compare(len(na), len(nb)), cmp.Compare(na, nb)); c != 0 {
+				return c
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return cmp.Compare(a[0], b[0])
+		}
+		a, b = a[1:], b[1:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+// digitRun is the length of the run of ASCII digits that starts s.
+func digitRun(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
+}

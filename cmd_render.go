@@ -1,0 +1,400 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/lucasb-eyer/go-colorful"
+	"github.com/spf13/pflag"
+
+	"spikeframes/blenderspike"
+	"spikeframes/colormap"
+	"spikeframes/mesh"
+	"spikeframes/morph"
+	"spikeframes/render"
+	"spikeframes/voltage"
+)
+
+// maxSide bounds the picture size so that a typo cannot ask for terabytes.
+const maxSide = 16384
+
+// renderFlags are the render command's settings besides geometry.
+type renderFlags struct {
+	out, pattern  string
+	width, height int
+
+	cmap                string
+	vmin, vmax          string
+	cmapStart, cmapStop float64
+	cmapSteps           int
+
+	view                     string
+	azimuth, elevation, roll float64
+	zoom, fov                float64
+
+	aa         int
+	minWidth   float64
+	shading    string
+	emission   float64
+	background string
+	bloom      float64
+
+	resample     int
+	frames       string
+	shard        string
+	skipExisting bool
+	video        string
+	fps          float64
+	crf          int
+	quiet        bool
+	jobs         int
+}
+
+func addRenderFlags(fs *pflag.FlagSet) *renderFlags {
+	f := &renderFlags{}
+	fs.StringVarP(&f.out, "out", "o", "frames", "output folder (created if missing)")
+	fs.StringVar(&f.pattern, "pattern", "frame_%05d.png", "file name of each frame, with one frame-number verb")
+	fs.IntVar(&f.width, "width", 1920, "picture width in pixels")
+	fs.IntVar(&f.height, "height", 1080, "picture height in pixels")
+	fs.StringVar(&f.cmap, "cmap", "plasma", `colormap: any matplotlib or seaborn name, NAME_r reversed, or colours "#000000,#ff3000,…"`)
+	fs.StringVar(&f.vmin, "vmin", "-70", `voltage (mV) at the colormap's start, or "auto" (0.5th percentile of the recording)`)
+	fs.StringVar(&f.vmax, "vmax", "20", `voltage (mV) at the colormap's end, or "auto" (99.5th percentile of the recording)`)
+	fs.Float64Var(&f.cmapStart, "cmap-start", 0, "use the colormap from this point (0…1)")
+	fs.Float64Var(&f.cmapStop, "cmap-stop", 1, "use the colormap up to this point (0…1)")
+	fs.IntVar(&f.cmapSteps, "cmap-steps", 0, "BlenderSpike's stepped colour ramp with this many stops (≥ 2); 0 = the exact colormap")
+	fs.StringVar(&f.view, "view", "xy", "base view: xy (looking down −Z, +Y up), xz or yz")
+	fs.Float64Var(&f.azimuth, "azimuth", 0, "turn the camera about the view's up axis (degrees)")
+	fs.Float64Var(&f.elevation, "elevation", 0, "tilt the camera up over the view's right axis (degrees)")
+	fs.Float64Var(&f.roll, "roll", 0, "turn the picture about the viewing axis (degrees)")
+	fs.Float64Var(&f.zoom, "zoom", 1, "magnify the framing (1 fits the whole cell in about 90% of the picture)")
+	fs.Float64Var(&f.fov, "fov", 0, "vertical field of view in degrees for a perspective camera; 0 = orthographic")
+	fs.IntVar(&f.aa, "aa", 2, "anti-aliasing: N×N samples per pixel (1 = off)")
+	fs.Float64Var(&f.minWidth, "min-width", 1, "draw every branch at least this many pixels wide, so thin axons stay unbroken lines (0 = true widths)")
+	fs.StringVar(&f.shading, "shading", "emission", "emission (the colormap's colour, glowing) or lit (diffuse + ambient headlight)")
+	fs.Float64Var(&f.emission, "emission", 1, "emission strength: multiplies the colour in linear light")
+	fs.StringVar(&f.background, "background", "#000000", "background colour (#rrggbb)")
+	fs.Float64Var(&f.bloom, "bloom", 0.6, "glow around bright parts (0 = off)")
+	fs.IntVar(&f.resample, "resample", 0, "render N frames spread evenly over the recording (0 = one per recorded frame)")
+	fs.StringVar(&f.frames, "frames", "", "render only output frames A ≤ f < B, as A:B (either side may be left out)")
+	fs.StringVar(&f.shard, "shard", "", `render the K-th of N contiguous blocks of the frames, as K/N (0-based), or "auto" from a Slurm array job`)
+	fs.BoolVar(&f.skipExisting, "skip-existing", false, "skip frames whose file already exists (resume a killed job)")
+	fs.StringVar(&f.video, "video", "", "write an H.264 MP4 through ffmpeg instead of PNG files")
+	fs.Float64Var(&f.fps, "fps", 30, "frames per second of --video")
+	fs.IntVar(&f.crf, "crf", 18, "quality of --video (x264 CRF: 0 lossless … 51 worst)")
+	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but errors")
+	fs.IntVarP(&f.jobs, "jobs", "j", 0, "frames rendered in parallel (0 = one per core)")
+	return f
+}
+
+// validate checks the settings that do not depend on the recording.
+func (f *renderFlags) validate() error {
+	switch {
+	case f.width < 1 || f.width > maxSide || f.height < 1 || f.height > maxSide:
+		return fmt.Errorf("--width/--height %d×%d: each must be 1 to %d", f.width, f.height, maxSide)
+	case f.aa < 1 || f.aa > 8:
+		return fmt.Errorf("--aa %d: must be 1 (off) to 8", f.aa)
+	case !(f.minWidth >= 0 && f.minWidth <= 100):
+		return fmt.Errorf("--min-width %v: must be 0 to 100 pixels", f.minWidth)
+	case f.shading != "emission" && f.shading != "lit":
+		return fmt.Errorf("--shading %q: want emission or lit", f.shading)
+	case f.view != "xy" && f.view != "xz" && f.view != "yz":
+		return fmt.Errorf("--view %q: want xy, xz or yz", f.view)
+	case !(f.zoom > 0) || math.IsInf(f.zoom, 0):
+		return fmt.Errorf("--zoom %v: must be a positive number", f.zoom)
+	case !(f.fov >= 0 && f.fov < 180):
+		return fmt.Errorf("--fov %v: must be in (0, 180) degrees, or 0 for orthographic", f.fov)
+	case !(f.emission >= 0) || math.IsInf(f.emission, 0):
+		return fmt.Errorf("--emission %v: must be a number ≥ 0", f.emission)
+	case !(f.bloom >= 0) || math.IsInf(f.bloom, 0):
+		return fmt.Errorf("--bloom %v: must be a number ≥ 0", f.bloom)
+	case f.resample < 0:
+		return fmt.Errorf("--resample %d: must be ≥ 0", f.resample)
+	case f.jobs < 0:
+		return fmt.Errorf("--jobs %d: must be ≥ 0", f.jobs)
+	case !(f.fps > 0) || math.IsInf(f.fps, 0):
+		return fmt.Errorf("--fps %v: must be a positive number", f.fps)
+	case f.crf < 0 || f.crf > 51:
+		return fmt.Errorf("--crf %d: must be 0 to 51", f.crf)
+	case f.video != "" && f.shard != "":
+		return fmt.Errorf("--video makes one movie: it cannot be split with --shard (render PNG shards, then stitch them)")
+	case f.video != "" && f.skipExisting:
+		return fmt.Errorf("--skip-existing resumes PNG frames; a --video is always written whole")
+	}
+	if f.shard != "" {
+		if _, err := parseShard(f.shard, os.Getenv); err != nil {
+			return err
+		}
+	}
+	if _, err := parseBackground(f.background); err != nil {
+		return err
+	}
+	for _, l := range []struct{ name, v string }{{"--vmin", f.vmin}, {"--vmax", f.vmax}} {
+		if _, _, err := parseLimit(l.v); err != nil {
+			return fmt.Errorf("%s: %w", l.name, err)
+		}
+	}
+	if err := checkPattern(f.pattern); err != nil {
+		return fmt.Errorf("--pattern: %w", err)
+	}
+	if _, err := f.colormap(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// parseLimit reads a voltage limit: a number of mV, or "auto".
+func parseLimit(s string) (v float64, auto bool, err error) {
+	if s == "auto" {
+		return 0, true, nil
+	}
+	v, err = strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, false, fmt.Errorf("%q is neither a voltage in mV nor \"auto\"", s)
+	}
+	return v, false, nil
+}
+
+func parseBackground(s string) ([3]uint8, error) {
+	c, err := colorful.Hex(s)
+	if err != nil {
+		return [3]uint8{}, fmt.Errorf("--background %q: want a colour as #rrggbb", s)
+	}
+	r, g, b := c.RGB255()
+	return [3]uint8{r, g, b}, nil
+}
+
+// colormap resolves --cmap with its sub-range and steps.
+func (f *renderFlags) colormap() (*colormap.Map, error) {
+	m, err := buildColormap(f.cmap, f.cmapStart, f.cmapStop, f.cmapSteps)
+	if err != nil {
+		return nil, fmt.Errorf("--cmap: %w", err)
+	}
+	return m, nil
+}
+
+// limits resolves --vmin/--vmax, taking "auto" from the recording's 0.5th
+// and 99.5th percentiles (rounded outwards to 0.1 mV so they can be reused).
+func (f *renderFlags) limits(rec *voltage.Recording) (vmin, vmax float64, err error) {
+	vmin, autoMin, _ := parseLimit(f.vmin)
+	vmax, autoMax, _ := parseLimit(f.vmax)
+	if autoMin || autoMax {
+		lo, hi, err := rec.Percentiles(0.5, 99.5)
+		if err != nil {
+			return 0, 0, err
+		}
+		if autoMin {
+			vmin = math.Floor(lo*10) / 10
+		}
+		if autoMax {
+			vmax = math.Ceil(hi*10) / 10
+		}
+		if vmin >= vmax && autoMin && autoMax {
+			vmin, vmax = vmin-1, vmax+1 // a flat recording
+		}
+	}
+	if !(vmin < vmax) {
+		return 0, 0, fmt.Errorf("--vmin %g must be below --vmax %g", vmin, vmax)
+	}
+	return vmin, vmax, nil
+}
+
+func cmdRender(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("render", "RECORDING [flags]", stderr)
+	f := addRenderFlags(fs)
+	geom := addGeometryFlags(fs)
+	if status, done := parseFlags(fs, args); done {
+		return status
+	}
+	if fs.NArg() != 1 {
+		return usageErr(stderr, "render", "want exactly one recording file (see --help)")
+	}
+	if err := f.validate(); err != nil {
+		return usageErr(stderr, "render", "%v", err)
+	}
+	if err := geom.validate(); err != nil {
+		return usageErr(stderr, "render", "%v", err)
+	}
+	say := func(format string, a ...any) {
+		if !f.quiet {
+			fmt.Fprintf(stderr, format+"\n", a...)
+		}
+	}
+	path := fs.Arg(0)
+
+	start := time.Now()
+	cell, rec, err := blenderspike.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "spikeframes render: %v\n", err)
+		return exitInput
+	}
+	total := rec.Frames
+	if f.resample > 0 {
+		total = f.resample
+	}
+	frames, err := parseFrameRange(f.frames, total)
+	if err != nil {
+		return usageErr(stderr, "render", "--frames: %v", err)
+	}
+	if f.shard != "" {
+		sh, _ := parseShard(f.shard, os.Getenv) // validated above
+		frames = sh.of(frames)
+		if frames.len() == 0 {
+			say("shard %s: no frames to render (more shards than frames)", f.shard)
+			return exitOK
+		}
+	}
+	vmin, vmax, err := f.limits(rec)
+	if err != nil {
+		return usageErr(stderr, "render", "%v", err)
+	}
+	if f.vmin == "auto" || f.vmax == "auto" {
+		say("limits: --vmin %g --vmax %g (mV)", vmin, vmax)
+	}
+	say("read %s: %d sections, %d frames (%.2f s)", path, len(cell.Sections), rec.Frames, time.Since(start).Seconds())
+
+	start = time.Now()
+	width, height := f.width, f.height
+	if f.video != "" && (width%2 != 0 || height%2 != 0) {
+		width, height = width+width%2, height+height%2
+		say("warning: --video needs an even picture size for yuv420p: rendering %d×%d", width, height)
+	}
+	view := render.View{Plane: f.view, Azimuth: f.azimuth, Elevation: f.elevation, Roll: f.roll, Zoom: f.zoom, FOV: f.fov}
+	m, cam, err := meshAndCamera(cell, rec, geom, view, width, height, f.minWidth)
+	if err != nil {
+		fmt.Fprintf(stderr, "spikeframes render: %s: %v\n", path, err)
+		return exitInput
+	}
+	say("mesh: %d vertices, %d triangles (%.2f s)", len(m.Positions), len(m.Triangles), time.Since(start).Seconds())
+
+	start = time.Now()
+	cmap, _ := f.colormap() // validated above
+	lut, err := colormap.NewLUT(cmap, vmin, vmax)
+	if err != nil {
+		return usageErr(stderr, "render", "%v", err)
+	}
+	bg, _ := parseBackground(f.background) // validated above
+	cov, err := render.Rasterize(m, cam, f.aa, f.shading == "lit", f.jobs)
+	if err != nil {
+		fmt.Fprintf(stderr, "spikeframes render: %s: %v\n", path, err)
+		return exitInput
+	}
+	shader, err := render.NewShader(m, cov, lut, render.Style{Background: bg, Emission: f.emission, Bloom: f.bloom})
+	if err != nil {
+		return usageErr(stderr, "render", "%v", err)
+	}
+	sampler, err := voltage.NewSampler(rec, m.Probes)
+	if err != nil {
+		fmt.Fprintf(stderr, "spikeframes render: %s: %v\n", path, err)
+		return exitInput
+	}
+	say("coverage: %d of %d pixels touched (%.2f s)", cov.Touched(), width*height, time.Since(start).Seconds())
+
+	var sink frameSink
+	if f.video != "" {
+		sink, err = newVideoSink(f.video, width, height, f.fps, f.crf, frames.first)
+	} else {
+		sink, err = newPNGSink(f.out, f.pattern, f.skipExisting, frames)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "spikeframes render: %v\n", err)
+		return exitOutput
+	}
+	job := &frameJob{
+		shader:   shader,
+		sampler:  sampler,
+		rec:      rec,
+		total:    total,
+		frames:   frames,
+		sink:     sink,
+		workers:  f.jobs,
+		stop:     make(chan struct{}),
+		progress: newProgress(stderr, frames.len(), f.quiet),
+	}
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(signals)
+	var caught os.Signal
+	go func() {
+		if s, ok := <-signals; ok {
+			caught = s
+			close(job.stop)
+		}
+	}()
+	err = job.run()
+	signal.Stop(signals)
+	close(signals)
+	switch {
+	case errors.Is(err, errStopped):
+		fmt.Fprintf(stderr, "spikeframes render: stopped by %v; frames written so far are complete\n", caught)
+		if caught == syscall.SIGTERM {
+			return exitTerminated
+		}
+		return exitInterrupted
+	case err != nil:
+		fmt.Fprintf(stderr, "spikeframes render: %v\n", err)
+		var oe *outputError
+		if errors.As(err, &oe) {
+			return exitOutput
+		}
+		return exitInput
+	}
+	if f.video != "" {
+		job.progress.finish("wrote " + f.video)
+		return exitOK
+	}
+	job.progress.finish("rendered into " + f.out)
+	if !f.quiet {
+		fmt.Fprintln(stdout, "Make a movie with:")
+		fmt.Fprintf(stdout, "  ffmpeg -framerate 30 -start_number %d -i %s -c:v libx264 -pix_fmt yuv420p -crf 18%s movie.mp4\n",
+			frames.first, shellQuote(filepath.Join(f.out, f.pattern)), evenSizeFilter(width, height))
+	}
+	return exitOK
+}
+
+// meshAndCamera builds the mesh and the camera that frames it. With
+// minWidth > 0 (pixels) the mesh is built a second time with every tube at
+// least that wide on screen, measured with the first camera; the framing
+// hardly moves, since only sub-pixel radii grow.
+func meshAndCamera(cell *morph.Cell, rec *voltage.Recording, geom *geometryFlags, view render.View, width, height int, minWidth float64) (*mesh.Mesh, *render.Camera, error) {
+	m, err := geom.buildMesh(cell, rec)
+	if err != nil {
+		return nil, nil, err
+	}
+	cam, err := render.FitCamera(m, view, width, height)
+	if err != nil || minWidth == 0 {
+		return m, cam, err
+	}
+	if m, err = geom.buildMeshMinRadius(cell, rec, minWidth/2*cam.UnitsPerPixel()); err != nil {
+		return nil, nil, err
+	}
+	cam, err = render.FitCamera(m, view, width, height)
+	return m, cam, err
+}
+
+// evenSizeFilter is the ffmpeg option that pads an odd-sized picture to
+// the even size yuv420p needs, or "" when none is needed.
+func evenSizeFilter(w, h int) string {
+	if w%2 == 0 && h%2 == 0 {
+		return ""
+	}
+	return ` -vf "pad=ceil(iw/2)*2:ceil(ih/2)*2"`
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	for _, r := range s {
+		if !(r == '/' || r == '.' || r == '_' || r == '-' || r == '%' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+		}
+	}
+	return s
+}

@@ -1,0 +1,35 @@
+package colormap
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/lucasb-eyer/go-colorful"
+)
+
+// MaxCustomColours is the most colours a custom colour list may hold.
+const MaxCustomColours = 256
+
+// parseCustom makes a continuous map from a comma-separated list of hex
+// colours ("#000000,#ff3000,#ffff80" or short "#f30"), evenly spaced over
+// [0,1] and blended linearly in sRGB, as matplotlib's
+// LinearSegmentedColormap.from_list and seaborn's "blend:" palettes do
+// (without their 256-entry table).
+func parseCustom(spec string) (*Map, error) {
+	if n := strings.Count(spec, ",") + 1; n > MaxCustomColours {
+		return nil, fmt.Errorf("colormap: %d colours in a custom list; at most %d", n, MaxCustomColours)
+	}
+	parts := strings.Split(spec, ",")
+	if len(parts) < 2 {
+		return nil, fmt.Errorf("colormap: custom colour list %q needs at least two colours, comma-separated", spec)
+	}
+	stops := make([]colorful.Color, len(parts))
+	for i, p := range parts {
+		c, err := colorful.Hex(strings.TrimSpace(p))
+		if err != nil {
+			return nil, fmt.Errorf("colormap: custom colour %d of %q: want #rrggbb or #rgb: %w", i+1, spec, err)
+		}
+		stops[i] = c
+	}
+	return &Map{name: spec, stops: stops, lo: 0, hi: 1}, nil
+}

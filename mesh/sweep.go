@@ -1,0 +1,255 @@
+package mesh
+
+import (
+	"math"
+
+	"spikeframes/voltage"
+)
+
+// builder appends vertices, triangles and probes to a mesh.
+type builder struct {
+	sides    int
+	cos, sin []float64 // of each ring vertex's angle 2πk/sides
+	m        *Mesh
+}
+
+func newBuilder(sides int, m *Mesh) *builder {
+	b := &builder{sides: sides, cos: make([]float64, sides), sin: make([]float64, sides), m: m}
+	for k := range sides {
+		phi := 2 * math.Pi * float64(k) / float64(sides)
+		b.cos[k], b.sin[k] = math.Cos(phi), math.Sin(phi)
+	}
+	return b
+}
+
+// probe adds a probe and returns its index.
+func (b *builder) probe(section int, pos float32) uint32 {
+	b.m.Probes = append(b.m.Probes, voltage.Probe{Section: int32(section), Pos: pos})
+	return uint32(len(b.m.Probes) - 1)
+}
+
+// vertex adds a vertex and returns its index.
+func (b *builder) vertex(p, n vec, probe uint32) uint32 {
+	b.m.Positions = append(b.m.Positions, p.vec3())
+	b.m.Normals = append(b.m.Normals, n.vec3())
+	b.m.VertexProbe = append(b.m.VertexProbe, probe)
+	return uint32(len(b.m.Positions) - 1)
+}
+
+func (b *builder) triangle(a, c, d uint32) {
+	b.m.Triangles = append(b.m.Triangles, [3]uint32{a, c, d})
+}
+
+// frame is a ring's orientation: t along the centre line, u and v = t × u
+// across it. A ring's vertex k sits at angle 2πk/sides from u towards v, so
+// rings run counter-clockwise seen from the tip of t.
+type frame struct{ t, u, v vec }
+
+// ring adds sides vertices around centre c. Each sits at radius r along
+// the unit direction o(k) in the frame's cross-section plane, stretched by
+// miter along bend; its normal is o(k) tilted back along t by slope (the
+// rate at which the radius grows along t) and, for spherical rings, lift
+// replaces the whole normal by cos·o + lift·t. It returns the first index.
+func (b *builder) ring(c vec, f frame, r float64, bend vec, miter, slope float64, probe uint32) uint32 {
+	first := uint32(len(b.m.Positions))
+	// o is a unit vector across t, so |o − slope·t| = √(1+slope²)
+	inv := 1 / math.Sqrt(1+slope*slope)
+	tilt := f.t.scale(-slope * inv)
+	for k := range b.sides {
+		o := f.u.scale(b.cos[k]).addScaled(f.v, b.sin[k])
+		off := o
+		if miter != 1 {
+			off = off.addScaled(bend, (miter-1)*o.dot(bend))
+		}
+		b.vertex(c.addScaled(off, r), o.scale(inv).add(tilt), probe)
+	}
+	return first
+}
+
+// strip joins ring a to ring c (consecutive indices from a and c) with
+// triangles facing outward; forward says c lies further along the rings'
+// t than a.
+func (b *builder) strip(a, c uint32, forward bool) {
+	s := uint32(b.sides)
+	for k := range s {
+		k1 := (k + 1) % s
+		if forward {
+			b.triangle(a+k, a+k1, c+k1)
+			b.triangle(a+k, c+k1, c+k)
+		} else {
+			b.triangle(a+k, c+k1, a+k1)
+			b.triangle(a+k, c+k, c+k1)
+		}
+	}
+}
+
+// fan closes ring a with triangles to the single vertex pole; forward says
+// the pole lies further along the ring's t.
+func (b *builder) fan(a, pole uint32, forward bool) {
+	s := uint32(b.sides)
+	for k := range s {
+		k1 := (k + 1) % s
+		if forward {
+			b.triangle(a+k, a+k1, pole)
+		} else {
+			b.triangle(a+k, pole, a+k1)
+		}
+	}
+}
+
+// sphere adds a UV sphere of radius r at c whose vertices all use probe.
+func (b *builder) sphere(c vec, r float64, probe uint32) {
+	f := frame{t: vec{0, 0, 1}, u: vec{1, 0, 0}, v: vec{0, 1, 0}}
+	south := b.vertex(c.addScaled(f.t, -r), f.t.scale(-1), probe)
+	bands := SphereRings(b.sides)
+	var prev uint32
+	for j := 1; j < bands; j++ {
+		alpha := math.Pi * float64(j) / float64(bands)
+		first := b.latitude(c, f, r, -math.Cos(alpha), probe)
+		if j == 1 {
+			b.fan(first, south, false)
+		} else {
+			b.strip(prev, first, true)
+		}
+		prev = first
+	}
+	north := b.vertex(c.addScaled(f.t, r), f.t, probe)
+	b.fan(prev, north, true)
+}
+
+// latitude adds the ring of a sphere of radius r at c at height z·r along
+// f.t (z in (−1,1)); its normals are the sphere's.
+func (b *builder) latitude(c vec, f frame, r, z float64, probe uint32) uint32 {
+	first := uint32(len(b.m.Positions))
+	rho := math.Sqrt(math.Max(0, 1-z*z))
+	for k := range b.sides {
+		o := f.u.scale(b.cos[k]).addScaled(f.v, b.sin[k])
+		n := o.scale(rho).addScaled(f.t, z)
+		b.vertex(c.addScaled(n, r), n, probe)
+	}
+	return first
+}
+
+// tube sweeps section sec's centre line l into rings and joins them; its
+// ends are rounded at joints and, with caps, closed by discs elsewhere.
+func (b *builder) tube(sec int, l *centreLine, caps bool) {
+	n := len(l.pts)
+	dirs := make([]vec, n-1)
+	for j := range dirs {
+		dirs[j], _ = l.pts[j+1].sub(l.pts[j]).unit()
+	}
+	f := frame{t: dirs[0], u: perpendicular(dirs[0])}
+	f.v = f.t.cross(f.u)
+	frames := make([]frame, n)
+	frames[0] = f
+	for j := 1; j < n; j++ {
+		frames[j] = nextFrame(frames[j-1], l.pts[j-1], l.pts[j], tangent(dirs, j, frames[j-1].u))
+	}
+
+	var first, prev uint32
+	for j := range n {
+		f := frames[j]
+		bend, miter := vec{}, 1.0
+		if j > 0 && j < n-1 {
+			if d, ok := dirs[j].sub(dirs[j-1]).unit(); ok {
+				bend = d
+				miter = math.Min(maxMiter, 1/math.Max(f.t.dot(dirs[j-1]), 1/maxMiter))
+			}
+		}
+		probe := b.probe(sec, float32(l.pos[j]))
+		cur := b.ring(l.pts[j], f, l.radius[j], bend, miter, radiusSlope(l, j), probe)
+		if j == 0 {
+			first = cur
+		} else {
+			b.strip(prev, cur, true)
+		}
+		prev = cur
+	}
+	last := prev
+	b.end(l, 0, frames[0], first, -1, caps)
+	b.end(l, n-1, frames[n-1], last, 1, caps)
+}
+
+// end closes the tube end at point j whose ring starts at index at: a
+// hemisphere at a joint, a flat disc when caps are asked for, nothing
+// otherwise. dir is −1 at the start (the end faces −t) and +1 at the end.
+func (b *builder) end(l *centreLine, j int, f frame, at uint32, dir float64, caps bool) {
+	probe := b.m.VertexProbe[at]
+	forward := dir > 0
+	c, r := l.pts[j], l.radius[j]
+	joint := l.joint[0]
+	if dir > 0 {
+		joint = l.joint[1]
+	}
+	switch {
+	case joint:
+		rings := HemisphereRings(b.sides)
+		prev := at
+		for k := 1; k < rings; k++ {
+			theta := math.Pi / 2 * float64(k) / float64(rings)
+			cur := b.latitude(c, f, r, dir*math.Sin(theta), probe)
+			b.strip(prev, cur, forward)
+			prev = cur
+		}
+		pole := b.vertex(c.addScaled(f.t, dir*r), f.t.scale(dir), probe)
+		b.fan(prev, pole, forward)
+	case caps:
+		centre := b.vertex(c, f.t.scale(dir), probe)
+		b.fan(at, centre, forward)
+	}
+}
+
+// tangent is the ring direction at point j: the bisector of the pieces
+// before and after it, or the first or last piece at the ends. At a full
+// reversal the bisector vanishes; the ring then lies in the plane of the
+// reversal, at a right angle to the incoming piece, leaning towards the
+// previous ring's u so that the frame turns smoothly.
+func tangent(dirs []vec, j int, prevU vec) vec {
+	if j == 0 {
+		return dirs[0]
+	}
+	if j == len(dirs) {
+		return dirs[j-1]
+	}
+	if t, ok := dirs[j-1].add(dirs[j]).unit(); ok && t.dot(dirs[j-1]) > 1e-6 {
+		return t
+	}
+	in := dirs[j-1]
+	if t, ok := prevU.addScaled(in, -prevU.dot(in)).unit(); ok {
+		return t
+	}
+	return perpendicular(in)
+}
+
+// nextFrame carries frame f at point a to point c with tangent t by the
+// double-reflection rotation-minimising method (Wang et al. 2008): no
+// twist is added and nothing flips at sharp or reversing bends.
+func nextFrame(f frame, a, c, t vec) frame {
+	v1 := c.sub(a)
+	c1 := v1.dot(v1)
+	u := f.u.addScaled(v1, -2/c1*v1.dot(f.u))
+	tl := f.t.addScaled(v1, -2/c1*v1.dot(f.t))
+	v2 := t.sub(tl)
+	if c2 := v2.dot(v2); c2 > 1e-24 {
+		u = u.addScaled(v2, -2/c2*v2.dot(u))
+	}
+	u, ok := u.addScaled(t, -u.dot(t)).unit()
+	if !ok {
+		u = perpendicular(t)
+	}
+	return frame{t: t, u: u, v: t.cross(u)}
+}
+
+// radiusSlope is how fast the radius grows per unit of arc length around
+// point j, bounded so that abrupt diameter steps keep sensible normals.
+func radiusSlope(l *centreLine, j int) float64 {
+	a, c := max(j-1, 0), min(j+1, len(l.pts)-1)
+	var length float64
+	for k := a + 1; k <= c; k++ {
+		length += l.pts[k].sub(l.pts[k-1]).norm()
+	}
+	if length <= 0 {
+		return 0
+	}
+	return math.Max(-2, math.Min(2, (l.radius[c]-l.radius[a])/length))
+}

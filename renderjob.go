@@ -1,0 +1,163 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+
+	"spikeframes/render"
+	"spikeframes/voltage"
+)
+
+// outputError is a failure to write output (exit status 3), as opposed to
+// a problem with the input.
+type outputError struct{ err error }
+
+func (e *outputError) Error() string { return e.err.Error() }
+func (e *outputError) Unwrap() error { return e.err }
+
+// frameSink receives a job's rendered frames.
+type frameSink interface {
+	// done reports whether frame k is already there and need not be rendered.
+	done(k int) bool
+	// writer returns a function for one worker that stores frame k.
+	writer() func(k int, img *render.Image) error
+	// abort wakes any writer waiting for its turn, after a failure or a stop.
+	abort()
+	// close finishes the output; with ok false it removes what was begun.
+	close(ok bool) error
+}
+
+// frameJob renders a range of a movie's frames into a sink.
+type frameJob struct {
+	shader   *render.Shader
+	sampler  *voltage.Sampler
+	rec      *voltage.Recording
+	total    int        // frames in the whole movie
+	frames   frameRange // the frames to render
+	sink     frameSink
+	workers  int           // ≤ 0: one per core
+	stop     chan struct{} // closed to stop early (a signal); nil: never
+	progress *progress
+}
+
+// errStopped is returned by run when the job was stopped from outside.
+var errStopped = fmt.Errorf("stopped")
+
+// run renders the frames on parallel workers. Each worker owns its picture,
+// voltage buffer and writer, so memory stays the same however long the
+// movie is, and frames are fed in order, so at most one frame per worker is
+// in flight. The first error stops the job; so does closing j.stop, after
+// which frames in flight are finished and run returns errStopped.
+func (j *frameJob) run() error {
+	workers := j.workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = max(1, min(workers, j.frames.len()))
+
+	next := make(chan int)
+	failed := make(chan struct{})
+	var once sync.Once
+	var firstErr error
+	fail := func(err error) {
+		once.Do(func() {
+			firstErr = err
+			close(failed)
+			j.sink.abort()
+		})
+	}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			frame := j.shader.NewFrame()
+			probeV := make([]float32, j.sampler.Len())
+			write := j.sink.writer()
+			for k := range next {
+				j.sampler.Sample(j.rec.FrameTime(k, j.total), probeV)
+				j.shader.Render(frame, probeV)
+				if err := write(k, frame.Image); err != nil {
+					fail(err)
+					continue
+				}
+				j.progress.add(1)
+			}
+		})
+	}
+	stopped := false
+feed:
+	for k := j.frames.first; k < j.frames.end; k++ {
+		if j.sink.done(k) {
+			j.progress.add(1)
+			continue
+		}
+		select {
+		case next <- k:
+		case <-failed:
+			break feed
+		case <-j.stop:
+			stopped = true
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if firstErr == nil && stopped {
+		firstErr = errStopped
+	}
+	if err := j.sink.close(firstErr == nil); err != nil && firstErr == nil {
+		firstErr = err
+	}
+	return firstErr
+}
+
+// pngSink writes every frame as a numbered PNG file in a folder.
+type pngSink struct {
+	dir, pattern string
+	skipExisting bool
+}
+
+// newPNGSink creates the output folder and, when resuming, removes the
+// temporary files a killed run may have left for frames in r.
+func newPNGSink(dir, pattern string, skipExisting bool, r frameRange) (*pngSink, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, &outputError{fmt.Errorf("output folder: %w", err)}
+	}
+	s := &pngSink{dir: dir, pattern: pattern, skipExisting: skipExisting}
+	if skipExisting {
+		for k := r.first; k < r.end; k++ {
+			stale, _ := filepath.Glob(filepath.Join(dir, "."+fmt.Sprintf(pattern, k)+".*.tmp"))
+			for _, f := range stale {
+				if err := os.Remove(f); err != nil {
+					return nil, &outputError{fmt.Errorf("removing stale %s: %w", f, err)}
+				}
+			}
+		}
+	}
+	return s, nil
+}
+
+func (s *pngSink) path(k int) string { return filepath.Join(s.dir, fmt.Sprintf(s.pattern, k)) }
+
+func (s *pngSink) done(k int) bool {
+	if !s.skipExisting {
+		return false
+	}
+	_, err := os.Stat(s.path(k))
+	return err == nil
+}
+
+func (s *pngSink) writer() func(int, *render.Image) error {
+	enc := render.NewPNGEncoder()
+	return func(k int, img *render.Image) error {
+		if err := enc.WritePNG(s.path(k), img); err != nil {
+			return &outputError{fmt.Errorf("frame %d: %w", k, err)}
+		}
+		return nil
+	}
+}
+
+func (s *pngSink) abort()           {}
+func (s *pngSink) close(bool) error { return nil }
