@@ -17,6 +17,7 @@
 #   MOVIE          the MP4 (default: FRAMES_DIR.mp4)
 #   FPS, CRF       the MP4's frame rate (default 30) and quality (default 18)
 #   PATTERN        the frame file names (default frame_%05d.png)
+#   CPUS_PER_TASK  cores per array task (default: render_array.sbatch's, 2)
 #   MAX_RUNNING    at most this many array tasks at once (default: no limit)
 # sbatch itself reads SBATCH_PARTITION, SBATCH_ACCOUNT, SBATCH_TIMELIMIT and
 # similar variables, for both jobs.
@@ -43,7 +44,8 @@ array=0-$((shards - 1))${MAX_RUNNING:+%$MAX_RUNNING}
 
 # RENDER_FLAGS is split on spaces on purpose: it holds several flags.
 # shellcheck disable=SC2086
-render=$(sbatch --parsable --array="$array" "$here/render_array.sbatch" \
+render=$(sbatch --parsable --array="$array" ${CPUS_PER_TASK:+--cpus-per-task="$CPUS_PER_TASK"} \
+	"$here/render_array.sbatch" \
 	"$recording" "$frames_dir" --pattern "$pattern" ${RENDER_FLAGS:-})
 render=${render%%;*} # --parsable prints "id;cluster" on multi-cluster sites
 stitch=$(sbatch --parsable --dependency="afterok:$render" --kill-on-invalid-dep=yes \
