@@ -66,9 +66,9 @@ cleanup() {
 	set +e
 	if [ -f "$tmp/slurm.conf" ] && [ ${#pids[@]} -gt 0 ]; then
 		# Jobs outlive slurmd (they run under slurmstepd): cancel them first.
-		scancel --quiet --full --user=root 2>/dev/null
+		timeout 15 scancel --quiet --full --user=root 2>/dev/null
 		for _ in $(seq 1 20); do
-			[ -z "$(squeue -h -o %i 2>/dev/null)" ] && break
+			[ -z "$(timeout 5 squeue -h -o %i 2>/dev/null)" ] && break
 			sleep 0.5
 		done
 	fi
@@ -92,6 +92,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'fail "interrupted"' INT TERM
+trap 'echo "test_slurm: FAIL: line $LINENO: a command failed" >&2' ERR
 
 # show_logs prints the tail of every job and daemon log, to explain a failure.
 show_logs() {
