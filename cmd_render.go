@@ -49,6 +49,7 @@ type renderFlags struct {
 	bloom      float64
 
 	resample     int
+	label        string
 	frames       string
 	shard        string
 	skipExisting bool
@@ -84,6 +85,7 @@ func addRenderFlags(fs *pflag.FlagSet) *renderFlags {
 	fs.StringVar(&f.background, "background", "#000000", "background colour (#rrggbb)")
 	fs.Float64Var(&f.bloom, "bloom", 0.6, "glow around bright parts (0 = off)")
 	fs.IntVar(&f.resample, "resample", 0, "render N frames spread evenly over the recording (0 = one per recorded frame)")
+	fs.StringVar(&f.label, "label", "none", `text in the top-left corner: none, time (simulated ms; the frame number when the recording has no time span) or frame`)
 	fs.StringVar(&f.frames, "frames", "", "render only output frames A ≤ f < B, as A:B (either side may be left out)")
 	fs.StringVar(&f.shard, "shard", "", `render the K-th of N contiguous blocks of the frames, as K/N (0-based), or "auto" from a Slurm array job`)
 	fs.BoolVar(&f.skipExisting, "skip-existing", false, "skip frames whose file already exists (resume a killed job)")
@@ -106,6 +108,8 @@ func (f *renderFlags) validate() error {
 		return fmt.Errorf("--min-width %v: must be 0 to 100 pixels", f.minWidth)
 	case f.shading != "emission" && f.shading != "lit":
 		return fmt.Errorf("--shading %q: want emission or lit", f.shading)
+	case f.label != "none" && f.label != "time" && f.label != "frame":
+		return fmt.Errorf("--label %q: want none, time or frame", f.label)
 	case f.view != "xy" && f.view != "xz" && f.view != "yz":
 		return fmt.Errorf("--view %q: want xy, xz or yz", f.view)
 	case !(f.zoom > 0) || math.IsInf(f.zoom, 0):
@@ -172,13 +176,9 @@ func parseBackground(s string) ([3]uint8, error) {
 	return [3]uint8{r, g, b}, nil
 }
 
-// colormap resolves --cmap with its sub-range and steps.
+// colormap resolves --cmap with --cmap-start, --cmap-stop and --cmap-steps.
 func (f *renderFlags) colormap() (*colormap.Map, error) {
-	m, err := buildColormap(f.cmap, f.cmapStart, f.cmapStop, f.cmapSteps)
-	if err != nil {
-		return nil, fmt.Errorf("--cmap: %w", err)
-	}
-	return m, nil
+	return buildColormap(f.cmap, f.cmapStart, f.cmapStop, f.cmapSteps)
 }
 
 // limits resolves --vmin/--vmax, taking "auto" from the recording's 0.5th
@@ -319,6 +319,10 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 		stop:     make(chan struct{}),
 		progress: newProgress(stderr, frames.len(), f.quiet),
 	}
+	job.label = frameLabel(f.label, rec, total)
+	if f.label == "time" && !rec.HasTime {
+		say("note: %s records no time span; --label time shows frame numbers", path)
+	}
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(signals)
@@ -358,6 +362,25 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 			frames.first, shellQuote(filepath.Join(f.out, f.pattern)), evenSizeFilter(width, height))
 	}
 	return exitOK
+}
+
+// frameLabel returns the text for output frame k of total, or nil for no
+// label. Times come from the recording's span: recorded frames are spread
+// evenly from its start to its end.
+func frameLabel(kind string, rec *voltage.Recording, total int) func(int) string {
+	switch {
+	case kind == "time" && rec.HasTime:
+		return func(k int) string {
+			t := rec.TStart
+			if rec.Frames > 1 {
+				t += (rec.TStop - rec.TStart) * rec.FrameTime(k, total) / float64(rec.Frames-1)
+			}
+			return fmt.Sprintf("%.2f ms", t)
+		}
+	case kind == "time" || kind == "frame":
+		return func(k int) string { return fmt.Sprintf("frame %d", k) }
+	}
+	return nil
 }
 
 // meshAndCamera builds the mesh and the camera that frames it. With

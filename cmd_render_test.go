@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"spikeframes/voltage"
 )
 
 // TestMain lets a test run the command in a child process (to send it
@@ -361,4 +363,48 @@ func TestRenderResumesAfterKill(t *testing.T) {
 	want := readDir(t, ref)
 	t.Logf("%d of %d frames written before the kill", before, len(want))
 	sameFiles(t, "killed and resumed vs uninterrupted", want, readDir(t, dir))
+}
+
+func TestFrameLabel(t *testing.T) {
+	timed := &voltage.Recording{Frames: 41, TStart: 0, TStop: 10, HasTime: true}
+	untimed := &voltage.Recording{Frames: 300}
+	tests := []struct {
+		kind  string
+		rec   *voltage.Recording
+		total int
+		k     int
+		want  string
+	}{
+		{"time", timed, 41, 0, "0.00 ms"},
+		{"time", timed, 41, 40, "10.00 ms"},
+		{"time", timed, 41, 10, "2.50 ms"},
+		{"time", timed, 81, 1, "0.12 ms"}, // resampled: 0.125 ms, rounded half to even
+		{"time", untimed, 300, 7, "frame 7"},
+		{"frame", timed, 41, 3, "frame 3"},
+	}
+	for _, tc := range tests {
+		if got := frameLabel(tc.kind, tc.rec, tc.total)(tc.k); got != tc.want {
+			t.Errorf("%s frame %d of %d: %q, want %q", tc.kind, tc.k, tc.total, got, tc.want)
+		}
+	}
+	if frameLabel("none", timed, 41) != nil {
+		t.Error("--label none draws a label")
+	}
+}
+
+func TestRenderTimeLabelFromRecorderFile(t *testing.T) {
+	plain, labelled := t.TempDir(), t.TempDir()
+	for _, run := range []struct {
+		dir  string
+		args []string
+	}{{plain, nil}, {labelled, []string{"--label", "time"}}} {
+		args := append(renderArgs("testdata/recorder_ball_stick.pickle", run.dir, "--frames", "20:21"), run.args...)
+		if status, _, errOut := runCmd(args...); status != exitOK {
+			t.Fatalf("status %d: %s", status, errOut)
+		}
+	}
+	a, b := readDir(t, plain)["frame_00020.png"], readDir(t, labelled)["frame_00020.png"]
+	if len(a) == 0 || bytes.Equal(a, b) {
+		t.Error("--label time changed nothing")
+	}
 }

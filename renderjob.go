@@ -41,6 +41,8 @@ type frameJob struct {
 	workers  int           // ≤ 0: one per core
 	stop     chan struct{} // closed to stop early (a signal); nil: never
 	progress *progress
+	// label, when set, gives the text drawn in the corner of frame k.
+	label func(k int) string
 }
 
 // errStopped is returned by run when the job was stopped from outside.
@@ -75,9 +77,13 @@ func (j *frameJob) run() error {
 			frame := j.shader.NewFrame()
 			probeV := make([]float32, j.sampler.Len())
 			write := j.sink.writer()
+			labeler := render.NewLabeler(frame.Image.Height, [3]uint8{230, 230, 230})
 			for k := range next {
 				j.sampler.Sample(j.rec.FrameTime(k, j.total), probeV)
 				j.shader.Render(frame, probeV)
+				if j.label != nil {
+					labeler.Draw(frame.Image, j.label(k))
+				}
 				if err := write(k, frame.Image); err != nil {
 					fail(err)
 					continue

@@ -58,7 +58,7 @@ func asNumbers(v any) (numbers, error) {
 	case *pyList:
 		return numbers{list: v.items}, nil
 	}
-	return numbers{}, fmt.Errorf("is a %s, expected a numpy array or a list of numbers", typeName(v))
+	return numbers{}, fmt.Errorf("is %s, expected a numpy array or a list of numbers", aType(v))
 }
 
 func (s numbers) len() int {
@@ -90,7 +90,7 @@ func (s numbers) decode(dst []float64) error {
 		case int64:
 			dst[i] = float64(v)
 		default:
-			return fmt.Errorf("item %d is a %s, not a number", i, typeName(v))
+			return fmt.Errorf("item %d is %s, not a number", i, aType(v))
 		}
 	}
 	return nil
@@ -107,7 +107,7 @@ func leUint64(b []byte) uint64 {
 func lookup(i int, v any) (*sectionDict, error) {
 	d, ok := v.(*pyDict)
 	if !ok {
-		return nil, fmt.Errorf("section %d is a %s, expected a dict", i, typeName(v))
+		return nil, fmt.Errorf("section %d is %s, expected a dict", i, aType(v))
 	}
 	s := &sectionDict{}
 	for j, k := range d.keys {
@@ -143,7 +143,7 @@ func lookup(i int, v any) (*sectionDict, error) {
 		return nil, fmt.Errorf("section %d: no 3-D points (X, Y, Z and DIAM are empty)", i)
 	}
 	if s.volt, ok = s.val[keyVoltage].(*pyDict); !ok {
-		return nil, fmt.Errorf("section %d: Voltage is a %s, expected a dict {frame: values}", i, typeName(s.val[keyVoltage]))
+		return nil, fmt.Errorf("section %d: Voltage is %s, expected a dict {frame: values}", i, aType(s.val[keyVoltage]))
 	}
 	s.frames = len(s.volt.keys)
 	if s.frames == 0 {
@@ -165,7 +165,7 @@ func lookup(i int, v any) (*sectionDict, error) {
 func convert(root any, limit int64) (*morph.Cell, *voltage.Recording, error) {
 	top, ok := root.(*pyList)
 	if !ok {
-		return nil, nil, fmt.Errorf("top level is a %s, expected a list of sections", typeName(root))
+		return nil, nil, fmt.Errorf("top level is %s, expected a list of sections", aType(root))
 	}
 	if len(top.items) == 0 {
 		return nil, nil, fmt.Errorf("the list of sections is empty")
@@ -295,7 +295,7 @@ func (s *sectionDict) frameOrder(i int, order []int) error {
 	for e, k := range s.volt.keys {
 		f, ok := k.(int64)
 		if !ok {
-			return fmt.Errorf("section %d: Voltage key %d is a %s, expected an int frame number", i, e, typeName(k))
+			return fmt.Errorf("section %d: Voltage key %d is %s, expected an int frame number", i, e, aType(k))
 		}
 		if f < 0 || f >= int64(len(order)) {
 			if !strayFound {
@@ -349,15 +349,15 @@ func decodeFrame(v any, scratch []float64, dst []float32, refFrame any) error {
 func (s *sectionDict) meta(i, n int, sec *morph.Section, rec *voltage.Recording) error {
 	id, ok := s.val[keyID].(int64)
 	if !ok {
-		return fmt.Errorf("section %d: ID is a %s, expected an int", i, typeName(s.val[keyID]))
+		return fmt.Errorf("section %d: ID is %s, expected an int", i, aType(s.val[keyID]))
 	}
 	sec.ID = int(id)
 	if sec.Type, ok = s.val[keyType].(string); !ok {
-		return fmt.Errorf("section %d: type is a %s, expected a str", i, typeName(s.val[keyType]))
+		return fmt.Errorf("section %d: type is %s, expected a str", i, aType(s.val[keyType]))
 	}
 	if s.has[keyName] {
 		if sec.Name, ok = s.val[keyName].(string); !ok {
-			return fmt.Errorf("section %d: name is a %s, expected a str", i, typeName(s.val[keyName]))
+			return fmt.Errorf("section %d: name is %s, expected a str", i, aType(s.val[keyName]))
 		}
 	}
 	if s.has[keyParent] {
@@ -416,7 +416,7 @@ func show(v any) string {
 		}
 		return fmt.Sprintf("%q", v)
 	}
-	return "a " + typeName(v)
+	return aType(v)
 }
 
 // checkParents refuses parent links that form a cycle.

@@ -111,11 +111,11 @@ func parseDtype(s string) (*dtype, error) {
 func call(f, args any) (any, error) {
 	g, ok := f.(pyGlobal)
 	if !ok {
-		return nil, fmt.Errorf("cannot call a %s", typeName(f))
+		return nil, fmt.Errorf("cannot call %s", aType(f))
 	}
 	a, ok := args.(pyTuple)
 	if !ok {
-		return nil, fmt.Errorf("%v: arguments are a %s, not a tuple", g, typeName(args))
+		return nil, fmt.Errorf("%v: arguments are %s, not a tuple", g, aType(args))
 	}
 	switch g {
 	case globReconstruct:
@@ -130,7 +130,7 @@ func call(f, args any) (any, error) {
 		}
 		s, ok := a[0].(string)
 		if !ok {
-			return nil, fmt.Errorf("numpy.dtype: type is a %s, not a str", typeName(a[0]))
+			return nil, fmt.Errorf("numpy.dtype: type is %s, not a str", aType(a[0]))
 		}
 		return parseDtype(s)
 	case globFromBuffer:
@@ -150,11 +150,11 @@ func fromBuffer(a pyTuple) (*ndarray, error) {
 	}
 	raw, ok := a[0].(pyBytes)
 	if !ok {
-		return nil, fmt.Errorf("_frombuffer: buffer is a %s", typeName(a[0]))
+		return nil, fmt.Errorf("_frombuffer: buffer is %s", aType(a[0]))
 	}
 	dt, ok := a[1].(*dtype)
 	if !ok {
-		return nil, fmt.Errorf("_frombuffer: dtype is a %s", typeName(a[1]))
+		return nil, fmt.Errorf("_frombuffer: dtype is %s", aType(a[1]))
 	}
 	if o, ok := a[3].(string); !ok || (o != "C" && o != "F") {
 		return nil, fmt.Errorf("_frombuffer: order must be 'C' or 'F'")
@@ -171,7 +171,7 @@ func (arr *ndarray) fill(shape any, dt *dtype, raw []byte) error {
 		if ok {
 			return fmt.Errorf("array has %d dimensions, want 1", len(s))
 		}
-		return fmt.Errorf("array shape is a %s, not a tuple", typeName(shape))
+		return fmt.Errorf("array shape is %s, not a tuple", aType(shape))
 	}
 	n, ok := s[0].(int64)
 	if !ok || n < 0 {
@@ -188,7 +188,7 @@ func (arr *ndarray) fill(shape any, dt *dtype, raw []byte) error {
 func build(obj, state any) error {
 	st, ok := state.(pyTuple)
 	if !ok {
-		return fmt.Errorf("BUILD state of a %s is a %s, not a tuple", typeName(obj), typeName(state))
+		return fmt.Errorf("BUILD state of %s is %s, not a tuple", aType(obj), aType(state))
 	}
 	switch o := obj.(type) {
 	case *dtype:
@@ -222,7 +222,7 @@ func build(obj, state any) error {
 		}
 		dt, ok := st[1].(*dtype)
 		if !ok {
-			return fmt.Errorf("numpy array dtype is a %s", typeName(st[1]))
+			return fmt.Errorf("numpy array dtype is %s", aType(st[1]))
 		}
 		var raw []byte
 		switch d := st[3].(type) {
@@ -235,11 +235,11 @@ func build(obj, state any) error {
 			}
 			raw = b
 		default:
-			return fmt.Errorf("numpy array data is a %s (object arrays are not supported)", typeName(st[3]))
+			return fmt.Errorf("numpy array data is %s (object arrays are not supported)", aType(st[3]))
 		}
 		return o.fill(st[0], dt, raw)
 	}
-	return fmt.Errorf("cannot BUILD a %s", typeName(obj))
+	return fmt.Errorf("cannot BUILD %s", aType(obj))
 }
 
 // latin1 implements _codecs.encode(text, 'latin1'), protocol 2's way of
@@ -274,7 +274,7 @@ func scalar(a pyTuple) (any, error) {
 	}
 	dt, ok := a[0].(*dtype)
 	if !ok {
-		return nil, fmt.Errorf("numpy scalar: dtype is a %s", typeName(a[0]))
+		return nil, fmt.Errorf("numpy scalar: dtype is %s", aType(a[0]))
 	}
 	var raw []byte
 	switch d := a[1].(type) {
@@ -287,7 +287,7 @@ func scalar(a pyTuple) (any, error) {
 		}
 		raw = b
 	default:
-		return nil, fmt.Errorf("numpy scalar: data is a %s", typeName(a[1]))
+		return nil, fmt.Errorf("numpy scalar: data is %s", aType(a[1]))
 	}
 	if len(raw) != int(dt.size) {
 		return nil, fmt.Errorf("numpy scalar: %d bytes for a %d-byte type", len(raw), dt.size)
@@ -372,33 +372,33 @@ func half(h uint16) float64 {
 	return sign * math.Ldexp(1024+frac, exp-25)
 }
 
-// typeName names v's Python type for error messages.
-func typeName(v any) string {
+// aType names v's Python type with an article, for error messages.
+func aType(v any) string {
 	switch v := v.(type) {
 	case nil:
 		return "None"
 	case bool:
-		return "bool"
+		return "a bool"
 	case int64:
-		return "int"
+		return "an int"
 	case float64:
-		return "float"
+		return "a float"
 	case string:
-		return "str"
+		return "a str"
 	case pyBytes:
-		return "bytes"
+		return "a bytes object"
 	case *pyList:
-		return "list"
+		return "a list"
 	case *pyDict:
-		return "dict"
+		return "a dict"
 	case pyTuple:
-		return "tuple"
+		return "a tuple"
 	case *ndarray:
-		return "numpy array"
+		return "a numpy array"
 	case *dtype:
-		return "numpy dtype"
+		return "a numpy dtype"
 	case pyGlobal:
-		return v.String()
+		return "the global " + v.String()
 	}
-	return fmt.Sprintf("%T", v)
+	return fmt.Sprintf("a %T", v)
 }

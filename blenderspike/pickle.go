@@ -27,6 +27,8 @@ type (
 // buffers, protocol 0/1 text forms) is refused.
 const (
 	opMark           = '('
+	opPop            = '0'
+	opPopMark        = '1'
 	opStop           = '.'
 	opBinInt         = 'J'
 	opBinInt1        = 'K'
@@ -68,7 +70,7 @@ const (
 )
 
 var opNames = map[byte]string{
-	opMark: "MARK", opStop: "STOP", opBinInt: "BININT", opBinInt1: "BININT1",
+	opMark: "MARK", opPop: "POP", opPopMark: "POP_MARK", opStop: "STOP", opBinInt: "BININT", opBinInt1: "BININT1",
 	opBinInt2: "BININT2", opNone: "NONE", opBinUnicode: "BINUNICODE",
 	opAppend: "APPEND", opBuild: "BUILD", opGlobal: "GLOBAL",
 	opEmptyDict: "EMPTY_DICT", opAppends: "APPENDS", opBinGet: "BINGET",
@@ -216,14 +218,19 @@ type machine struct {
 	kept map[uint64]any
 }
 
-// decodePickle runs the pickle in data, which prescan has accepted, and
-// returns the value it holds. read is prescan's record of the memo slots
-// that are read back.
-func decodePickle(data []byte, read bitset) (any, error) {
+// decodePickle runs the pickle in data, which prescan has accepted with
+// plan pl, and returns the value it holds.
+func decodePickle(data []byte, pl *plan) (any, error) {
 	if err := checkHeader(data); err != nil {
 		return nil, err
 	}
-	m := &machine{cursor: cursor{data: data, pos: 2}, memo: memo{read: read}, kept: map[uint64]any{}}
+	m := &machine{
+		cursor: cursor{data: data, pos: 2},
+		stack:  make([]any, 0, pl.stackSize),
+		marks:  make([]int, 0, pl.markSize),
+		memo:   memo{read: pl.read},
+		kept:   map[uint64]any{},
+	}
 	for m.pos < len(m.data) {
 		m.at = m.pos
 		m.op = m.data[m.pos]
@@ -325,6 +332,13 @@ func (m *machine) step() error {
 		}
 	case opMark:
 		m.marks = append(m.marks, len(m.stack))
+	case opPop:
+		_, err := m.pop()
+		return err
+	case opPopMark:
+		items, err := m.popMark()
+		clear(items)
+		return err
 	case opEmptyList:
 		m.push(&pyList{})
 	case opEmptyDict:
@@ -598,7 +612,7 @@ func (m *machine) list() (*pyList, error) {
 	}
 	l, ok := v.(*pyList)
 	if !ok {
-		return nil, m.errorf("cannot append to a %s", typeName(v))
+		return nil, m.errorf("cannot append to %s", aType(v))
 	}
 	return l, nil
 }
@@ -611,7 +625,7 @@ func (m *machine) dict() (*pyDict, error) {
 	}
 	d, ok := v.(*pyDict)
 	if !ok {
-		return nil, m.errorf("cannot set items of a %s", typeName(v))
+		return nil, m.errorf("cannot set items of %s", aType(v))
 	}
 	return d, nil
 }

@@ -10,8 +10,15 @@ import (
 // while keeping a hostile file from making the stacks large.
 const (
 	maxMarks = 1 << 12
-	maxStack = 1 << 20
+	maxStack = 1 << 18
 )
+
+// plan is what the pre-scan learns for the decoder: which memo slots are
+// read back, and how deep the stack and the MARKs go.
+type plan struct {
+	read                bitset
+	stackSize, markSize int
+}
 
 // shadow is what the pre-scan knows of a stack value: the position and
 // length in the file of a string, or notString for any other value.
@@ -23,9 +30,8 @@ const notString shadow = math.MaxUint64
 // checks each length against the bytes left, each stack operation against
 // the stack, and each global a GLOBAL or STACK_GLOBAL names against the
 // allow-list, so that a hostile file is refused before the decoder builds
-// anything. It returns the set of memo slots that are read back: the
-// decoder keeps only those.
-func prescan(data []byte) (bitset, error) {
+// anything.
+func prescan(data []byte) (*plan, error) {
 	if err := checkHeader(data); err != nil {
 		return nil, err
 	}
@@ -35,6 +41,7 @@ func prescan(data []byte) (bitset, error) {
 		marks   []int
 		mm      memo
 		strSlot = map[uint64]shadow{} // memo slots that hold a string
+		pl      = &plan{}
 	)
 	floor := func() int {
 		if len(marks) == 0 {
@@ -55,6 +62,7 @@ func prescan(data []byte) (bitset, error) {
 			return c.errorf("pickle stack deeper than %d values", maxStack)
 		}
 		stack = append(stack, s)
+		pl.stackSize = max(pl.stackSize, len(stack))
 		return nil
 	}
 	popMark := func() (int, error) {
@@ -94,7 +102,8 @@ func prescan(data []byte) (bitset, error) {
 			if rest := len(data) - c.pos; rest > 0 {
 				return nil, c.errorf("%d bytes of trailing data after STOP", rest)
 			}
-			return mm.read, nil
+			pl.read = mm.read
+			return pl, nil
 		case opFrame:
 			var n uint64
 			if n, err = c.uint(8); err == nil && n > uint64(len(data)-c.pos) {
@@ -105,6 +114,7 @@ func prescan(data []byte) (bitset, error) {
 				return nil, c.errorf("pickle nested deeper than %d MARKs", maxMarks)
 			}
 			marks = append(marks, len(stack))
+			pl.markSize = max(pl.markSize, len(marks))
 		case opEmptyList, opEmptyDict, opEmptyTuple, opNone, opNewTrue, opNewFalse:
 			err = push(notString)
 		case opBinInt, opBinInt1, opBinInt2, opBinFloat:
@@ -132,6 +142,10 @@ func prescan(data []byte) (bitset, error) {
 			if err = pop(int(c.op-opTuple1) + 1); err == nil {
 				err = push(notString)
 			}
+		case opPop:
+			err = pop(1)
+		case opPopMark:
+			_, err = popMark()
 		case opAppend:
 			if err = pop(1); err == nil {
 				err = needTop()

@@ -97,11 +97,11 @@ func unwrapPath(err error) error {
 
 // decode reads a whole recording held in data.
 func decode(data []byte) (*morph.Cell, *voltage.Recording, error) {
-	read, err := prescan(data)
+	pl, err := prescan(data)
 	if err != nil {
 		return nil, nil, err
 	}
-	root, err := decodePickle(data, read)
+	root, err := decodePickle(data, pl)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -17,17 +17,17 @@ const MaxCustomColours = 256
 // (without their 256-entry table).
 func parseCustom(spec string) (*Map, error) {
 	if n := strings.Count(spec, ",") + 1; n > MaxCustomColours {
-		return nil, fmt.Errorf("colormap: %d colours in a custom list; at most %d", n, MaxCustomColours)
+		return nil, fmt.Errorf("%d colours in a custom list; at most %d", n, MaxCustomColours)
 	}
 	parts := strings.Split(spec, ",")
 	if len(parts) < 2 {
-		return nil, fmt.Errorf("colormap: custom colour list %q needs at least two colours, comma-separated", spec)
+		return nil, fmt.Errorf("custom colour list %q needs at least two colours, comma-separated", spec)
 	}
 	stops := make([]colorful.Color, len(parts))
 	for i, p := range parts {
 		c, err := colorful.Hex(strings.TrimSpace(p))
 		if err != nil {
-			return nil, fmt.Errorf("colormap: custom colour %d of %q: want #rrggbb or #rgb: %w", i+1, spec, err)
+			return nil, fmt.Errorf("custom colour %d of %q: want #rrggbb or #rgb: %w", i+1, spec, err)
 		}
 		stops[i] = c
 	}

@@ -21,10 +21,10 @@ type LUT struct {
 // [vmin, vmax]. It needs at least one colour and vmin < vmax.
 func NewLUTFromTable(table [][3]uint8, vmin, vmax float64) (*LUT, error) {
 	if len(table) == 0 {
-		return nil, fmt.Errorf("colormap: empty colour table")
+		return nil, fmt.Errorf("empty colour table")
 	}
 	if !(vmin < vmax) {
-		return nil, fmt.Errorf("colormap: vmin (%g) must be below vmax (%g)", vmin, vmax)
+		return nil, fmt.Errorf("vmin (%g) must be below vmax (%g)", vmin, vmax)
 	}
 	return &LUT{
 		RGB:   table,

@@ -79,21 +79,21 @@ func (m *Map) continuousAt(x float64) (r, g, b float64) {
 // start < stop).
 func (m *Map) Sub(start, stop float64) (*Map, error) {
 	if !(start >= 0 && start <= 1) || !(stop >= 0 && stop <= 1) {
-		return nil, fmt.Errorf("colormap: start %g and stop %g must lie in [0, 1]", start, stop)
+		return nil, fmt.Errorf("start %g and stop %g must lie in [0, 1]", start, stop)
 	}
 	name := fmt.Sprintf("%s[%g:%g]", m.name, start, stop)
 	if m.table != nil {
 		n := float64(len(m.table))
 		first, end := int(math.Floor(start*n)), int(math.Ceil(stop*n))
 		if end <= first {
-			return nil, fmt.Errorf("colormap: cutting %s from %g to %g leaves no colour", m.name, start, stop)
+			return nil, fmt.Errorf("cutting %s from %g to %g leaves no colour", m.name, start, stop)
 		}
 		table := make([][3]uint8, end-first)
 		copy(table, m.table[first:end])
 		return &Map{name: name, table: table}, nil
 	}
 	if !(start < stop) {
-		return nil, fmt.Errorf("colormap: start %g must be below stop %g", start, stop)
+		return nil, fmt.Errorf("start %g must be below stop %g", start, stop)
 	}
 	sub := *m
 	sub.name = name
@@ -107,7 +107,7 @@ func (m *Map) Sub(start, stop float64) (*Map, error) {
 // Blender's colour ramp does with the linear colours BlenderSpike gives it.
 func (m *Map) Stepped(n int) (*Map, error) {
 	if n < 2 || n > MaxSteps {
-		return nil, fmt.Errorf("colormap: %d steps: a ramp needs 2 to %d stops", n, MaxSteps)
+		return nil, fmt.Errorf("%d steps: a ramp needs 2 to %d stops", n, MaxSteps)
 	}
 	stops := make([]colorful.Color, n)
 	step := 1 / float64(n-1)

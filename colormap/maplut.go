@@ -19,10 +19,10 @@ const (
 // step in every channel (65536 if none does).
 func NewLUT(m *Map, vmin, vmax float64) (*LUT, error) {
 	if math.IsNaN(vmin) || math.IsNaN(vmax) || math.IsInf(vmin, 0) || math.IsInf(vmax, 0) {
-		return nil, fmt.Errorf("colormap: limits %g and %g must be finite numbers", vmin, vmax)
+		return nil, fmt.Errorf("limits %g and %g must be finite numbers", vmin, vmax)
 	}
 	if !(vmin < vmax) {
-		return nil, fmt.Errorf("colormap: vmin (%g) must be below vmax (%g)", vmin, vmax)
+		return nil, fmt.Errorf("vmin (%g) must be below vmax (%g)", vmin, vmax)
 	}
 	if m.table != nil {
 		table := make([][3]uint8, len(m.table))

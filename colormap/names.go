@@ -37,7 +37,7 @@ func Get(spec string) (*Map, error) {
 		return parseCustom(spec)
 	}
 	if spec == "" {
-		return nil, fmt.Errorf("colormap: no colormap named")
+		return nil, fmt.Errorf("no colormap named")
 	}
 	if t, ok := findTable(spec); ok {
 		return tableMap(spec, t, false)
@@ -47,7 +47,7 @@ func Get(spec string) (*Map, error) {
 			return tableMap(spec, t, true)
 		}
 	}
-	return nil, fmt.Errorf("colormap: unknown colormap %q (did you mean %s?)",
+	return nil, fmt.Errorf("unknown colormap %q (did you mean %s?)",
 		spec, strings.Join(closestNames(spec, 3), ", "))
 }
 
@@ -64,7 +64,7 @@ func findTable(name string) (namedTable, bool) {
 func tableMap(name string, t namedTable, reversed bool) (*Map, error) {
 	raw, err := hex.DecodeString(t.hex)
 	if err != nil || len(raw) == 0 || len(raw)%3 != 0 {
-		return nil, fmt.Errorf("colormap: table %q is corrupt", t.name)
+		return nil, fmt.Errorf("table %q is corrupt", t.name)
 	}
 	n := len(raw) / 3
 	table := make([][3]uint8, n)

@@ -105,7 +105,11 @@ func Build(c *morph.Cell, o Options) (*Mesh, error) {
 		}
 		lines[i] = l
 	}
-	findJoints(lines)
+	if hasTopology(c) {
+		topologyJoints(c, lines)
+	} else {
+		findJoints(lines)
+	}
 
 	nv, nt, np := 0, 0, 0
 	for i := range lines {
@@ -249,6 +253,42 @@ func (l *centreLine) counts(o Options) (v, t, p int) {
 		}
 	}
 	return v, t, p
+}
+
+// hasTopology reports whether the recording says how sections connect (a
+// recorder that writes "parent" keys gives every section but the roots a
+// parent).
+func hasTopology(c *morph.Cell) bool {
+	for i, s := range c.Sections {
+		if s.Parent >= 0 && s.Parent != i {
+			return true
+		}
+	}
+	return false
+}
+
+// topologyJoints marks tube ends as joints from the recorded tree: every
+// branch's start, and a parent's end where a branch attaches at it (its
+// 0 or 1 end; a branch attached part-way along starts inside the tube).
+func topologyJoints(c *morph.Cell, lines []centreLine) {
+	const end = 1e-9
+	for i, s := range c.Sections {
+		if s.Parent < 0 || s.Parent == i || s.Parent >= len(lines) {
+			continue
+		}
+		if lines[i].kind == tube {
+			lines[i].joint[0] = true
+		}
+		if lines[s.Parent].kind != tube {
+			continue
+		}
+		switch {
+		case s.ParentX >= 1-end:
+			lines[s.Parent].joint[1] = true
+		case s.ParentX <= end:
+			lines[s.Parent].joint[0] = true
+		}
+	}
 }
 
 // findJoints marks every tube end that lies on or inside another section:

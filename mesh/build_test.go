@@ -506,3 +506,31 @@ func TestMinRadiusRaisesThinTubes(t *testing.T) {
 		t.Error("negative minimum radius accepted")
 	}
 }
+
+// TestJointsFollowRecordedTopology builds a Y of three sections whose ends
+// do not touch: without topology no end is a joint, with "parent" keys the
+// branches' starts and the parent's end are rounded.
+func TestJointsFollowRecordedTopology(t *testing.T) {
+	y := func(parent int) *morph.Cell {
+		return &morph.Cell{Thickness: 1, Sections: []morph.Section{
+			{Type: "dend", Parent: -1, Points: []morph.Point{{X: 0, Diam: 1}, {X: 10, Diam: 1}}},
+			{Type: "dend", Parent: parent, ParentX: 1, Points: []morph.Point{{X: 13, Y: 3, Diam: 1}, {X: 20, Y: 10, Diam: 1}}},
+			{Type: "dend", Parent: parent, ParentX: 1, Points: []morph.Point{{X: 13, Y: -3, Diam: 1}, {X: 20, Y: -10, Diam: 1}}},
+		}}
+	}
+	o := DefaultOptions()
+	o.Sides = 8
+	plain, err := Build(y(-1), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := Build(y(0), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each rounded end adds (HemisphereRings−1)·sides + 1 vertices.
+	perJoint := (HemisphereRings(o.Sides)-1)*o.Sides + 1
+	if got := len(tree.Positions) - len(plain.Positions); got != 3*perJoint {
+		t.Errorf("topology added %d vertices, want 3 rounded ends × %d", got, perJoint)
+	}
+}

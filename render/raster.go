@@ -164,60 +164,130 @@ type bandCoverage struct {
 	shade  []uint16
 }
 
-// bandRasterizer holds one worker's z-buffer for a band.
+// bandRasterizer holds one worker's z-buffer for a band, and for each row
+// of samples the span of columns written since the buffer was last reset.
 type bandRasterizer struct {
-	width, aa int
-	depth     []float64
-	tri       []uint32
+	width, aa      int
+	depth          []float64
+	tri            []uint32
+	spanLo, spanHi []int
 }
 
 func newBandRasterizer(width, aa int) *bandRasterizer {
 	n := width * aa * bandRows * aa
-	return &bandRasterizer{width: width, aa: aa, depth: make([]float64, n), tri: make([]uint32, n)}
+	r := &bandRasterizer{
+		width: width, aa: aa,
+		depth:  make([]float64, n),
+		tri:    make([]uint32, n),
+		spanLo: make([]int, bandRows*aa),
+		spanHi: make([]int, bandRows*aa),
+	}
+	for i := range r.depth {
+		r.depth[i] = math.Inf(1)
+		r.tri[i] = noTri
+	}
+	for i := range r.spanLo {
+		r.spanLo[i], r.spanHi[i] = width*aa, -1
+	}
+	return r
+}
+
+// reset clears what the last band wrote.
+func (r *bandRasterizer) reset() {
+	sw := r.width * r.aa
+	for sy := range r.spanLo {
+		if lo, hi := r.spanLo[sy], r.spanHi[sy]; lo <= hi {
+			for i := sy*sw + lo; i <= sy*sw+hi; i++ {
+				r.depth[i] = math.Inf(1)
+				r.tri[i] = noTri
+			}
+		}
+		r.spanLo[sy], r.spanHi[sy] = sw, -1
+	}
 }
 
 // band rasterizes triangles tris into pixel rows y0 ≤ y < y1.
 func (r *bandRasterizer) band(m *mesh.Mesh, verts []screenVertex, tris []uint32, y0, y1 int, lit bool, light vec3) bandCoverage {
+	r.reset()
 	aa, sw := r.aa, r.width*r.aa // samples per pixel side, samples per row
 	rows := (y1 - y0) * aa
-	depth, seen := r.depth[:rows*sw], r.tri[:rows*sw]
-	for i := range depth {
-		depth[i] = math.Inf(1)
-		seen[i] = noTri
-	}
 	step := 1 / float64(aa)
 	for _, t := range tris {
 		tr := m.Triangles[t]
 		a, b, c := verts[tr[0]], verts[tr[1]], verts[tr[2]]
+		// Edge functions as planes over the picture, w = ka·px + kb·py + kc,
+		// each ≤ 0 inside a front face; and the depth plane.
+		e := [3]plane{edgePlane(b, c), edgePlane(c, a), edgePlane(a, b)}
 		area := edge(a, b, c.x, c.y)
+		depth := plane{
+			(e[0].ka*a.d + e[1].ka*b.d + e[2].ka*c.d) / area,
+			(e[0].kb*a.d + e[1].kb*b.d + e[2].kb*c.d) / area,
+			(e[0].kc*a.d + e[1].kc*b.d + e[2].kc*c.d) / area,
+		}
 		// Sample rows and columns whose centres can fall in the triangle.
-		sx0 := max(0, int(math.Floor(math.Min(a.x, math.Min(b.x, c.x))*float64(aa))))
-		sx1 := min(sw-1, int(math.Ceil(math.Max(a.x, math.Max(b.x, c.x))*float64(aa))))
-		sy0 := max(0, int(math.Floor(math.Min(a.y, math.Min(b.y, c.y))*float64(aa)))-y0*aa)
-		sy1 := min(rows-1, int(math.Ceil(math.Max(a.y, math.Max(b.y, c.y))*float64(aa)))-y0*aa)
+		sx0 := max(0, int(math.Floor(min(a.x, b.x, c.x)*float64(aa))))
+		sx1 := min(sw-1, int(math.Ceil(max(a.x, b.x, c.x)*float64(aa))))
+		sy0 := max(0, int(math.Floor(min(a.y, b.y, c.y)*float64(aa)))-y0*aa)
+		sy1 := min(rows-1, int(math.Ceil(max(a.y, b.y, c.y)*float64(aa)))-y0*aa)
 		for sy := sy0; sy <= sy1; sy++ {
 			py := float64(y0) + (float64(sy)+0.5)*step
+			// On this row each edge is a line in px: w = ka·px + m.
+			m0, m1, m2 := e[0].kb*py+e[0].kc, e[1].kb*py+e[1].kc, e[2].kb*py+e[2].kc
+			lo, hi, ok := rowSpan(e, m0, m1, m2)
+			if !ok {
+				continue
+			}
+			// The span (in sample columns) is widened by a sample each way
+			// and every sample in it is tested, so rounding in the span
+			// never drops a sample.
+			xs := max(sx0, int(math.Floor(lo*float64(aa)-0.5))-1)
+			xe := min(sx1, int(math.Ceil(hi*float64(aa)-0.5))+1)
+			if xs > xe {
+				continue
+			}
+			dRow := depth.kb*py + depth.kc
 			row := sy * sw
-			for sx := sx0; sx <= sx1; sx++ {
+			for sx := xs; sx <= xe; sx++ {
 				px := (float64(sx) + 0.5) * step
-				// Inside when all three sub-areas share the front-facing
-				// (negative) sign; edges count as inside so that shared
-				// edges leave no gaps.
-				w0 := edge(b, c, px, py)
-				w1 := edge(c, a, px, py)
-				w2 := edge(a, b, px, py)
-				if w0 > 0 || w1 > 0 || w2 > 0 {
+				// Edges count as inside, so shared edges leave no gaps.
+				if e[0].ka*px+m0 > 0 || e[1].ka*px+m1 > 0 || e[2].ka*px+m2 > 0 {
 					continue
 				}
-				d := (w0*a.d + w1*b.d + w2*c.d) / area
-				if d < depth[row+sx] {
-					depth[row+sx] = d
-					seen[row+sx] = t
+				if d := depth.ka*px + dRow; d < r.depth[row+sx] {
+					r.depth[row+sx] = d
+					r.tri[row+sx] = t
 				}
 			}
+			r.spanLo[sy], r.spanHi[sy] = min(r.spanLo[sy], xs), max(r.spanHi[sy], xe)
 		}
 	}
 	return r.collect(m, verts, y0, y1, lit, light)
+}
+
+// plane is a linear function over the picture: ka·px + kb·py + kc.
+type plane struct{ ka, kb, kc float64 }
+
+// edgePlane is edge(p, q, ·, ·) as a plane.
+func edgePlane(p, q screenVertex) plane {
+	return plane{-(q.y - p.y), q.x - p.x, (q.y-p.y)*p.x - (q.x-p.x)*p.y}
+}
+
+// rowSpan returns the picture-x range [lo, hi] in which the three edge
+// lines ka·px + m of a sample row are all ≤ 0, or ok=false if none.
+func rowSpan(e [3]plane, m0, m1, m2 float64) (lo, hi float64, ok bool) {
+	lo, hi = math.Inf(-1), math.Inf(1)
+	for i, m := range [3]float64{m0, m1, m2} {
+		k := e[i].ka
+		switch {
+		case k > 0:
+			hi = min(hi, -m/k)
+		case k < 0:
+			lo = max(lo, -m/k)
+		case m > 0:
+			return 0, 0, false
+		}
+	}
+	return lo, hi, lo <= hi
 }
 
 // collect turns the band's z-buffer into coverage: every pixel with at
@@ -228,7 +298,14 @@ func (r *bandRasterizer) collect(m *mesh.Mesh, verts []screenVertex, y0, y1 int,
 	step := 1 / float64(aa)
 	var out bandCoverage
 	for y := y0; y < y1; y++ {
-		for x := 0; x < r.width; x++ {
+		// Only the columns some triangle reached in this pixel row's
+		// sample rows can be covered.
+		lo, hi := sw, -1
+		for j := range aa {
+			sy := (y-y0)*aa + j
+			lo, hi = min(lo, r.spanLo[sy]), max(hi, r.spanHi[sy])
+		}
+		for x := max(0, lo/aa); x <= hi/aa && x < r.width; x++ {
 			covered := false
 			for j := 0; j < aa && !covered; j++ {
 				base := ((y-y0)*aa+j)*sw + x*aa

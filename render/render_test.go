@@ -278,3 +278,23 @@ func TestAdler32(t *testing.T) {
 }
 
 func stdAdler32(data []byte) uint32 { return stdadler.Checksum(data) }
+
+func TestLabelDrawsTextInTheCorner(t *testing.T) {
+	img := NewImage(720, 360)
+	NewLabeler(img.Height, [3]uint8{255, 255, 255}).Draw(img, "12.50 ms")
+	lit, outside := 0, 0
+	for y := range img.Height {
+		for x := range img.Width {
+			if img.RGB(x, y) != [3]uint8{} {
+				if x < 120 && y < 30 {
+					lit++
+				} else {
+					outside++
+				}
+			}
+		}
+	}
+	if lit < 20 || outside != 0 {
+		t.Errorf("%d lit pixels in the corner, %d elsewhere", lit, outside)
+	}
+}

@@ -1,0 +1,178 @@
+package render
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"io"
+	"testing"
+
+	"spikeframes/blenderspike"
+	"spikeframes/colormap"
+	"spikeframes/mesh"
+	"spikeframes/morph"
+	"spikeframes/voltage"
+)
+
+// benchScene is the CA1 recording at default settings, framed at 1080p.
+type benchScene struct {
+	mesh  *mesh.Mesh
+	cam   *Camera
+	cov   *Coverage
+	sh    *Shader
+	probe []float32
+}
+
+func loadBenchScene(b *testing.B, width, height int) *benchScene {
+	b.Helper()
+	cell, rec, err := blenderspike.ReadFile("../testdata/ca1_random_input.pickle")
+	if err != nil {
+		b.Fatal(err)
+	}
+	nseg := make([]int, len(rec.Traces))
+	for i, t := range rec.Traces {
+		nseg[i] = t.NSeg
+	}
+	prepared, err := morph.Prepare(cell, nseg, morph.DefaultOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := mesh.Build(prepared, mesh.DefaultOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	cam, err := FitCamera(m, View{}, width, height)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cov, err := Rasterize(m, cam, 2, false, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cm, err := colormap.Get("plasma")
+	if err != nil {
+		b.Fatal(err)
+	}
+	lut, err := colormap.NewLUT(cm, -70, -50)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sh, err := NewShader(m, cov, lut, Style{Emission: 1, Bloom: 0.6})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := voltage.NewSampler(rec, m.Probes)
+	if err != nil {
+		b.Fatal(err)
+	}
+	probe := make([]float32, s.Len())
+	s.Sample(249, probe)
+	return &benchScene{mesh: m, cam: cam, cov: cov, sh: sh, probe: probe}
+}
+
+// BenchmarkRasterize is the one-off coverage pass (one worker).
+func BenchmarkRasterize(b *testing.B) {
+	sc := loadBenchScene(b, 1920, 1080)
+	for b.Loop() {
+		if _, err := Rasterize(sc.mesh, sc.cam, 2, false, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkShade is a static-camera frame up to the picture: voltages to
+// colours, anti-aliasing and bloom, without encoding.
+func BenchmarkShade(b *testing.B) {
+	sc := loadBenchScene(b, 1920, 1080)
+	f := sc.sh.NewFrame()
+	for b.Loop() {
+		sc.sh.Render(f, sc.probe)
+	}
+}
+
+// BenchmarkEncodePNG is this package's PNG writer on a rendered frame.
+func BenchmarkEncodePNG(b *testing.B) {
+	sc := loadBenchScene(b, 1920, 1080)
+	f := sc.sh.NewFrame()
+	sc.sh.Render(f, sc.probe)
+	enc := NewPNGEncoder()
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := enc.Encode(&buf, f.Image); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes")
+}
+
+// BenchmarkStdlibPNG is the floor to beat: the standard library's encoder at
+// BestSpeed on the same frame, as an *image.RGBA (its fastest input).
+func BenchmarkStdlibPNG(b *testing.B) {
+	sc := loadBenchScene(b, 1920, 1080)
+	f := sc.sh.NewFrame()
+	sc.sh.Render(f, sc.probe)
+	rgba := toRGBA(f.Image)
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := enc.Encode(&buf, rgba); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes")
+}
+
+// BenchmarkStaticFrame is a whole static-camera frame: shading and encoding.
+func BenchmarkStaticFrame(b *testing.B) {
+	sc := loadBenchScene(b, 1920, 1080)
+	f := sc.sh.NewFrame()
+	enc := NewPNGEncoder()
+	for b.Loop() {
+		sc.sh.Render(f, sc.probe)
+		if err := enc.Encode(io.Discard, f.Image); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMovingFrame is a frame whose camera moves: coverage is worked
+// out again (on one worker, as each frame's worker would) before shading
+// and encoding.
+func BenchmarkMovingFrame(b *testing.B) {
+	sc := loadBenchScene(b, 1920, 1080)
+	cm, _ := colormap.Get("plasma")
+	lut, _ := colormap.NewLUT(cm, -70, -50)
+	enc := NewPNGEncoder()
+	az := 0.0
+	for b.Loop() {
+		az += 1
+		cam, err := FitCamera(sc.mesh, View{Azimuth: az}, 1920, 1080)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cov, err := Rasterize(sc.mesh, cam, 2, false, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sh, err := NewShader(sc.mesh, cov, lut, Style{Emission: 1, Bloom: 0.6})
+		if err != nil {
+			b.Fatal(err)
+		}
+		f := sh.NewFrame()
+		sh.Render(f, sc.probe)
+		if err := enc.Encode(io.Discard, f.Image); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func toRGBA(m *Image) *image.RGBA {
+	out := image.NewRGBA(m.Bounds())
+	for i := 0; i < m.Width*m.Height; i++ {
+		copy(out.Pix[4*i:4*i+3], m.Pix[3*i:3*i+3])
+		out.Pix[4*i+3] = 255
+	}
+	return out
+}
