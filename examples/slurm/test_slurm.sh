@@ -64,6 +64,7 @@ pids=()
 cleanup() {
 	local status=$?
 	set +e
+	trap - ERR
 	if [ -f "$tmp/slurm.conf" ] && [ ${#pids[@]} -gt 0 ]; then
 		# Jobs outlive slurmd (they run under slurmstepd): cancel them first.
 		timeout 15 scancel --quiet --full --user=root 2>/dev/null
