@@ -408,3 +408,16 @@ func TestRenderTimeLabelFromRecorderFile(t *testing.T) {
 		t.Error("--label time changed nothing")
 	}
 }
+
+func TestProgressSummaryCountsSkippedFrames(t *testing.T) {
+	var buf bytes.Buffer
+	p := newProgress(&buf, 10, false)
+	for range 7 {
+		p.skip()
+	}
+	p.add(3)
+	p.finish("rendered into frames")
+	if got := buf.String(); !strings.HasPrefix(got, "rendered into frames: 3 frames in ") || !strings.HasSuffix(got, ", 7 already there\n") {
+		t.Errorf("summary %q", got)
+	}
+}

@@ -20,7 +20,8 @@ type progress struct {
 	tty      bool
 	quiet    bool
 	total    int
-	done     int
+	done     int // frames finished, rendered or skipped
+	skipped  int // frames that were already there
 	start    time.Time
 	last     time.Time
 	interval time.Duration
@@ -40,6 +41,14 @@ func newProgress(w io.Writer, total int, quiet bool) *progress {
 	return &progress{w: w, tty: tty, quiet: quiet, total: total, start: now, last: now, interval: interval}
 }
 
+// skip records a frame that was already there; safe for concurrent use.
+func (p *progress) skip() {
+	p.mu.Lock()
+	p.skipped++
+	p.mu.Unlock()
+	p.add(1)
+}
+
 // add records n more frames done; safe for concurrent use.
 func (p *progress) add(n int) {
 	p.mu.Lock()
@@ -56,7 +65,7 @@ func (p *progress) add(n int) {
 
 func (p *progress) print(now time.Time) {
 	secs := now.Sub(p.start).Seconds()
-	rate := float64(p.done) / secs
+	rate := float64(p.done-p.skipped) / secs
 	eta := "?"
 	if rate > 0 {
 		eta = (time.Duration(float64(p.total-p.done) / rate * float64(time.Second))).Round(time.Second).String()
@@ -82,5 +91,10 @@ func (p *progress) finish(what string) {
 		fmt.Fprint(p.w, "\r\x1b[K")
 	}
 	secs := time.Since(p.start).Seconds()
-	fmt.Fprintf(p.w, "%s: %d frames in %.2f s (%.1f frames/s)\n", what, p.done, secs, float64(p.done)/max(secs, 1e-9))
+	rendered := p.done - p.skipped
+	already := ""
+	if p.skipped > 0 {
+		already = fmt.Sprintf(", %d already there", p.skipped)
+	}
+	fmt.Fprintf(p.w, "%s: %d frames in %.2f s (%.1f frames/s)%s\n", what, rendered, secs, float64(rendered)/max(secs, 1e-9), already)
 }

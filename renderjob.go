@@ -96,7 +96,7 @@ func (j *frameJob) run() error {
 feed:
 	for k := j.frames.first; k < j.frames.end; k++ {
 		if j.sink.done(k) {
-			j.progress.add(1)
+			j.progress.skip()
 			continue
 		}
 		select {
