@@ -74,8 +74,9 @@ func readFile(path string) (*morph.Cell, *voltage.Recording, error) {
 	if err != nil {
 		return nil, nil, unwrapPath(err)
 	}
-	if !info.Mode().IsRegular() {
-		return Read(f)
+	if !info.Mode().IsRegular() { // a pipe or device: its size is unknown
+		cell, rec, err := Read(f)
+		return cell, rec, unwrapPath(err)
 	}
 	if info.Size() > MaxFileSize {
 		return nil, nil, fmt.Errorf("file of %d bytes is larger than the %d-byte limit", info.Size(), int64(MaxFileSize))
