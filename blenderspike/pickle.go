@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"math/bits"
 	"unicode/utf8"
 )
 
@@ -212,10 +213,12 @@ type machine struct {
 	stack []any
 	marks []int // stack heights at each open MARK
 	memo  memo
-	// kept holds the memo slots that are read back later; the pre-scan
-	// marks them in memo.read, and values in other slots are not kept, so
-	// that finished objects can be freed as soon as they are consumed.
-	kept map[uint64]any
+	// kept holds the memo slots that are read back later, numbered densely
+	// by rank; the pre-scan marks them in memo.read, and values in other
+	// slots are not kept, so that finished objects can be freed as soon
+	// as they are consumed.
+	kept []any
+	rank []uint32
 }
 
 // decodePickle runs the pickle in data, which prescan has accepted with
@@ -229,8 +232,8 @@ func decodePickle(data []byte, pl *plan) (any, error) {
 		stack:  make([]any, 0, pl.stackSize),
 		marks:  make([]int, 0, pl.markSize),
 		memo:   memo{read: pl.read},
-		kept:   map[uint64]any{},
 	}
+	m.rank, m.kept = pl.read.ranks()
 	for m.pos < len(m.data) {
 		m.at = m.pos
 		m.op = m.data[m.pos]
@@ -518,18 +521,17 @@ func (m *machine) step() error {
 			return err
 		}
 		if m.memo.read.has(i) {
-			m.kept[i] = v
+			m.kept[m.dense(i)] = v
 		}
 	case opBinGet, opLongBinGet:
 		i, err := m.getIndex(&m.memo)
 		if err != nil {
 			return err
 		}
-		v, ok := m.kept[i]
-		if !ok {
+		if !m.memo.read.has(i) {
 			return m.errorf("memo slot %d is read but was not kept", i)
 		}
-		m.push(v)
+		m.push(m.kept[m.dense(i)])
 	default:
 		return m.errorf("unsupported opcode")
 	}
@@ -602,6 +604,25 @@ func (b *bitset) set(i uint64) {
 func (b bitset) has(i uint64) bool {
 	w := i / 64
 	return w < uint64(len(b)) && b[w]&(1<<(i%64)) != 0
+}
+
+// ranks returns, for each word of b, how many members the words before it
+// hold, and a slice with room for every member.
+func (b bitset) ranks() ([]uint32, []any) {
+	rank := make([]uint32, len(b))
+	n := 0
+	for w, word := range b {
+		rank[w] = uint32(n)
+		n += bits.OnesCount64(word)
+	}
+	return rank, make([]any, n)
+}
+
+// dense is the rank of kept memo slot i among all kept slots.
+func (m *machine) dense(i uint64) int {
+	w := i / 64
+	below := m.memo.read[w] & (1<<(i%64) - 1)
+	return int(m.rank[w]) + bits.OnesCount64(below)
 }
 
 // list returns the list on top of the stack (the target of APPEND[S]).
