@@ -19,7 +19,7 @@ func (p *pk) u64(n uint64) *pk { p.b = binary.LittleEndian.AppendUint64(p.b, n);
 
 func (p *pk) str(s string) *pk {
 	if len(s) < 256 {
-		return p.op(opShortBinUnicod, byte(len(s))).op([]byte(s)...)
+		return p.op(opShortBinUnicode, byte(len(s))).op([]byte(s)...)
 	}
 	return p.op(opBinUnicode).u32(uint32(len(s))).op([]byte(s)...)
 }

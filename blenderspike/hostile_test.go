@@ -243,7 +243,7 @@ func TestRefusedPickles(t *testing.T) {
 		{"SETITEM on a list", newPickle().op(opEmptyList, opNone, opNone, opSetItem).stop(), "cannot set items of a list"},
 		{"memo slot skipped", newPickle().op(opNone, opBinPut, 5).stop(), "memo slot 5 out of order"},
 		{"memo slot unset", newPickle().op(opBinGet, 0).stop(), "memo slot 0 was never stored"},
-		{"invalid UTF-8", newPickle().op(opShortBinUnicod, 1, 0xff).stop(), "not valid UTF-8"},
+		{"invalid UTF-8", newPickle().op(opShortBinUnicode, 1, 0xff).stop(), "not valid UTF-8"},
 		{"call a list", newPickle().op(opEmptyList, opEmptyTuple, opReduce).stop(), "cannot call a list"},
 		{"call ndarray", newPickle().global("numpy", "ndarray").op(opEmptyTuple, opReduce).stop(), "cannot call numpy.ndarray"},
 		{"reconstruct a list", newPickle().global("numpy.core.multiarray", "_reconstruct").op(opEmptyList).int(0).op(opTuple1).bytes([]byte("b")).op(opTuple3, opReduce).stop(), "expected (numpy.ndarray, shape, typecode)"},
