@@ -49,7 +49,7 @@ func Read(r io.Reader) (*morph.Cell, *voltage.Recording, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(data) > MaxFileSize {
+	if int64(len(data)) > MaxFileSize {
 		return nil, nil, fmt.Errorf("recording larger than %d bytes", int64(MaxFileSize))
 	}
 	return decode(data)
