@@ -19,7 +19,7 @@ func (p *pk) u64(n uint64) *pk { p.b = binary.LittleEndian.AppendUint64(p.b, n);
 
 func (p *pk) str(s string) *pk {
 	if len(s) < 256 {
-		return p.op(opShortBinUnicod, byte(len(s))).op([]byte(s)...)
+		return p.op(opShortBinUnicode, byte(len(s))).op([]byte(s)...)
 	}
 	return p.op(opBinUnicode).u32(uint32(len(s))).op([]byte(s)...)
 }
@@ -50,9 +50,9 @@ func (p *pk) dtype(typ, order string) *pk {
 }
 
 // array writes a numpy 1.x _reconstruct array of n values.
-func (p *pk) array(typ, order string, raw []byte, n int) *pk {
+func (p *pk) array(typ, order string, raw []byte, n int64) *pk {
 	p.global("numpy.core.multiarray", "_reconstruct").global("numpy", "ndarray").int(0).op(opTuple1).bytes([]byte("b")).op(opTuple3, opReduce)
-	p.op(opMark).int(1).int(int64(n)).op(opTuple1).dtype(typ, order).op(opNewFalse).bytes(raw).op(opTuple, opBuild)
+	p.op(opMark).int(1).int(n).op(opTuple1).dtype(typ, order).op(opNewFalse).bytes(raw).op(opTuple, opBuild)
 	return p
 }
 
@@ -61,7 +61,7 @@ func (p *pk) array(typ, order string, raw []byte, n int) *pk {
 type val func(p *pk)
 
 func f8(v ...float64) val {
-	return func(p *pk) { p.array("f8", "<", f8raw(v...), len(v)) }
+	return func(p *pk) { p.array("f8", "<", f8raw(v...), int64(len(v))) }
 }
 
 func floatList(v ...float64) val {

@@ -151,10 +151,10 @@ func lookup(i int, v any) (*sectionDict, error) {
 	}
 	first, err := asNumbers(s.volt.vals[0])
 	if err != nil {
-		return nil, fmt.Errorf("section %d: Voltage entry %v %w", i, s.volt.keys[0], err)
+		return nil, fmt.Errorf("section %d: Voltage entry %s %w", i, show(s.volt.keys[0]), err)
 	}
 	if s.nseg = first.len(); s.nseg == 0 {
-		return nil, fmt.Errorf("section %d: Voltage entry %v is empty", i, s.volt.keys[0])
+		return nil, fmt.Errorf("section %d: Voltage entry %s is empty", i, show(s.volt.keys[0]))
 	}
 	return s, nil
 }
@@ -325,7 +325,7 @@ func decodeFrame(v any, scratch []float64, dst []float32, refFrame any) error {
 		return err
 	}
 	if nums.len() != len(dst) {
-		return fmt.Errorf("has %d values, frame %v has %d", nums.len(), refFrame, len(dst))
+		return fmt.Errorf("has %d values, frame %s has %d", nums.len(), show(refFrame), len(dst))
 	}
 	if err := nums.decode(scratch); err != nil {
 		return err

@@ -34,7 +34,7 @@ func TestDtypes(t *testing.T) {
 	} {
 		t.Run(tc.typ+tc.order, func(t *testing.T) {
 			size := len(tc.raw) / len(tc.want)
-			data := newPickle().array(tc.typ, tc.order, tc.raw, len(tc.raw)/size).stop()
+			data := newPickle().array(tc.typ, tc.order, tc.raw, int64(len(tc.raw)/size)).stop()
 			pl, err := prescan(data)
 			if err != nil {
 				t.Fatal(err)

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -39,8 +41,8 @@ func lookupGlobal(module, name string) (pyGlobal, error) {
 		return g, nil
 	}
 	full := module + "." + name
-	if len(full) > 80 || !utf8.ValidString(full) {
-		full = fmt.Sprintf("%.80q…", full)
+	if len(full) > 80 || strings.ContainsFunc(full, func(r rune) bool { return !unicode.IsPrint(r) }) {
+		full = fmt.Sprintf("%.80q", full)
 	}
 	return 0, fmt.Errorf("refusing global %s: a recording may only name numpy array and scalar reconstructors", full)
 }
@@ -202,7 +204,7 @@ func build(obj, state any) error {
 		case ">":
 			o.bigEndian = true
 		default:
-			return fmt.Errorf("numpy.dtype byte order %v unsupported", st[1])
+			return fmt.Errorf("numpy.dtype byte order %s unsupported", show(st[1]))
 		}
 		for _, v := range st[2:min(5, len(st))] {
 			if v != nil {

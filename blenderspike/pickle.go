@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"math/bits"
 	"unicode/utf8"
 )
 
@@ -26,47 +27,47 @@ type (
 // Every other opcode (persistent ids, object construction, out-of-band
 // buffers, protocol 0/1 text forms) is refused.
 const (
-	opMark           = '('
-	opPop            = '0'
-	opPopMark        = '1'
-	opStop           = '.'
-	opBinInt         = 'J'
-	opBinInt1        = 'K'
-	opBinInt2        = 'M'
-	opNone           = 'N'
-	opBinUnicode     = 'X'
-	opAppend         = 'a'
-	opBuild          = 'b'
-	opGlobal         = 'c'
-	opEmptyDict      = '}'
-	opAppends        = 'e'
-	opBinGet         = 'h'
-	opLongBinGet     = 'j'
-	opEmptyList      = ']'
-	opBinPut         = 'q'
-	opLongBinPut     = 'r'
-	opSetItem        = 's'
-	opTuple          = 't'
-	opEmptyTuple     = ')'
-	opSetItems       = 'u'
-	opBinFloat       = 'G'
-	opReduce         = 'R'
-	opBinBytes       = 'B'
-	opShortBinBytes  = 'C'
-	opProto          = 0x80
-	opTuple1         = 0x85
-	opTuple2         = 0x86
-	opTuple3         = 0x87
-	opNewTrue        = 0x88
-	opNewFalse       = 0x89
-	opLong1          = 0x8a
-	opShortBinUnicod = 0x8c
-	opBinUnicode8    = 0x8d
-	opBinBytes8      = 0x8e
-	opStackGlobal    = 0x93
-	opMemoize        = 0x94
-	opFrame          = 0x95
-	opByteArray8     = 0x96
+	opMark            = '('
+	opPop             = '0'
+	opPopMark         = '1'
+	opStop            = '.'
+	opBinInt          = 'J'
+	opBinInt1         = 'K'
+	opBinInt2         = 'M'
+	opNone            = 'N'
+	opBinUnicode      = 'X'
+	opAppend          = 'a'
+	opBuild           = 'b'
+	opGlobal          = 'c'
+	opEmptyDict       = '}'
+	opAppends         = 'e'
+	opBinGet          = 'h'
+	opLongBinGet      = 'j'
+	opEmptyList       = ']'
+	opBinPut          = 'q'
+	opLongBinPut      = 'r'
+	opSetItem         = 's'
+	opTuple           = 't'
+	opEmptyTuple      = ')'
+	opSetItems        = 'u'
+	opBinFloat        = 'G'
+	opReduce          = 'R'
+	opBinBytes        = 'B'
+	opShortBinBytes   = 'C'
+	opProto           = 0x80
+	opTuple1          = 0x85
+	opTuple2          = 0x86
+	opTuple3          = 0x87
+	opNewTrue         = 0x88
+	opNewFalse        = 0x89
+	opLong1           = 0x8a
+	opShortBinUnicode = 0x8c
+	opBinUnicode8     = 0x8d
+	opBinBytes8       = 0x8e
+	opStackGlobal     = 0x93
+	opMemoize         = 0x94
+	opFrame           = 0x95
+	opByteArray8      = 0x96
 )
 
 var opNames = map[byte]string{
@@ -80,7 +81,7 @@ var opNames = map[byte]string{
 	opReduce: "REDUCE", opBinBytes: "BINBYTES", opShortBinBytes: "SHORT_BINBYTES",
 	opProto: "PROTO", opTuple1: "TUPLE1", opTuple2: "TUPLE2", opTuple3: "TUPLE3",
 	opNewTrue: "NEWTRUE", opNewFalse: "NEWFALSE", opLong1: "LONG1",
-	opShortBinUnicod: "SHORT_BINUNICODE", opBinUnicode8: "BINUNICODE8",
+	opShortBinUnicode: "SHORT_BINUNICODE", opBinUnicode8: "BINUNICODE8",
 	opBinBytes8: "BINBYTES8", opStackGlobal: "STACK_GLOBAL", opMemoize: "MEMOIZE",
 	opFrame: "FRAME", opByteArray8: "BYTEARRAY8",
 }
@@ -212,10 +213,12 @@ type machine struct {
 	stack []any
 	marks []int // stack heights at each open MARK
 	memo  memo
-	// kept holds the memo slots that are read back later; the pre-scan
-	// marks them in memo.read, and values in other slots are not kept, so
-	// that finished objects can be freed as soon as they are consumed.
-	kept map[uint64]any
+	// kept holds the memo slots that are read back later, numbered densely
+	// by rank; the pre-scan marks them in memo.read, and values in other
+	// slots are not kept, so that finished objects can be freed as soon
+	// as they are consumed.
+	kept []any
+	rank []uint32
 }
 
 // decodePickle runs the pickle in data, which prescan has accepted with
@@ -229,8 +232,8 @@ func decodePickle(data []byte, pl *plan) (any, error) {
 		stack:  make([]any, 0, pl.stackSize),
 		marks:  make([]int, 0, pl.markSize),
 		memo:   memo{read: pl.read},
-		kept:   map[uint64]any{},
 	}
+	m.rank, m.kept = pl.read.ranks()
 	for m.pos < len(m.data) {
 		m.at = m.pos
 		m.op = m.data[m.pos]
@@ -245,6 +248,7 @@ func decodePickle(data []byte, pl *plan) (any, error) {
 	return nil, fmt.Errorf("pickle byte %d: truncated: no STOP opcode (unexpected end of data)", len(m.data))
 }
 
+// stop ends the pickle: exactly one value must be left, and nothing after.
 func (m *machine) stop() (any, error) {
 	if len(m.marks) > 0 || len(m.stack) != 1 {
 		return nil, m.errorf("malformed pickle: %d values and %d open marks left at STOP", len(m.stack), len(m.marks))
@@ -255,6 +259,7 @@ func (m *machine) stop() (any, error) {
 	return m.stack[0], nil
 }
 
+// push puts v on the stack; the pre-scan has bounded the stack's height.
 func (m *machine) push(v any) { m.stack = append(m.stack, v) }
 
 // floor is the lowest stack index the current opcode may touch: values
@@ -266,6 +271,7 @@ func (m *machine) floor() int {
 	return m.marks[len(m.marks)-1]
 }
 
+// pop removes the top value.
 func (m *machine) pop() (any, error) {
 	if len(m.stack) <= m.floor() {
 		return nil, m.errorf("malformed pickle: stack underflow")
@@ -276,6 +282,7 @@ func (m *machine) pop() (any, error) {
 	return v, nil
 }
 
+// top returns the top value, leaving it on the stack.
 func (m *machine) top() (any, error) {
 	if len(m.stack) <= m.floor() {
 		return nil, m.errorf("malformed pickle: stack underflow")
@@ -308,6 +315,7 @@ func (m *machine) pop2() (a, b any, err error) {
 	return a, b, nil
 }
 
+// popN removes the top n values and returns them as a new tuple.
 func (m *machine) popN(n int) (pyTuple, error) {
 	if len(m.stack)-m.floor() < n {
 		return nil, m.errorf("malformed pickle: stack underflow")
@@ -320,6 +328,7 @@ func (m *machine) popN(n int) (pyTuple, error) {
 	return t, nil
 }
 
+// step runs opcode m.op, whose arguments start at m.pos.
 func (m *machine) step() error {
 	switch m.op {
 	case opFrame:
@@ -381,7 +390,7 @@ func (m *machine) step() error {
 			return err
 		}
 		m.push(math.Float64frombits(binary.BigEndian.Uint64(b)))
-	case opShortBinUnicod, opBinUnicode, opBinUnicode8:
+	case opShortBinUnicode, opBinUnicode, opBinUnicode8:
 		s, err := m.text(lengthBytes(m.op))
 		if err != nil {
 			return err
@@ -518,18 +527,17 @@ func (m *machine) step() error {
 			return err
 		}
 		if m.memo.read.has(i) {
-			m.kept[i] = v
+			m.kept[m.dense(i)] = v
 		}
 	case opBinGet, opLongBinGet:
 		i, err := m.getIndex(&m.memo)
 		if err != nil {
 			return err
 		}
-		v, ok := m.kept[i]
-		if !ok {
+		if !m.memo.read.has(i) {
 			return m.errorf("memo slot %d is read but was not kept", i)
 		}
-		m.push(v)
+		m.push(m.kept[m.dense(i)])
 	default:
 		return m.errorf("unsupported opcode")
 	}
@@ -539,7 +547,7 @@ func (m *machine) step() error {
 // lengthBytes is the width of the length or index argument of op.
 func lengthBytes(op byte) int {
 	switch op {
-	case opShortBinUnicod, opShortBinBytes, opBinPut, opBinGet:
+	case opShortBinUnicode, opShortBinBytes, opBinPut, opBinGet:
 		return 1
 	case opBinUnicode, opBinBytes, opLongBinPut, opLongBinGet:
 		return 4
@@ -602,6 +610,25 @@ func (b *bitset) set(i uint64) {
 func (b bitset) has(i uint64) bool {
 	w := i / 64
 	return w < uint64(len(b)) && b[w]&(1<<(i%64)) != 0
+}
+
+// ranks returns, for each word of b, how many members the words before it
+// hold, and a slice with room for every member.
+func (b bitset) ranks() ([]uint32, []any) {
+	rank := make([]uint32, len(b))
+	n := 0
+	for w, word := range b {
+		rank[w] = uint32(n)
+		n += bits.OnesCount64(word)
+	}
+	return rank, make([]any, n)
+}
+
+// dense is the rank of kept memo slot i among all kept slots.
+func (m *machine) dense(i uint64) int {
+	w := i / 64
+	below := m.memo.read[w] & (1<<(i%64) - 1)
+	return int(m.rank[w]) + bits.OnesCount64(below)
 }
 
 // list returns the list on top of the stack (the target of APPEND[S]).

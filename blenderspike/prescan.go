@@ -125,7 +125,7 @@ func prescan(data []byte) (*plan, error) {
 			if _, err = c.long1(); err == nil {
 				err = push(notString)
 			}
-		case opShortBinUnicod, opBinUnicode, opBinUnicode8:
+		case opShortBinUnicode, opBinUnicode, opBinUnicode8:
 			var b []byte
 			if b, err = c.sized(lengthBytes(c.op)); err == nil {
 				err = push(shadow(uint64(c.pos-len(b))<<32 | uint64(len(b))))

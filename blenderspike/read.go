@@ -49,7 +49,7 @@ func Read(r io.Reader) (*morph.Cell, *voltage.Recording, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(data) > MaxFileSize {
+	if int64(len(data)) > MaxFileSize {
 		return nil, nil, fmt.Errorf("recording larger than %d bytes", int64(MaxFileSize))
 	}
 	return decode(data)
@@ -74,8 +74,9 @@ func readFile(path string) (*morph.Cell, *voltage.Recording, error) {
 	if err != nil {
 		return nil, nil, unwrapPath(err)
 	}
-	if !info.Mode().IsRegular() {
-		return Read(f)
+	if !info.Mode().IsRegular() { // a pipe or device: its size is unknown
+		cell, rec, err := Read(f)
+		return cell, rec, unwrapPath(err)
 	}
 	if info.Size() > MaxFileSize {
 		return nil, nil, fmt.Errorf("file of %d bytes is larger than the %d-byte limit", info.Size(), int64(MaxFileSize))

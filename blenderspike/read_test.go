@@ -312,10 +312,15 @@ func TestEveryTestFileCovered(t *testing.T) {
 	}
 }
 
-func TestReadFileMissing(t *testing.T) {
-	_, _, err := ReadFile("no/such/file.pickle")
-	if err == nil || !strings.HasPrefix(err.Error(), "no/such/file.pickle: ") || strings.Count(err.Error(), "no/such/file.pickle") != 1 {
-		t.Errorf("error = %v", err)
+func TestReadFileUnreadable(t *testing.T) {
+	for path, want := range map[string]string{
+		"no/such/file.pickle": "no such file",
+		"../testdata":         "is a directory",
+	} {
+		_, _, err := ReadFile(path)
+		if err == nil || !strings.HasPrefix(err.Error(), path+": ") || strings.Count(err.Error(), path) != 1 || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error = %v, want one mention of the path and %q", path, err, want)
+		}
 	}
 }
 
