@@ -267,6 +267,10 @@ func (r *bandRasterizer) band(m *mesh.Mesh, verts []screenVertex, tris []uint32,
 // plane is a linear function over the picture: ka·px + kb·py + kc.
 type plane struct{ ka, kb, kc float64 }
 
+func (p plane) at(x, y float64) float64 { return p.ka*x + p.kb*y + p.kc }
+
+func (p plane) scale(s float64) plane { return plane{p.ka * s, p.kb * s, p.kc * s} }
+
 // edgePlane is edge(p, q, ·, ·) as a plane.
 func edgePlane(p, q screenVertex) plane {
 	return plane{-(q.y - p.y), q.x - p.x, (q.y-p.y)*p.x - (q.x-p.x)*p.y}
@@ -297,6 +301,7 @@ func (r *bandRasterizer) collect(m *mesh.Mesh, verts []screenVertex, y0, y1 int,
 	aa, sw := r.aa, r.width*r.aa
 	step := 1 / float64(aa)
 	var out bandCoverage
+	var bc baryCache
 	for y := y0; y < y1; y++ {
 		// Only the columns some triangle reached in this pixel row's
 		// sample rows can be covered.
@@ -335,7 +340,7 @@ func (r *bandRasterizer) collect(m *mesh.Mesh, verts []screenVertex, y0, y1 int,
 					}
 					px := float64(x) + (float64(i)+0.5)*step
 					tr := m.Triangles[t]
-					l0, l1, l2 := barycentric(verts[tr[0]], verts[tr[1]], verts[tr[2]], px, py)
+					l0, l1, l2 := bc.weights(t, tr, verts, px, py)
 					out.bary = append(out.bary, [2]uint16{quantize(l1), quantize(l2)})
 					if lit {
 						out.shade = append(out.shade, quantize(shadeAt(m, tr, l0, l1, l2, light)))
@@ -347,12 +352,28 @@ func (r *bandRasterizer) collect(m *mesh.Mesh, verts []screenVertex, y0, y1 int,
 	return out
 }
 
-// barycentric returns the perspective-correct weights of a, b, c at (px, py).
-func barycentric(a, b, c screenVertex, px, py float64) (l0, l1, l2 float64) {
-	area := edge(a, b, c.x, c.y)
-	l0 = edge(b, c, px, py) / area * a.iw
-	l1 = edge(c, a, px, py) / area * b.iw
-	l2 = edge(a, b, px, py) / area * c.iw
+// baryCache computes perspective-correct barycentric weights, keeping
+// the last triangle's edge planes: neighbouring samples mostly see the same
+// triangle.
+type baryCache struct {
+	tri        uint32
+	valid      bool
+	e0, e1, e2 plane // edge planes opposite vertices 0, 1, 2, divided by the area
+	iw         [3]float64
+}
+
+// weights returns the weights of triangle t's vertices at (px, py).
+func (c *baryCache) weights(t uint32, tr [3]uint32, verts []screenVertex, px, py float64) (l0, l1, l2 float64) {
+	if !c.valid || c.tri != t {
+		a, b, v := verts[tr[0]], verts[tr[1]], verts[tr[2]]
+		inv := 1 / edge(a, b, v.x, v.y)
+		c.e0, c.e1, c.e2 = edgePlane(b, v).scale(inv), edgePlane(v, a).scale(inv), edgePlane(a, b).scale(inv)
+		c.iw = [3]float64{a.iw, b.iw, v.iw}
+		c.tri, c.valid = t, true
+	}
+	l0 = c.e0.at(px, py) * c.iw[0]
+	l1 = c.e1.at(px, py) * c.iw[1]
+	l2 = c.e2.at(px, py) * c.iw[2]
 	s := l0 + l1 + l2
 	return l0 / s, l1 / s, l2 / s
 }
