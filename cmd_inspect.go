@@ -112,7 +112,7 @@ func (s summary) text() string {
 	fmt.Fprintf(&b, "  types         %s\n", wrapList(s.typeList(), 60, "\n                "))
 	fmt.Fprintf(&b, "  frames        %d\n", s.Frames)
 	if s.TStart != nil {
-		fmt.Fprintf(&b, "  time          %g … %g ms\n", *s.TStart, *s.TStop)
+		fmt.Fprintf(&b, "  time          %.6g … %.6g ms\n", *s.TStart, *s.TStop)
 	} else {
 		fmt.Fprintf(&b, "  time          not recorded\n")
 	}
