@@ -61,7 +61,7 @@ func runColormap(args []string, stdout, stderr io.Writer) int {
 			return exitOutput
 		}
 	}
-	rgb := sampleColormap(m, *samples)
+	rgb := m.Samples(*samples)
 	var out bytes.Buffer
 	if *asJSON {
 		raw, err := json.Marshal(rgb)
@@ -99,22 +99,6 @@ func buildColormap(spec string, start, stop float64, steps int) (*colormap.Map, 
 		return m.Stepped(steps)
 	}
 	return m, nil
-}
-
-// sampleColormap returns the map's colours at k evenly spaced x from 0 to 1
-// (k ≥ 2), spaced as numpy's linspace spaces them.
-func sampleColormap(m *colormap.Map, k int) [][3]float64 {
-	out := make([][3]float64, k)
-	step := 1 / float64(k-1)
-	for i := range out {
-		x := float64(i) * step
-		if i == k-1 {
-			x = 1
-		}
-		r, g, b := m.At(x)
-		out[i] = [3]float64{r, g, b}
-	}
-	return out
 }
 
 // to8bit rounds a colour component in [0, 1] to 8 bits.

@@ -101,6 +101,22 @@ func (m *Map) Sub(start, stop float64) (*Map, error) {
 	return &sub, nil
 }
 
+// Samples returns the map's sRGB colours at n ≥ 2 evenly spaced x from 0
+// to 1, placed as numpy's linspace places them (the last exactly at 1).
+func (m *Map) Samples(n int) [][3]float64 {
+	out := make([][3]float64, n)
+	step := 1 / float64(n-1)
+	for i := range out {
+		x := float64(i) * step
+		if i == n-1 {
+			x = 1
+		}
+		r, g, b := m.At(x)
+		out[i] = [3]float64{r, g, b}
+	}
+	return out
+}
+
 // Stepped returns the BlenderSpike colour ramp of n stops (n ≥ 2): the
 // map's colours at x = 0, 1/(n−1), …, 1 (placed as numpy's linspace places
 // them), blended linearly in linear RGB and shown back in sRGB, as
@@ -110,14 +126,8 @@ func (m *Map) Stepped(n int) (*Map, error) {
 		return nil, fmt.Errorf("%d steps: a ramp needs 2 to %d stops", n, MaxSteps)
 	}
 	stops := make([]colorful.Color, n)
-	step := 1 / float64(n-1)
-	for k := range stops {
-		x := float64(k) * step
-		if k == n-1 {
-			x = 1
-		}
-		r, g, b := m.At(x)
-		lr, lg, lb := colorful.Color{R: r, G: g, B: b}.LinearRgb()
+	for k, c := range m.Samples(n) {
+		lr, lg, lb := colorful.Color{R: c[0], G: c[1], B: c[2]}.LinearRgb()
 		stops[k] = colorful.Color{R: lr, G: lg, B: lb}
 	}
 	return &Map{
