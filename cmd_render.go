@@ -6,7 +6,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -323,19 +322,7 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 	if f.label == "time" && !rec.HasTime {
 		say("note: %s records no time span; --label time shows frame numbers", path)
 	}
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
-	defer signal.Stop(signals)
-	var caught os.Signal
-	go func() {
-		if s, ok := <-signals; ok {
-			caught = s
-			close(job.stop)
-		}
-	}()
-	err = job.run()
-	signal.Stop(signals)
-	close(signals)
+	caught, err := job.runUntilSignalled()
 	switch {
 	case errors.Is(err, errStopped):
 		fmt.Fprintf(stderr, "spikeframes render: stopped by %v; frames written so far are complete\n", caught)
@@ -345,11 +332,7 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 		return exitInterrupted
 	case err != nil:
 		fmt.Fprintf(stderr, "spikeframes render: %v\n", err)
-		var oe *outputError
-		if errors.As(err, &oe) {
-			return exitOutput
-		}
-		return exitInput
+		return exitOutput // every failure once frames are flowing is an output failure
 	}
 	if f.video != "" {
 		job.progress.finish("wrote " + f.video)
@@ -358,8 +341,8 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 	job.progress.finish("rendered into " + f.out)
 	if !f.quiet {
 		fmt.Fprintln(stdout, "Make a movie with:")
-		fmt.Fprintf(stdout, "  ffmpeg -framerate 30 -start_number %d -i %s -c:v libx264 -pix_fmt yuv420p -crf 18%s movie.mp4\n",
-			frames.first, shellQuote(filepath.Join(f.out, f.pattern)), evenSizeFilter(width, height))
+		fmt.Fprintf(stdout, "  ffmpeg -framerate %g -start_number %d -i %s -c:v libx264 -pix_fmt yuv420p -crf %d%s movie.mp4\n",
+			f.fps, frames.first, shellQuote(filepath.Join(f.out, f.pattern)), f.crf, evenSizeFilter(width, height))
 	}
 	return exitOK
 }

@@ -3,22 +3,18 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"sync"
+	"syscall"
 
 	"spikeframes/render"
 	"spikeframes/voltage"
 )
 
-// outputError is a failure to write output (exit status 3), as opposed to
-// a problem with the input.
-type outputError struct{ err error }
-
-func (e *outputError) Error() string { return e.err.Error() }
-func (e *outputError) Unwrap() error { return e.err }
-
-// frameSink receives a job's rendered frames.
+// frameSink receives a job's rendered frames. Its errors are all output
+// errors (exit status 3).
 type frameSink interface {
 	// done reports whether frame k is already there and need not be rendered.
 	done(k int) bool
@@ -39,7 +35,7 @@ type frameJob struct {
 	frames   frameRange // the frames to render
 	sink     frameSink
 	workers  int           // ≤ 0: one per core
-	stop     chan struct{} // closed to stop early (a signal); nil: never
+	stop     chan struct{} // closed to stop early (on a signal)
 	progress *progress
 	// label, when set, gives the text drawn in the corner of frame k.
 	label func(k int) string
@@ -119,6 +115,27 @@ feed:
 	return firstErr
 }
 
+// runUntilSignalled runs the job, stopping it cleanly on SIGINT or SIGTERM;
+// it returns the signal that stopped it, if any, with run's error.
+func (j *frameJob) runUntilSignalled() (os.Signal, error) {
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
+	caught := make(chan os.Signal, 1)
+	go func() {
+		if s, ok := <-signals; ok {
+			caught <- s
+			close(j.stop)
+		}
+	}()
+	err := j.run()
+	signal.Stop(signals)
+	close(signals)
+	if err == errStopped {
+		return <-caught, err
+	}
+	return nil, err
+}
+
 // pngSink writes every frame as a numbered PNG file in a folder.
 type pngSink struct {
 	dir, pattern string
@@ -129,7 +146,7 @@ type pngSink struct {
 // temporary files a killed run may have left for frames in r.
 func newPNGSink(dir, pattern string, skipExisting bool, r frameRange) (*pngSink, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, &outputError{fmt.Errorf("output folder: %w", err)}
+		return nil, fmt.Errorf("output folder: %w", err)
 	}
 	s := &pngSink{dir: dir, pattern: pattern, skipExisting: skipExisting}
 	if skipExisting {
@@ -137,7 +154,7 @@ func newPNGSink(dir, pattern string, skipExisting bool, r frameRange) (*pngSink,
 			stale, _ := filepath.Glob(filepath.Join(dir, "."+fmt.Sprintf(pattern, k)+".*.tmp"))
 			for _, f := range stale {
 				if err := os.Remove(f); err != nil {
-					return nil, &outputError{fmt.Errorf("removing stale %s: %w", f, err)}
+					return nil, fmt.Errorf("removing stale %s: %w", f, err)
 				}
 			}
 		}
@@ -159,7 +176,7 @@ func (s *pngSink) writer() func(int, *render.Image) error {
 	enc := render.NewPNGEncoder()
 	return func(k int, img *render.Image) error {
 		if err := enc.WritePNG(s.path(k), img); err != nil {
-			return &outputError{fmt.Errorf("frame %d: %w", k, err)}
+			return fmt.Errorf("frame %d: %w", k, err)
 		}
 		return nil
 	}

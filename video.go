@@ -45,18 +45,18 @@ func videoArgs(width, height int, fps float64, crf int, out string) []string {
 func newVideoSink(path string, width, height int, fps float64, crf, first int) (*videoSink, error) {
 	ffmpeg, err := exec.LookPath("ffmpeg")
 	if err != nil {
-		return nil, &outputError{fmt.Errorf("--video needs ffmpeg on PATH: %w", err)}
+		return nil, fmt.Errorf("--video needs ffmpeg on PATH: %w", err)
 	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, &outputError{fmt.Errorf("output folder: %w", err)}
+		return nil, fmt.Errorf("output folder: %w", err)
 	}
 	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
 	if err != nil {
-		return nil, &outputError{err}
+		return nil, err
 	}
 	f.Close()
 	s := &videoSink{path: path, tmp: f.Name(), next: first}
@@ -68,7 +68,7 @@ func newVideoSink(path string, width, height int, fps float64, crf, first int) (
 	}
 	if err != nil {
 		os.Remove(s.tmp)
-		return nil, &outputError{fmt.Errorf("starting ffmpeg: %w", err)}
+		return nil, fmt.Errorf("starting ffmpeg: %w", err)
 	}
 	return s, nil
 }
@@ -86,7 +86,7 @@ func (s *videoSink) writer() func(int, *render.Image) error {
 			return nil
 		}
 		if _, err := s.stdin.Write(img.Pix); err != nil {
-			return &outputError{fmt.Errorf("frame %d to ffmpeg: %w%s", k, err, s.ffmpegSaid())}
+			return fmt.Errorf("frame %d to ffmpeg: %w%s", k, err, s.ffmpegSaid())
 		}
 		s.next++
 		s.turn.Broadcast()
@@ -107,17 +107,17 @@ func (s *videoSink) close(ok bool) error {
 	if !ok || err != nil {
 		os.Remove(s.tmp)
 		if ok {
-			return &outputError{fmt.Errorf("ffmpeg failed writing %s: %w%s", s.path, err, s.ffmpegSaid())}
+			return fmt.Errorf("ffmpeg failed writing %s: %w%s", s.path, err, s.ffmpegSaid())
 		}
 		return nil
 	}
 	if err := os.Chmod(s.tmp, 0o644); err != nil {
 		os.Remove(s.tmp)
-		return &outputError{err}
+		return err
 	}
 	if err := os.Rename(s.tmp, s.path); err != nil {
 		os.Remove(s.tmp)
-		return &outputError{err}
+		return err
 	}
 	return nil
 }
