@@ -421,3 +421,27 @@ func TestProgressSummaryCountsSkippedFrames(t *testing.T) {
 		t.Errorf("summary %q", got)
 	}
 }
+
+func TestRemoveStaleOnlyTouchesOurTemporaryFiles(t *testing.T) {
+	dir := t.TempDir()
+	names := []string{
+		".frame_00003.png.111.tmp", // stale, in range: removed
+		".frame_00009.png.222.tmp", // stale, out of range: kept
+		".tmp", ".a.tmp", "..tmp", // odd names: kept
+		".other_00003.png.333.tmp", // another pattern: kept
+		"frame_00004.png",          // a frame: kept
+	}
+	for _, n := range names {
+		if err := os.WriteFile(filepath.Join(dir, n), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := newPNGSink(dir, "frame_%05d.png", true, frameRange{0, 5}); err != nil {
+		t.Fatal(err)
+	}
+	got := sortedNames(readDir(t, dir))
+	want := []string{"..tmp", ".a.tmp", ".frame_00009.png.222.tmp", ".other_00003.png.333.tmp", ".tmp", "frame_00004.png"}
+	if !slices.Equal(got, want) {
+		t.Errorf("left %v, want %v", got, want)
+	}
+}

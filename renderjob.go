@@ -6,6 +6,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"syscall"
 
@@ -150,16 +151,39 @@ func newPNGSink(dir, pattern string, skipExisting bool, r frameRange) (*pngSink,
 	}
 	s := &pngSink{dir: dir, pattern: pattern, skipExisting: skipExisting}
 	if skipExisting {
-		for k := r.first; k < r.end; k++ {
-			stale, _ := filepath.Glob(filepath.Join(dir, "."+fmt.Sprintf(pattern, k)+".*.tmp"))
-			for _, f := range stale {
-				if err := os.Remove(f); err != nil {
-					return nil, fmt.Errorf("removing stale %s: %w", f, err)
-				}
-			}
+		if err := s.removeStale(r); err != nil {
+			return nil, err
 		}
 	}
 	return s, nil
+}
+
+// removeStale deletes the temporary files (".NAME.*.tmp", as WritePNG
+// makes them) of frames in r, reading the folder once.
+func (s *pngSink) removeStale(r frameRange) error {
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasPrefix(name, ".") || !strings.HasSuffix(name, ".tmp") {
+			continue
+		}
+		dot := strings.LastIndexByte(name[:len(name)-len(".tmp")], '.')
+		if dot < 2 {
+			continue
+		}
+		frame := name[1:dot]
+		var k int
+		if _, err := fmt.Sscanf(frame, s.pattern, &k); err != nil || k < r.first || k >= r.end || fmt.Sprintf(s.pattern, k) != frame {
+			continue
+		}
+		if err := os.Remove(filepath.Join(s.dir, name)); err != nil {
+			return fmt.Errorf("removing stale %s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 func (s *pngSink) path(k int) string { return filepath.Join(s.dir, fmt.Sprintf(s.pattern, k)) }
