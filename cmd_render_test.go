@@ -427,7 +427,7 @@ func TestRemoveStaleOnlyTouchesOurTemporaryFiles(t *testing.T) {
 	names := []string{
 		".frame_00003.png.111.tmp", // stale, in range: removed
 		".frame_00009.png.222.tmp", // stale, out of range: kept
-		".tmp", ".a.tmp", "..tmp", // odd names: kept
+		".tmp", ".a.tmp", "..tmp",  // odd names: kept
 		".other_00003.png.333.tmp", // another pattern: kept
 		"frame_00004.png",          // a frame: kept
 	}
