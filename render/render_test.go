@@ -9,6 +9,7 @@ import (
 
 	"spikeframes/colormap"
 	"spikeframes/mesh"
+	"spikeframes/morph"
 	"spikeframes/voltage"
 )
 
@@ -296,5 +297,52 @@ func TestLabelDrawsTextInTheCorner(t *testing.T) {
 	}
 	if lit < 20 || outside != 0 {
 		t.Errorf("%d lit pixels in the corner, %d elsewhere", lit, outside)
+	}
+}
+
+// TestStraightSectionShowsThePlasmaColour meshes a one-section cell the
+// way the render command does and checks the middle of the tube shows
+// exactly the colour plasma gives its voltage (emission 1, no bloom, aa 1).
+func TestStraightSectionShowsThePlasmaColour(t *testing.T) {
+	cell := &morph.Cell{Sections: []morph.Section{{
+		Type: "dend", Parent: -1,
+		Points: []morph.Point{{X: 0, Diam: 20}, {X: 100, Diam: 20}},
+	}}}
+	prepared, err := morph.Prepare(cell, []int{5}, morph.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := mesh.Build(prepared, mesh.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm, err := colormap.Get("plasma")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lut, err := colormap.NewLUT(cm, -70, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cam, err := FitCamera(m, View{}, 200, 60)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cov, err := Rasterize(m, cam, 1, false, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh, err := NewShader(m, cov, lut, plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []float32{-70, -25, 0, 20} {
+		f := sh.NewFrame()
+		sh.Render(f, constant(len(m.Probes), v))
+		r, g, b := cm.At(float64(v+70) / 90)
+		want := [3]uint8{uint8(math.Round(r * 255)), uint8(math.Round(g * 255)), uint8(math.Round(b * 255))}
+		if got := f.Image.RGB(100, 30); got != want {
+			t.Errorf("%v mV: middle pixel %v, want plasma's %v", v, got, want)
+		}
 	}
 }
