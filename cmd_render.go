@@ -103,6 +103,9 @@ func (f *renderFlags) validate() error {
 		return fmt.Errorf("--width/--height %d×%d: each must be 1 to %d", f.width, f.height, maxSide)
 	case f.aa < 1 || f.aa > 8:
 		return fmt.Errorf("--aa %d: must be 1 (off) to 8", f.aa)
+	case int64(f.width)*int64(f.height)*int64(f.aa*f.aa) > render.MaxSamples:
+		return fmt.Errorf("--width %d --height %d --aa %d: %d samples per frame, more than %d; lower the size or --aa",
+			f.width, f.height, f.aa, int64(f.width)*int64(f.height)*int64(f.aa*f.aa), render.MaxSamples)
 	case !(f.minWidth >= 0 && f.minWidth <= 100):
 		return fmt.Errorf("--min-width %v: must be 0 to 100 pixels", f.minWidth)
 	case f.shading != "emission" && f.shading != "lit":

@@ -202,6 +202,7 @@ func TestRenderExitStatus(t *testing.T) {
 		{"unknown flag", []string{"render", "testdata/simple_ap.pickle", "--nope"}, exitUsage, "nope"},
 		{"zero width", []string{"render", "testdata/simple_ap.pickle", "--width", "0"}, exitUsage, "--width"},
 		{"aa 0", []string{"render", "testdata/simple_ap.pickle", "--aa", "0"}, exitUsage, "--aa"},
+		{"too many samples", []string{"render", "testdata/simple_ap.pickle", "--width", "16384", "--height", "16384", "--aa", "2"}, exitUsage, "samples"},
 		{"unknown view", []string{"render", "testdata/simple_ap.pickle", "--view", "top"}, exitUsage, "--view"},
 		{"unknown shading", []string{"render", "testdata/simple_ap.pickle", "--shading", "toon"}, exitUsage, "--shading"},
 		{"unknown colormap", []string{"render", "testdata/simple_ap.pickle", "--cmap", "virdis"}, exitUsage, "viridis"},

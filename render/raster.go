@@ -12,10 +12,15 @@ import (
 // noTri marks an anti-aliasing sample that sees no triangle (background).
 const noTri = math.MaxUint32
 
-// bandRows is the height in pixels of the horizontal bands the rasterizer
-// works through one at a time; it bounds the z-buffer's size and lets bands
-// run in parallel.
-const bandRows = 32
+// bandSampleRows is the height in sample rows of the horizontal bands the
+// rasterizer works through one at a time (bandSampleRows/aa pixel rows); it
+// bounds each worker's z-buffer and lets bands run in parallel.
+const bandSampleRows = 64
+
+// MaxSamples bounds width × height × aa², the anti-aliasing samples of a
+// picture (2²⁸: 8K at aa 2, 4K at aa 4), so that a typo cannot ask for more
+// memory than a machine has.
+const MaxSamples = 1 << 28
 
 // Coverage is what a fixed camera sees of a fixed mesh: for every pixel the
 // mesh touches, which triangle each of its AA×AA samples sees and where on
@@ -60,6 +65,10 @@ func Rasterize(m *mesh.Mesh, cam *Camera, aa int, lit bool, workers int) (*Cover
 	if aa < 1 || aa > 16 {
 		return nil, fmt.Errorf("anti-aliasing %d: must be 1 to 16 samples per side", aa)
 	}
+	if samples := int64(cam.Width) * int64(cam.Height) * int64(aa*aa); samples > MaxSamples {
+		return nil, fmt.Errorf("%d×%d pixels with %d×%d anti-aliasing is %d samples, more than %d", cam.Width, cam.Height, aa, aa, samples, MaxSamples)
+	}
+	bandRows := max(1, bandSampleRows/aa)
 	if len(m.Triangles) >= noTri {
 		return nil, fmt.Errorf("mesh has %d triangles, more than the rasterizer indexes", len(m.Triangles))
 	}
@@ -75,7 +84,7 @@ func Rasterize(m *mesh.Mesh, cam *Camera, aa int, lit bool, workers int) (*Cover
 		}
 		verts[i] = v
 	}
-	bands := binTriangles(m, verts, cam.Height)
+	bands := binTriangles(m, verts, cam.Height, bandRows)
 
 	// Bands are independent: rasterize them in parallel, then concatenate
 	// in band order so the result is the same for any worker count.
@@ -85,7 +94,7 @@ func Rasterize(m *mesh.Mesh, cam *Camera, aa int, lit bool, workers int) (*Cover
 	next := make(chan int)
 	for w := 0; w < min(workers, len(bands)); w++ {
 		wg.Go(func() {
-			r := newBandRasterizer(cam.Width, aa)
+			r := newBandRasterizer(cam.Width, aa, bandRows)
 			for b := range next {
 				results[b] = r.band(m, verts, bands[b], b*bandRows, min(cam.Height, (b+1)*bandRows), lit, light)
 			}
@@ -126,7 +135,7 @@ func headlight(cam *Camera) vec3 {
 
 // binTriangles sorts the front-facing triangles into the bands their
 // picture-space bounding boxes touch, in mesh order.
-func binTriangles(m *mesh.Mesh, verts []screenVertex, height int) [][]uint32 {
+func binTriangles(m *mesh.Mesh, verts []screenVertex, height, bandRows int) [][]uint32 {
 	bands := make([][]uint32, (height+bandRows-1)/bandRows)
 	for t, tr := range m.Triangles {
 		a, b, c := verts[tr[0]], verts[tr[1]], verts[tr[2]]
@@ -173,7 +182,7 @@ type bandRasterizer struct {
 	spanLo, spanHi []int
 }
 
-func newBandRasterizer(width, aa int) *bandRasterizer {
+func newBandRasterizer(width, aa, bandRows int) *bandRasterizer {
 	n := width * aa * bandRows * aa
 	r := &bandRasterizer{
 		width: width, aa: aa,
