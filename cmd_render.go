@@ -74,7 +74,7 @@ func addRenderFlags(fs *pflag.FlagSet) *renderFlags {
 	fs.StringVar(&f.view, "view", "xy", "base view: xy (looking down −Z, +Y up), xz or yz")
 	fs.Float64Var(&f.azimuth, "azimuth", 0, "turn the camera about the view's up axis (degrees)")
 	fs.Float64Var(&f.elevation, "elevation", 0, "tilt the camera up over the view's right axis (degrees)")
-	fs.Float64Var(&f.roll, "roll", 0, "turn the picture about the viewing axis (degrees)")
+	fs.Float64Var(&f.roll, "roll", 0, "turn the picture about the viewing axis (degrees; positive turns the cell counter-clockwise)")
 	fs.Float64Var(&f.zoom, "zoom", 1, "magnify the framing (1 fits the whole cell in about 90% of the picture)")
 	fs.Float64Var(&f.fov, "fov", 0, "vertical field of view in degrees for a perspective camera; 0 = orthographic")
 	fs.IntVar(&f.aa, "aa", 2, "anti-aliasing: N×N samples per pixel (1 = off)")

@@ -19,7 +19,8 @@ type View struct {
 	Plane string
 	// Azimuth turns the camera about the base view's up axis, Elevation
 	// tilts it up over the base view's right axis, Roll turns the picture
-	// about the viewing axis; all in degrees.
+	// about the viewing axis (positive: the cell turns counter-clockwise);
+	// all in degrees.
 	Azimuth, Elevation, Roll float64
 	// Zoom magnifies the fitted framing (1 frames the whole cell at about
 	// 90% of the picture).
@@ -58,6 +59,7 @@ type Camera struct {
 	scale              float64
 	perspective        bool
 	focusDist          float64 // perspective: distance from the eye to the framed centre
+	shiftX, shiftY     float64 // perspective: lens shift that centres the cell
 }
 
 // UnitsPerPixel is the size of one pixel in mesh units at the centre of
@@ -78,7 +80,7 @@ func (c *Camera) project(p vec3) (x, y, depth float64) {
 		if vz <= 0 {
 			return math.NaN(), math.NaN(), vz
 		}
-		vx, vy = vx/vz, vy/vz
+		vx, vy = vx/vz-c.shiftX, vy/vz-c.shiftY
 	}
 	return float64(c.Width)/2 + vx*c.scale, float64(c.Height)/2 - vy*c.scale, vz
 }
@@ -154,14 +156,25 @@ func FitCamera(m *mesh.Mesh, v View, width, height int) (*Camera, error) {
 		return cam, nil
 	}
 	// Perspective: stand back along the view axis far enough that the
-	// bounding box's front face fits at the same share of the picture, and
-	// narrow the view (not move in) to zoom, so nothing passes behind the eye.
+	// bounding box's front face would fit at this field of view, so nothing
+	// is behind the eye; then fit exactly, scaling about a lens shift that
+	// centres the projected cell (zoom scales too, it never moves the eye).
 	cam.perspective = true
 	focal := float64(height) / 2 / math.Tan(v.FOV*math.Pi/360)
 	need := math.Max(w*focal/(fill*float64(width)), h*focal/(fill*float64(height)))
 	dist := need + (maxZ-minZ)/2
 	cam.eye = centre.sub(forward.scale(dist))
-	cam.scale = focal * v.Zoom
 	cam.focusDist = dist
+	minU, maxU := math.Inf(1), math.Inf(-1)
+	minV, maxV := math.Inf(1), math.Inf(-1)
+	for _, p := range m.Positions {
+		d := vec3{float64(p[0]), float64(p[1]), float64(p[2])}.sub(cam.eye)
+		z := d.dot(forward)
+		pu, pv := d.dot(right)/z, d.dot(up)/z
+		minU, maxU = math.Min(minU, pu), math.Max(maxU, pu)
+		minV, maxV = math.Min(minV, pv), math.Max(maxV, pv)
+	}
+	cam.shiftX, cam.shiftY = (minU+maxU)/2, (minV+maxV)/2
+	cam.scale = v.Zoom * fill * math.Min(float64(width)/math.Max(maxU-minU, 1e-12), float64(height)/math.Max(maxV-minV, 1e-12))
 	return cam, nil
 }
