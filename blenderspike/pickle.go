@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -472,6 +473,10 @@ func (m *machine) step() error {
 		if err != nil {
 			return err
 		}
+		// Python writes a dict in batches of up to 1000 items: room for the
+		// batch at once, so that a dict of one batch is allocated once.
+		d.keys = slices.Grow(d.keys, len(items)/2)
+		d.vals = slices.Grow(d.vals, len(items)/2)
 		for i := 0; i < len(items); i += 2 {
 			d.keys = append(d.keys, items[i])
 			d.vals = append(d.vals, m.settle(items[i], items[i+1]))
