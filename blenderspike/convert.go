@@ -33,13 +33,24 @@ var keyNames = [numKeys]string{"ID", "type", "X", "Y", "Z", "DIAM", "Voltage",
 
 // sectionDict is one section's dict with its known keys looked up.
 type sectionDict struct {
-	val     [numKeys]any
-	has     [numKeys]bool
-	geom    [4]numbers // X, Y, Z, DIAM
+	val  [numKeys]any
+	has  [numKeys]bool
+	geom [4]numbers // X, Y, Z, DIAM
+	// Voltage is either still a dict (volt) or already decoded (table).
 	volt    *pyDict
+	table   *voltageTable
 	frames  int
 	nseg    int // length of the first Voltage entry
 	npoints int
+}
+
+// voltageTable is a section's Voltage dict decoded and checked: frames ×
+// nseg voltages, frame by frame. The decoder makes one as soon as a
+// Voltage dict can no longer change (see machine.settle), so that the
+// dict and its per-frame arrays need not live until the end of the file.
+type voltageTable struct {
+	frames, nseg int
+	values       []float32
 }
 
 // numbers is a one-dimensional run of numbers: a numpy array or a list.
@@ -142,21 +153,59 @@ func lookup(i int, v any) (*sectionDict, error) {
 	if s.npoints == 0 {
 		return nil, fmt.Errorf("section %d: no 3-D points (X, Y, Z and DIAM are empty)", i)
 	}
-	if s.volt, ok = s.val[keyVoltage].(*pyDict); !ok {
-		return nil, fmt.Errorf("section %d: Voltage is %s, expected a dict {frame: values}", i, aType(s.val[keyVoltage]))
-	}
-	s.frames = len(s.volt.keys)
-	if s.frames == 0 {
-		return nil, fmt.Errorf("section %d: Voltage has no frames", i)
-	}
-	first, err := asNumbers(s.volt.vals[0])
-	if err != nil {
-		return nil, fmt.Errorf("section %d: Voltage entry %s %w", i, show(s.volt.keys[0]), err)
-	}
-	if s.nseg = first.len(); s.nseg == 0 {
-		return nil, fmt.Errorf("section %d: Voltage entry %s is empty", i, show(s.volt.keys[0]))
+	switch v := s.val[keyVoltage].(type) {
+	case *voltageTable:
+		s.table, s.frames, s.nseg = v, v.frames, v.nseg
+	case *pyDict:
+		var err error
+		if s.frames, s.nseg, err = voltageShape(i, v); err != nil {
+			return nil, err
+		}
+		s.volt = v
+	default:
+		return nil, fmt.Errorf("section %d: Voltage is %s, expected a dict {frame: values}", i, aType(v))
 	}
 	return s, nil
+}
+
+// voltageShape returns the number of frames of section i's Voltage dict
+// and the number of values in its first entry, refusing a dict without
+// frames or whose first entry is not a non-empty run of numbers.
+func voltageShape(i int, d *pyDict) (frames, nseg int, err error) {
+	frames = len(d.keys)
+	if frames == 0 {
+		return 0, 0, fmt.Errorf("section %d: Voltage has no frames", i)
+	}
+	first, err := asNumbers(d.vals[0])
+	if err != nil {
+		return 0, 0, fmt.Errorf("section %d: Voltage entry %s %w", i, show(d.keys[0]), err)
+	}
+	if nseg = first.len(); nseg == 0 {
+		return 0, 0, fmt.Errorf("section %d: Voltage entry %s is empty", i, show(d.keys[0]))
+	}
+	return frames, nseg, nil
+}
+
+// decodeVoltage decodes section i's Voltage dict, checking that its keys
+// are the frames 0…F−1 and that every frame holds as many finite float32
+// values as the first. The caller bounds frames × nseg before calling.
+func decodeVoltage(i int, d *pyDict) (*voltageTable, error) {
+	frames, nseg, err := voltageShape(i, d)
+	if err != nil {
+		return nil, err
+	}
+	order, err := frameOrder(i, d.keys)
+	if err != nil {
+		return nil, err
+	}
+	t := &voltageTable{frames: frames, nseg: nseg, values: make([]float32, frames*nseg)}
+	scratch := make([]float64, nseg)
+	for f, e := range order {
+		if err := decodeFrame(d.vals[e], scratch, t.values[f*nseg:(f+1)*nseg], d.keys[0]); err != nil {
+			return nil, fmt.Errorf("section %d frame %d: Voltage %w", i, f, err)
+		}
+	}
+	return t, nil
 }
 
 // convert turns the decoded list of section dicts into the project's
@@ -217,9 +266,7 @@ func convert(root any, limit int64) (*morph.Cell, *voltage.Recording, error) {
 	cell := &morph.Cell{Sections: make([]morph.Section, n)}
 	rec := &voltage.Recording{Frames: first.frames, Traces: make([]voltage.Trace, n)}
 	points := make([]morph.Point, nPoints)
-	volts := make([]float32, nValues-4*nPoints)
 	var scratch []float64
-	order := make([]int, first.frames)
 	for i, v := range top.items {
 		s, _ := lookup(i, v)
 		sec := &cell.Sections[i]
@@ -229,7 +276,7 @@ func convert(root any, limit int64) (*morph.Cell, *voltage.Recording, error) {
 		}
 		np := s.npoints
 		sec.Points, points = points[:np:np], points[np:]
-		if scratch, ok = grow(scratch, max(np, s.nseg)); !ok {
+		if scratch, ok = grow(scratch, np); !ok {
 			return nil, nil, fmt.Errorf("section %d: too many values", i)
 		}
 		for g, name := range keyNames[keyX : keyDiam+1] {
@@ -254,18 +301,14 @@ func convert(root any, limit int64) (*morph.Cell, *voltage.Recording, error) {
 				}
 			}
 		}
-		nv := s.frames * s.nseg
-		tr := &rec.Traces[i]
-		tr.NSeg = s.nseg
-		tr.Values, volts = volts[:nv:nv], volts[nv:]
-		if err := s.frameOrder(i, order); err != nil {
-			return nil, nil, err
-		}
-		for f, e := range order {
-			if err := decodeFrame(s.volt.vals[e], scratch[:s.nseg], tr.Values[f*s.nseg:(f+1)*s.nseg], s.volt.keys[0]); err != nil {
-				return nil, nil, fmt.Errorf("section %d frame %d: Voltage %w", i, f, err)
+		t := s.table
+		if t == nil {
+			var err error
+			if t, err = decodeVoltage(i, s.volt); err != nil {
+				return nil, nil, err
 			}
 		}
+		rec.Traces[i] = voltage.Trace{NSeg: t.nseg, Values: t.values}
 	}
 	if err := checkParents(cell); err != nil {
 		return nil, nil, err
@@ -284,18 +327,19 @@ func grow(buf []float64, n int) ([]float64, bool) {
 	return buf[:n], true
 }
 
-// frameOrder checks that the Voltage keys are exactly the ints 0…F−1 (in
-// any order) and sets order[f] to the entry holding frame f.
-func (s *sectionDict) frameOrder(i int, order []int) error {
+// frameOrder checks that section i's Voltage keys are exactly the ints
+// 0…F−1 (in any order) and returns, for each frame f, the entry holding it.
+func frameOrder(i int, keys []any) ([]int, error) {
+	order := make([]int, len(keys))
 	for f := range order {
 		order[f] = -1
 	}
 	stray := int64(-1)
 	strayFound := false
-	for e, k := range s.volt.keys {
+	for e, k := range keys {
 		f, ok := k.(int64)
 		if !ok {
-			return fmt.Errorf("section %d: Voltage key %d is %s, expected an int frame number", i, e, aType(k))
+			return nil, fmt.Errorf("section %d: Voltage key %d is %s, expected an int frame number", i, e, aType(k))
 		}
 		if f < 0 || f >= int64(len(order)) {
 			if !strayFound {
@@ -304,16 +348,16 @@ func (s *sectionDict) frameOrder(i int, order []int) error {
 			continue
 		}
 		if order[f] >= 0 {
-			return fmt.Errorf("section %d: Voltage frame %d appears twice", i, f)
+			return nil, fmt.Errorf("section %d: Voltage frame %d appears twice", i, f)
 		}
 		order[f] = e
 	}
 	for f, e := range order {
 		if e < 0 {
-			return fmt.Errorf("section %d: Voltage frames are not 0…%d: frame %d is missing (found frame %d)", i, len(order)-1, f, stray)
+			return nil, fmt.Errorf("section %d: Voltage frames are not 0…%d: frame %d is missing (found frame %d)", i, len(order)-1, f, stray)
 		}
 	}
-	return nil
+	return order, nil
 }
 
 // decodeFrame decodes one frame's voltages into dst through scratch,

@@ -391,7 +391,7 @@ func aType(v any) string {
 		return "a bytes object"
 	case *pyList:
 		return "a list"
-	case *pyDict:
+	case *pyDict, *voltageTable:
 		return "a dict"
 	case pyTuple:
 		return "a tuple"

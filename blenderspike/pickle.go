@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -12,9 +13,16 @@ import (
 // int is int64, float is float64 and str is string; the rest are these.
 type (
 	// pyList is a Python list; it is shared by pointer, as in Python.
-	pyList struct{ items []any }
-	// pyDict is a Python dict in insertion order.
-	pyDict struct{ keys, vals []any }
+	// shared says a memo slot that is read back holds it.
+	pyList struct {
+		items  []any
+		shared bool
+	}
+	// pyDict is a Python dict in insertion order; shared as for pyList.
+	pyDict struct {
+		keys, vals []any
+		shared     bool
+	}
 	// pyTuple is a Python tuple.
 	pyTuple []any
 	// pyBytes is a bytes or bytearray value; it points into the file's
@@ -219,6 +227,9 @@ type machine struct {
 	// as they are consumed.
 	kept []any
 	rank []uint32
+	// budget is how many more voltages settle may decode: every value
+	// takes at least one byte of a legitimate file.
+	budget int64
 }
 
 // decodePickle runs the pickle in data, which prescan has accepted with
@@ -232,6 +243,7 @@ func decodePickle(data []byte, pl *plan) (any, error) {
 		stack:  make([]any, 0, pl.stackSize),
 		marks:  make([]int, 0, pl.markSize),
 		memo:   memo{read: pl.read},
+		budget: int64(len(data)),
 	}
 	m.rank, m.kept = pl.read.ranks()
 	for m.pos < len(m.data) {
@@ -448,7 +460,7 @@ func (m *machine) step() error {
 			return err
 		}
 		d.keys = append(d.keys, k)
-		d.vals = append(d.vals, v)
+		d.vals = append(d.vals, m.settle(k, v))
 	case opSetItems:
 		items, err := m.popMark()
 		if err != nil {
@@ -461,9 +473,13 @@ func (m *machine) step() error {
 		if err != nil {
 			return err
 		}
+		// Python writes a dict in batches of up to 1000 items: room for the
+		// batch at once, so that a dict of one batch is allocated once.
+		d.keys = slices.Grow(d.keys, len(items)/2)
+		d.vals = slices.Grow(d.vals, len(items)/2)
 		for i := 0; i < len(items); i += 2 {
 			d.keys = append(d.keys, items[i])
-			d.vals = append(d.vals, items[i+1])
+			d.vals = append(d.vals, m.settle(items[i], items[i+1]))
 		}
 		clear(items)
 	case opGlobal:
@@ -528,6 +544,12 @@ func (m *machine) step() error {
 		}
 		if m.memo.read.has(i) {
 			m.kept[m.dense(i)] = v
+			switch v := v.(type) {
+			case *pyList:
+				v.shared = true
+			case *pyDict:
+				v.shared = true
+			}
 		}
 	case opBinGet, opLongBinGet:
 		i, err := m.getIndex(&m.memo)
@@ -542,6 +564,37 @@ func (m *machine) step() error {
 		return m.errorf("unsupported opcode")
 	}
 	return nil
+}
+
+// settle returns what a dict stores as the value v of key k. A dict
+// stored under "Voltage" is decoded there and then into a voltageTable if
+// it can no longer change: no memo slot that is read back holds it or any
+// list among its frames (a pickle has no opcode that reaches into a dict
+// or list other than through the stack or the memo, and a built numpy
+// array never changes). The dict and its per-frame arrays can then be
+// freed long before the file ends. A dict that cannot be decoded yet, or
+// whose values would exceed the budget, is kept as it is; convert decodes
+// it later and reports what is wrong with it, in the same words.
+func (m *machine) settle(k, v any) any {
+	d, ok := v.(*pyDict)
+	if !ok || d.shared || k != "Voltage" {
+		return v
+	}
+	for _, f := range d.vals {
+		if l, ok := f.(*pyList); ok && l.shared {
+			return v
+		}
+	}
+	frames, nseg, err := voltageShape(0, d)
+	if err != nil || int64(nseg) > m.budget || int64(frames) > m.budget/int64(nseg) {
+		return v
+	}
+	t, err := decodeVoltage(0, d)
+	if err != nil {
+		return v
+	}
+	m.budget -= int64(len(t.values))
+	return t
 }
 
 // lengthBytes is the width of the length or index argument of op.
