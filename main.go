@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/spf13/pflag"
 )
@@ -45,7 +46,18 @@ const exitStatusHelp = `Exit status: 0 ok, 1 input error (unreadable or invalid 
 130 interrupted (SIGINT), 143 terminated (SIGTERM).
 `
 
+// gcPercent is the garbage collector's headroom (GOGC) unless the
+// environment sets one. Reading a recording makes many short-lived values
+// while little stays live; at Go's default of 100 the heap grows to twice
+// the live size between collections. At 50, reading the 4.7 MB CA1
+// recording peaks at 15 MB resident instead of 18.5 MB (5 MB of it the
+// runtime's own); rendering, which reuses its buffers, hardly notices.
+const gcPercent = 50
+
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
