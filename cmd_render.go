@@ -39,6 +39,7 @@ type renderFlags struct {
 	view                     string
 	azimuth, elevation, roll float64
 	zoom, fov                float64
+	orbit                    float64
 
 	aa         int
 	minWidth   float64
@@ -76,6 +77,7 @@ func addRenderFlags(fs *pflag.FlagSet) *renderFlags {
 	fs.Float64Var(&f.elevation, "elevation", 0, "tilt the camera up over the view's right axis (degrees)")
 	fs.Float64Var(&f.roll, "roll", 0, "turn the picture about the viewing axis (degrees; positive turns the cell counter-clockwise)")
 	fs.Float64Var(&f.zoom, "zoom", 1, "magnify the framing (1 fits the whole cell in about 90% of the picture)")
+	fs.Float64Var(&f.orbit, "orbit", 0, "turn the camera this many degrees about the view's up axis over the movie (360 loops seamlessly)")
 	fs.Float64Var(&f.fov, "fov", 0, "vertical field of view in degrees for a perspective camera; 0 = orthographic")
 	fs.IntVar(&f.aa, "aa", 2, "anti-aliasing: N×N samples per pixel (1 = off)")
 	fs.Float64Var(&f.minWidth, "min-width", 1, "draw every branch at least this many pixels wide, so thin axons stay unbroken lines (0 = true widths)")
@@ -116,6 +118,8 @@ func (f *renderFlags) validate() error {
 		return fmt.Errorf("--view %q: want xy, xz or yz", f.view)
 	case !(f.zoom > 0) || math.IsInf(f.zoom, 0):
 		return fmt.Errorf("--zoom %v: must be a positive number", f.zoom)
+	case math.IsNaN(f.orbit) || math.IsInf(f.orbit, 0):
+		return fmt.Errorf("--orbit %v: must be a number of degrees", f.orbit)
 	case !(f.fov >= 0 && f.fov < 180):
 		return fmt.Errorf("--fov %v: must be in (0, 180) degrees, or 0 for orthographic", f.fov)
 	case !(f.emission >= 0) || math.IsInf(f.emission, 0):
@@ -270,7 +274,7 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 		say("warning: --video needs an even picture size for yuv420p: rendering %d×%d", width, height)
 	}
 	view := render.View{Plane: f.view, Azimuth: f.azimuth, Elevation: f.elevation, Roll: f.roll, Zoom: f.zoom, FOV: f.fov}
-	m, cam, err := meshAndCamera(cell, rec, geom, view, width, height, f.minWidth)
+	m, cams, err := meshAndCameras(cell, rec, geom, view, f.orbit, width, height, f.minWidth)
 	if err != nil {
 		fmt.Fprintf(stderr, "spikeframes render: %s: %v\n", path, err)
 		return exitInput
@@ -284,21 +288,28 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 		return usageErr(stderr, "render", "%v", err)
 	}
 	bg, _ := parseBackground(f.background) // validated above
-	cov, err := render.Rasterize(m, cam, f.aa, f.shading == "lit", f.jobs)
-	if err != nil {
-		fmt.Fprintf(stderr, "spikeframes render: %s: %v\n", path, err)
-		return exitInput
+	scene := &scene{
+		mesh:  m,
+		aa:    f.aa,
+		lit:   f.shading == "lit",
+		lut:   lut,
+		style: render.Style{Background: bg, Emission: f.emission, Bloom: f.bloom},
 	}
-	shader, err := render.NewShader(m, cov, lut, render.Style{Background: bg, Emission: f.emission, Bloom: f.bloom})
-	if err != nil {
-		return usageErr(stderr, "render", "%v", err)
+	if cams.orbit != nil {
+		scene.orbit = cams.orbit
+		say("coverage: worked out for every frame as the camera turns")
+	} else {
+		if err := scene.fix(cams.static, f.jobs); err != nil {
+			fmt.Fprintf(stderr, "spikeframes render: %s: %v\n", path, err)
+			return exitInput
+		}
+		say("coverage: %d of %d pixels touched (%.2f s)", scene.shader.Coverage().Touched(), width*height, time.Since(start).Seconds())
 	}
 	sampler, err := voltage.NewSampler(rec, m.Probes)
 	if err != nil {
 		fmt.Fprintf(stderr, "spikeframes render: %s: %v\n", path, err)
 		return exitInput
 	}
-	say("coverage: %d of %d pixels touched (%.2f s)", cov.Touched(), width*height, time.Since(start).Seconds())
 
 	var sink frameSink
 	if f.video != "" {
@@ -311,7 +322,7 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 		return exitOutput
 	}
 	job := &frameJob{
-		shader:   shader,
+		scene:    scene,
 		sampler:  sampler,
 		rec:      rec,
 		total:    total,
@@ -374,26 +385,45 @@ func frameLabel(kind string, rec *voltage.Recording, total int) func(int) string
 // vertices than that, and fewer triangles make coverage cheaper.
 const ringEdgePixels = 1.5
 
-// meshAndCamera builds the mesh and the camera that frames it. The mesh is
-// built a second time for the picture scale the first camera measured:
+// cameras is how the picture is framed: one static camera, or an orbit.
+type cameras struct {
+	static *render.Camera
+	orbit  *render.Orbit
+}
+
+// frameCameras fits the cameras for m; first is the camera at the movie's
+// start.
+func frameCameras(m *mesh.Mesh, view render.View, orbit float64, width, height int) (c cameras, first *render.Camera, err error) {
+	if orbit == 0 {
+		c.static, err = render.FitCamera(m, view, width, height)
+		return c, c.static, err
+	}
+	if c.orbit, err = render.FitOrbit(m, view, orbit, width, height); err != nil {
+		return c, nil, err
+	}
+	return c, c.orbit.At(0), nil
+}
+
+// meshAndCameras builds the mesh and the cameras that frame it. The mesh
+// is built a second time for the picture scale the first framing measured:
 // with every tube at least minWidth pixels wide (0: true widths) and thin
 // tubes swept with fewer ring vertices. The framing hardly moves, since
 // only sub-pixel radii grow.
-func meshAndCamera(cell *morph.Cell, rec *voltage.Recording, geom *geometryFlags, view render.View, width, height int, minWidth float64) (*mesh.Mesh, *render.Camera, error) {
+func meshAndCameras(cell *morph.Cell, rec *voltage.Recording, geom *geometryFlags, view render.View, orbit float64, width, height int, minWidth float64) (*mesh.Mesh, cameras, error) {
 	m, err := geom.buildMesh(cell, rec)
 	if err != nil {
-		return nil, nil, err
+		return nil, cameras{}, err
 	}
-	cam, err := render.FitCamera(m, view, width, height)
+	_, first, err := frameCameras(m, view, orbit, width, height)
 	if err != nil {
-		return nil, nil, err
+		return nil, cameras{}, err
 	}
-	px := cam.UnitsPerPixel()
+	px := first.UnitsPerPixel()
 	if m, err = geom.buildMeshFor(cell, rec, minWidth/2*px, ringEdgePixels*px); err != nil {
-		return nil, nil, err
+		return nil, cameras{}, err
 	}
-	cam, err = render.FitCamera(m, view, width, height)
-	return m, cam, err
+	c, _, err := frameCameras(m, view, orbit, width, height)
+	return m, c, err
 }
 
 // evenSizeFilter is the ffmpeg option that pads an odd-sized picture to

@@ -446,3 +446,26 @@ func TestRemoveStaleOnlyTouchesOurTemporaryFiles(t *testing.T) {
 		t.Errorf("left %v, want %v", got, want)
 	}
 }
+
+func TestRenderOrbit(t *testing.T) {
+	var runs []map[string][]byte
+	for _, j := range []string{"1", "2"} {
+		dir := t.TempDir()
+		if status, _, errOut := runCmd(renderArgs("testdata/ca1_random_input.pickle", dir, "--orbit", "360", "--resample", "8", "-j", j)...); status != exitOK {
+			t.Fatalf("-j %s: status %d: %s", j, status, errOut)
+		}
+		runs = append(runs, readDir(t, dir))
+	}
+	sameFiles(t, "orbit, -j 1 vs -j 2", runs[0], runs[1])
+	// Each of the 8 frames sees the cell from another side.
+	seen := map[string]bool{}
+	for _, data := range runs[0] {
+		seen[string(data)] = true
+	}
+	if len(runs[0]) != 8 || len(seen) != 8 {
+		t.Errorf("%d frames, %d distinct; want 8 and 8", len(runs[0]), len(seen))
+	}
+	if status, _, errOut := runCmd(renderArgs("testdata/simple_ap.pickle", t.TempDir(), "--orbit", "NaN")...); status != exitUsage {
+		t.Errorf("--orbit NaN: status %d (%s)", status, errOut)
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"syscall"
 
+	"spikeframes/colormap"
+	"spikeframes/mesh"
 	"spikeframes/render"
 	"spikeframes/voltage"
 )
@@ -27,9 +29,47 @@ type frameSink interface {
 	close(ok bool) error
 }
 
+// scene is what frames are drawn from: the mesh and the look, and either
+// one shader for a static camera (coverage worked out once) or an orbit
+// (coverage worked out for every frame).
+type scene struct {
+	mesh   *mesh.Mesh
+	aa     int
+	lit    bool
+	lut    *colormap.LUT
+	style  render.Style
+	shader *render.Shader // static camera
+	orbit  *render.Orbit  // moving camera
+}
+
+// fix works out a static camera's coverage once, on up to workers
+// goroutines.
+func (s *scene) fix(cam *render.Camera, workers int) error {
+	cov, err := render.Rasterize(s.mesh, cam, s.aa, s.lit, workers)
+	if err != nil {
+		return err
+	}
+	s.shader, err = render.NewShader(s.mesh, cov, s.lut, s.style)
+	return err
+}
+
+// shaderAt returns the shader for the share t of the movie. A moving
+// camera's coverage is worked out on the calling goroutine: frames are
+// already rendered in parallel.
+func (s *scene) shaderAt(t float64) (*render.Shader, error) {
+	if s.orbit == nil {
+		return s.shader, nil
+	}
+	cov, err := render.Rasterize(s.mesh, s.orbit.At(t), s.aa, s.lit, 1)
+	if err != nil {
+		return nil, err
+	}
+	return render.NewShader(s.mesh, cov, s.lut, s.style)
+}
+
 // frameJob renders a range of a movie's frames into a sink.
 type frameJob struct {
-	shader   *render.Shader
+	scene    *scene
 	sampler  *voltage.Sampler
 	rec      *voltage.Recording
 	total    int        // frames in the whole movie
@@ -71,13 +111,22 @@ func (j *frameJob) run() error {
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
-			frame := j.shader.NewFrame()
+			var frame *render.Frame
+			var labeler *render.Labeler
 			probeV := make([]float32, j.sampler.Len())
 			write := j.sink.writer()
-			labeler := render.NewLabeler(frame.Image.Height, [3]uint8{230, 230, 230})
 			for k := range next {
+				shader, err := j.scene.shaderAt(float64(k) / float64(j.total))
+				if err != nil {
+					fail(fmt.Errorf("frame %d: %w", k, err))
+					continue
+				}
+				if frame == nil {
+					frame = shader.NewFrame()
+					labeler = render.NewLabeler(frame.Image.Height, [3]uint8{230, 230, 230})
+				}
 				j.sampler.Sample(j.rec.FrameTime(k, j.total), probeV)
-				j.shader.Render(frame, probeV)
+				shader.Render(frame, probeV)
 				if j.label != nil {
 					labeler.Draw(frame.Image, j.label(k))
 				}

@@ -73,7 +73,12 @@ func NewShader(m *mesh.Mesh, cov *Coverage, lut *colormap.LUT, s Style) (*Shader
 	return sh, nil
 }
 
-// Frame is one worker's picture and scratch space, reused frame after frame.
+// Coverage is the coverage this shader draws.
+func (s *Shader) Coverage() *Coverage { return s.cov }
+
+// Frame is one worker's picture and scratch space, reused frame after frame,
+// also across shaders of one mesh, picture size and style (as a moving
+// camera makes one shader per frame).
 type Frame struct {
 	// Image is the last rendered picture.
 	Image    *Image
@@ -101,8 +106,14 @@ func (s *Shader) NewFrame() *Frame {
 }
 
 // Render draws the frame whose probe voltages (one per mesh probe, in mV)
-// are probeV into f.Image.
+// are probeV into f.Image. f must come from NewFrame of a shader of the
+// same mesh, picture size and style.
 func (s *Shader) Render(f *Frame, probeV []float32) {
+	if n := len(s.cov.pixels); cap(f.colours) < n {
+		f.colours = make([][3]float32, n)
+	} else {
+		f.colours = f.colours[:n]
+	}
 	for v, p := range s.mesh.VertexProbe {
 		f.vertexV[v] = probeV[p]
 	}

@@ -44,5 +44,13 @@ func encode8(c float32) uint8 {
 	return encodeTable[int(c*(encodeSteps-1)+0.5)]
 }
 
+// decodeTable maps 8-bit sRGB to linear light.
+var decodeTable = func() (t [256]float32) {
+	for i := range t {
+		t[i] = float32(srgbToLinear(float64(i) / 255))
+	}
+	return t
+}()
+
 // decode8 converts 8-bit sRGB to linear light.
-func decode8(c uint8) float32 { return float32(srgbToLinear(float64(c) / 255)) }
+func decode8(c uint8) float32 { return decodeTable[c] }
