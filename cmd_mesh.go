@@ -3,11 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
+	"spikeframes/atomicfile"
 	"spikeframes/blenderspike"
-	"spikeframes/mesh"
 	"spikeframes/ply"
 	"spikeframes/voltage"
 )
@@ -58,34 +56,10 @@ func runMesh(args []string, stdout, stderr io.Writer) int {
 	}
 	volts := make([]float32, sampler.Len())
 	sampler.Sample(float64(*frame), volts)
-	if err := writePLYFile(*out, m, volts); err != nil {
+	if err := atomicfile.Write(*out, func(w io.Writer) error { return ply.Write(w, m, volts) }); err != nil {
 		fmt.Fprintf(stderr, "spikeframes mesh: %v\n", err)
 		return exitOutput
 	}
 	fmt.Fprintf(stdout, "%s: %d vertices, %d triangles\n", *out, len(m.Positions), len(m.Triangles))
 	return exitOK
-}
-
-// writePLYFile writes the mesh atomically: into a temporary file in the
-// destination's folder, renamed over path only once complete.
-func writePLYFile(path string, m *mesh.Mesh, volts []float32) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if err := ply.Write(tmp, m, volts); err != nil {
-		tmp.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
 }

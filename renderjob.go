@@ -6,10 +6,10 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"sync"
 	"syscall"
 
+	"spikeframes/atomicfile"
 	"spikeframes/colormap"
 	"spikeframes/mesh"
 	"spikeframes/render"
@@ -207,29 +207,24 @@ func newPNGSink(dir, pattern string, skipExisting bool, r frameRange) (*pngSink,
 	return s, nil
 }
 
-// removeStale deletes the temporary files (".NAME.*.tmp", as WritePNG
-// makes them) of frames in r, reading the folder once.
+// removeStale deletes the temporary files that writing frames in r left
+// behind (see atomicfile), reading the folder once.
 func (s *pngSink) removeStale(r frameRange) error {
 	entries, err := os.ReadDir(s.dir)
 	if err != nil {
 		return err
 	}
 	for _, e := range entries {
-		name := e.Name()
-		if !strings.HasPrefix(name, ".") || !strings.HasSuffix(name, ".tmp") {
+		frame, ok := atomicfile.TargetOf(e.Name())
+		if !ok {
 			continue
 		}
-		dot := strings.LastIndexByte(name[:len(name)-len(".tmp")], '.')
-		if dot < 2 {
-			continue
-		}
-		frame := name[1:dot]
 		var k int
 		if _, err := fmt.Sscanf(frame, s.pattern, &k); err != nil || k < r.first || k >= r.end || fmt.Sprintf(s.pattern, k) != frame {
 			continue
 		}
-		if err := os.Remove(filepath.Join(s.dir, name)); err != nil {
-			return fmt.Errorf("removing stale %s: %w", name, err)
+		if err := os.Remove(filepath.Join(s.dir, e.Name())); err != nil {
+			return fmt.Errorf("removing stale %s: %w", e.Name(), err)
 		}
 	}
 	return nil

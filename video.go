@@ -11,16 +11,18 @@ import (
 	"strings"
 	"sync"
 
+	"spikeframes/atomicfile"
 	"spikeframes/render"
 )
 
 // videoSink pipes raw RGB frames, in order, into ffmpeg, which encodes an
 // H.264 MP4 into a temporary file renamed into place only when complete.
 type videoSink struct {
-	path, tmp string
-	cmd       *exec.Cmd
-	stdin     io.WriteCloser
-	stderr    lockedBuffer
+	path   string
+	out    *atomicfile.File // ffmpeg writes it by name
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	stderr lockedBuffer
 
 	mu      sync.Mutex
 	turn    *sync.Cond
@@ -47,27 +49,22 @@ func newVideoSink(path string, width, height int, fps float64, crf, first int) (
 	if err != nil {
 		return nil, fmt.Errorf("--video needs ffmpeg on PATH: %w", err)
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("output folder: %w", err)
 	}
-	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	out, err := atomicfile.Create(path)
 	if err != nil {
 		return nil, err
 	}
-	f.Close()
-	s := &videoSink{path: path, tmp: f.Name(), next: first}
+	s := &videoSink{path: path, out: out, next: first}
 	s.turn = sync.NewCond(&s.mu)
-	s.cmd = exec.Command(ffmpeg, videoArgs(width, height, fps, crf, s.tmp)...)
+	s.cmd = exec.Command(ffmpeg, videoArgs(width, height, fps, crf, out.Name())...)
 	s.cmd.Stderr = &s.stderr
 	if s.stdin, err = s.cmd.StdinPipe(); err == nil {
 		err = s.cmd.Start()
 	}
 	if err != nil {
-		os.Remove(s.tmp)
+		out.Abort()
 		return nil, fmt.Errorf("starting ffmpeg: %w", err)
 	}
 	return s, nil
@@ -105,21 +102,13 @@ func (s *videoSink) close(ok bool) error {
 	s.stdin.Close()
 	err := s.cmd.Wait()
 	if !ok || err != nil {
-		os.Remove(s.tmp)
+		s.out.Abort()
 		if ok {
 			return fmt.Errorf("ffmpeg failed writing %s: %w%s", s.path, err, s.ffmpegSaid())
 		}
 		return nil
 	}
-	if err := os.Chmod(s.tmp, 0o644); err != nil {
-		os.Remove(s.tmp)
-		return err
-	}
-	if err := os.Rename(s.tmp, s.path); err != nil {
-		os.Remove(s.tmp)
-		return err
-	}
-	return nil
+	return s.out.Commit()
 }
 
 // lockedBuffer collects ffmpeg's messages while it runs.

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/klauspost/compress/flate"
+
+	"spikeframes/atomicfile"
 )
 
 // PNGEncoder writes Images as 8-bit RGB PNG files. It keeps its buffers
@@ -163,34 +163,8 @@ func (e *PNGEncoder) chunk(kind string, data []byte) {
 	e.out.Write(sum[:])
 }
 
-// WritePNG writes img to path atomically: it encodes into a temporary file
-// in the same folder and renames it into place, so the path never holds a
-// partial picture, even if the process is killed.
+// WritePNG writes img to path atomically (see package atomicfile), so the
+// path never holds a partial picture, even if the process is killed.
 func (e *PNGEncoder) WritePNG(path string, img *Image) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
-	if err != nil {
-		return err
-	}
-	err = tmp.Chmod(0o644)
-	if err == nil {
-		err = e.Encode(tmp, img)
-	}
-	if err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return nil
+	return atomicfile.Write(path, func(w io.Writer) error { return e.Encode(w, img) })
 }

@@ -1,0 +1,73 @@
+package atomicfile
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func names(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n []string
+	for _, e := range entries {
+		n = append(n, e.Name())
+	}
+	return n
+}
+
+func TestWriteCommitsWholeFiles(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "frame_00001.png")
+	if err := Write(path, func(w io.Writer) error { _, err := w.Write([]byte("whole")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil || string(data) != "whole" {
+		t.Fatalf("read %q, %v", data, err)
+	}
+	if st, _ := os.Stat(path); st.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v, want 0644", st.Mode().Perm())
+	}
+	if n := names(t, dir); len(n) != 1 {
+		t.Errorf("folder holds %v", n)
+	}
+}
+
+func TestFailedWriteLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.ply")
+	boom := errors.New("boom")
+	err := Write(path, func(w io.Writer) error { w.Write([]byte("half")); return boom })
+	if !errors.Is(err, boom) {
+		t.Fatalf("error %v, want boom", err)
+	}
+	if n := names(t, dir); len(n) != 0 {
+		t.Errorf("folder holds %v", n)
+	}
+	if _, err := Create(filepath.Join(dir, "missing", "x")); err == nil {
+		t.Error("created a file in a missing folder")
+	}
+}
+
+func TestTargetOf(t *testing.T) {
+	dir := t.TempDir()
+	f, err := Create(filepath.Join(dir, "frame_00003.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Abort()
+	if got, ok := TargetOf(filepath.Base(f.Name())); !ok || got != "frame_00003.png" {
+		t.Errorf("TargetOf(%q) = %q, %v", filepath.Base(f.Name()), got, ok)
+	}
+	for _, name := range []string{".tmp", ".a.tmp", "..tmp", "frame.png", ".frame.png.1.txt"} {
+		if got, ok := TargetOf(name); ok {
+			t.Errorf("TargetOf(%q) = %q, want not a temporary file", name, got)
+		}
+	}
+}
