@@ -22,11 +22,12 @@ type Options struct {
 	// (default 0: true sizes). A renderer sets it to about half a pixel so
 	// that thin axons stay visible as unbroken lines.
 	MinRadius float64
-	// MaxEdge, when positive, lets thin tubes use fewer than Sides vertices
-	// per ring (never fewer than MinAdaptiveSides): just enough that no
-	// ring edge of the section is longer than MaxEdge mesh units. A renderer
-	// sets it to about a pixel, so that a tube a few pixels across is not
-	// cut into triangles far smaller than the samples that show it.
+	// MaxEdge, when positive, sizes rings to the picture: a tube's rings get
+	// just enough vertices (MinAdaptiveSides to Sides) that no ring edge is
+	// longer than MaxEdge mesh units, and a sphere's (the simplified soma)
+	// as many as that takes, up to MaxSides, so a large soma stays round. A
+	// renderer sets it to about a pixel, so that a tube a few pixels across
+	// is not cut into triangles far smaller than the samples that show it.
 	MaxEdge float64
 }
 
@@ -115,7 +116,11 @@ func Build(c *morph.Cell, o Options) (*Mesh, error) {
 		if err != nil {
 			return nil, fmt.Errorf("section %d: %w", i, err)
 		}
-		l.sides = o.sidesFor(l.maxRadius)
+		most := o.Sides
+		if l.kind != tube {
+			most = MaxSides
+		}
+		l.sides = o.sidesFor(l.maxRadius, most)
 		lines[i] = l
 	}
 	if hasTopology(c) {
@@ -160,14 +165,14 @@ func Build(c *morph.Cell, o Options) (*Mesh, error) {
 }
 
 // sidesFor is the number of ring vertices for a section whose largest
-// radius is r: Sides, or with MaxEdge set just enough to keep ring edges
-// (2r·sin(π/sides)) within MaxEdge, but at least MinAdaptiveSides.
-func (o Options) sidesFor(r float64) int {
-	if o.MaxEdge <= 0 || o.Sides <= MinAdaptiveSides {
+// radius is r: Sides, or with MaxEdge set the fewest from MinAdaptiveSides
+// to most that keep ring edges (2r·sin(π/sides)) within MaxEdge.
+func (o Options) sidesFor(r float64, most int) int {
+	if o.MaxEdge <= 0 || most <= MinAdaptiveSides {
 		return o.Sides
 	}
 	n := MinAdaptiveSides
-	for n < o.Sides && 2*r*math.Sin(math.Pi/float64(n)) > o.MaxEdge {
+	for n < most && 2*r*math.Sin(math.Pi/float64(n)) > o.MaxEdge {
 		n++
 	}
 	return n
