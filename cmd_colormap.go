@@ -10,8 +10,8 @@ import (
 	"io"
 	"math"
 
-	"spikeframes/atomicfile"
-	"spikeframes/colormap"
+	"github.com/spikeframes/spikeframes/atomicfile"
+	"github.com/spikeframes/spikeframes/colormap"
 )
 
 // Size of the swatch "colormap --png" writes, and the most samples it prints.

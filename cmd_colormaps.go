@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"spikeframes/colormap"
+	"github.com/spikeframes/spikeframes/colormap"
 )
 
 // colormapsCommand lists every colormap name.

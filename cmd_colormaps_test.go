@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"spikeframes/colormap"
+	"github.com/spikeframes/spikeframes/colormap"
 )
 
 func TestColormapsListsEveryName(t *testing.T) {

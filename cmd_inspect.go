@@ -9,9 +9,9 @@ import (
 	"slices"
 	"strings"
 
-	"spikeframes/blenderspike"
-	"spikeframes/morph"
-	"spikeframes/voltage"
+	"github.com/spikeframes/spikeframes/blenderspike"
+	"github.com/spikeframes/spikeframes/morph"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 func inspectCommand() command {

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"io"
 
-	"spikeframes/atomicfile"
-	"spikeframes/blenderspike"
-	"spikeframes/ply"
-	"spikeframes/voltage"
+	"github.com/spikeframes/spikeframes/atomicfile"
+	"github.com/spikeframes/spikeframes/blenderspike"
+	"github.com/spikeframes/spikeframes/ply"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // meshCommand writes a recording's cell as a PLY mesh coloured by the

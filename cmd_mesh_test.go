@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"spikeframes/blenderspike"
+	"github.com/spikeframes/spikeframes/blenderspike"
 )
 
 // plyFile is what the small reader below finds in a PLY file.

@@ -15,12 +15,12 @@ import (
 	"github.com/lucasb-eyer/go-colorful"
 	"github.com/spf13/pflag"
 
-	"spikeframes/blenderspike"
-	"spikeframes/colormap"
-	"spikeframes/mesh"
-	"spikeframes/morph"
-	"spikeframes/render"
-	"spikeframes/voltage"
+	"github.com/spikeframes/spikeframes/blenderspike"
+	"github.com/spikeframes/spikeframes/colormap"
+	"github.com/spikeframes/spikeframes/mesh"
+	"github.com/spikeframes/spikeframes/morph"
+	"github.com/spikeframes/spikeframes/render"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // maxSide bounds the picture size so that a typo cannot ask for terabytes.

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"spikeframes/voltage"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // TestMain lets a test run the command in a child process (to send it

@@ -6,9 +6,9 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"spikeframes/mesh"
-	"spikeframes/morph"
-	"spikeframes/voltage"
+	"github.com/spikeframes/spikeframes/mesh"
+	"github.com/spikeframes/spikeframes/morph"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // geometryFlags are the Neuron Builder controls shared by every command

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"spikeframes/morph"
+	"github.com/spikeframes/spikeframes/morph"
 )
 
 func parseGeometry(t *testing.T, args ...string) *geometryFlags {

@@ -1,4 +1,4 @@
-module spikeframes
+module github.com/spikeframes/spikeframes
 
 go 1.26.0
 

@@ -9,11 +9,11 @@ import (
 	"sync"
 	"syscall"
 
-	"spikeframes/atomicfile"
-	"spikeframes/colormap"
-	"spikeframes/mesh"
-	"spikeframes/render"
-	"spikeframes/voltage"
+	"github.com/spikeframes/spikeframes/atomicfile"
+	"github.com/spikeframes/spikeframes/colormap"
+	"github.com/spikeframes/spikeframes/mesh"
+	"github.com/spikeframes/spikeframes/render"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // frameSink receives a job's rendered frames. Its errors are all output

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"sync"
 
-	"spikeframes/atomicfile"
-	"spikeframes/render"
+	"github.com/spikeframes/spikeframes/atomicfile"
+	"github.com/spikeframes/spikeframes/render"
 )
 
 // videoSink pipes raw RGB frames, in order, into ffmpeg, which encodes an

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 
-	"spikeframes/morph"
-	"spikeframes/voltage"
+	"github.com/spikeframes/spikeframes/morph"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // Keys of a section dict: BlenderSpike's seven, then the optional ones the

@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"spikeframes/morph"
-	"spikeframes/voltage"
+	"github.com/spikeframes/spikeframes/morph"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // FuzzRead feeds arbitrary bytes to the reader: it must return a

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"spikeframes/morph"
-	"spikeframes/voltage"
+	"github.com/spikeframes/spikeframes/morph"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 func TestDecodeBallAndStick(t *testing.T) {

@@ -36,8 +36,8 @@ import (
 	"io"
 	"os"
 
-	"spikeframes/morph"
-	"spikeframes/voltage"
+	"github.com/spikeframes/spikeframes/morph"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // MaxFileSize is the largest recording the reader accepts, in bytes.

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"spikeframes/morph"
-	"spikeframes/voltage"
+	"github.com/spikeframes/spikeframes/morph"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // recordingFacts are the facts testdata/README.md's source lists for a

@@ -3,9 +3,9 @@ package mesh_test
 import (
 	"testing"
 
-	"spikeframes/blenderspike"
-	"spikeframes/mesh"
-	"spikeframes/morph"
+	"github.com/spikeframes/spikeframes/blenderspike"
+	"github.com/spikeframes/spikeframes/mesh"
+	"github.com/spikeframes/spikeframes/morph"
 )
 
 // benchmarkBuild prepares and sweeps a recorded cell at the default

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"math"
 
-	"spikeframes/morph"
-	"spikeframes/voltage"
+	"github.com/spikeframes/spikeframes/morph"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // Options control how a prepared cell is swept into triangles; the defaults

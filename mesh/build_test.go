@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"spikeframes/morph"
-	"spikeframes/voltage"
+	"github.com/spikeframes/spikeframes/morph"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // branchedCell is a soma (3 points along X, 40 µm long) with a dendrite leaving its end

@@ -3,7 +3,7 @@
 // voltage colours it.
 package mesh
 
-import "spikeframes/voltage"
+import "github.com/spikeframes/spikeframes/voltage"
 
 // Vec3 is a 3-D vector in mesh units (µm divided by the downscale factor).
 type Vec3 [3]float32

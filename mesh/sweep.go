@@ -3,7 +3,7 @@ package mesh
 import (
 	"math"
 
-	"spikeframes/voltage"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // builder appends vertices, triangles and probes to a mesh.

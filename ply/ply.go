@@ -10,7 +10,7 @@ import (
 	"io"
 	"math"
 
-	"spikeframes/mesh"
+	"github.com/spikeframes/spikeframes/mesh"
 )
 
 // Write writes m to w. probeVoltage holds the voltage (mV) at each of the

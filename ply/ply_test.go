@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"spikeframes/mesh"
-	"spikeframes/voltage"
+	"github.com/spikeframes/spikeframes/mesh"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 func triangle() *mesh.Mesh {

@@ -7,11 +7,11 @@ import (
 	"io"
 	"testing"
 
-	"spikeframes/blenderspike"
-	"spikeframes/colormap"
-	"spikeframes/mesh"
-	"spikeframes/morph"
-	"spikeframes/voltage"
+	"github.com/spikeframes/spikeframes/blenderspike"
+	"github.com/spikeframes/spikeframes/colormap"
+	"github.com/spikeframes/spikeframes/mesh"
+	"github.com/spikeframes/spikeframes/morph"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // benchScene is the CA1 recording at default settings, framed at 1080p and

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"math"
 
-	"spikeframes/mesh"
+	"github.com/spikeframes/spikeframes/mesh"
 )
 
 // View says where the camera looks from. The zero Azimuth/Elevation/Roll

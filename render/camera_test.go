@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"spikeframes/mesh"
+	"github.com/spikeframes/spikeframes/mesh"
 )
 
 // cuboid is a mesh of the eight corners of an axis-aligned box (no triangles:

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"spikeframes/mesh"
+	"github.com/spikeframes/spikeframes/mesh"
 )
 
 // Orbit is a camera that turns about the base view's up axis (the +Y axis

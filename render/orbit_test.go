@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"spikeframes/mesh"
+	"github.com/spikeframes/spikeframes/mesh"
 )
 
 // lShape is an asymmetric cell: a tall trunk and a long side branch.

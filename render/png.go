@@ -9,7 +9,7 @@ import (
 
 	"github.com/klauspost/compress/flate"
 
-	"spikeframes/atomicfile"
+	"github.com/spikeframes/spikeframes/atomicfile"
 )
 
 // PNGEncoder writes Images as 8-bit RGB PNG files. It keeps its buffers

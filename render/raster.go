@@ -6,7 +6,7 @@ import (
 	"runtime"
 	"sync"
 
-	"spikeframes/mesh"
+	"github.com/spikeframes/spikeframes/mesh"
 )
 
 // noTri marks an anti-aliasing sample that sees no triangle (background).

@@ -7,10 +7,10 @@ import (
 	"math"
 	"testing"
 
-	"spikeframes/colormap"
-	"spikeframes/mesh"
-	"spikeframes/morph"
-	"spikeframes/voltage"
+	"github.com/spikeframes/spikeframes/colormap"
+	"github.com/spikeframes/spikeframes/mesh"
+	"github.com/spikeframes/spikeframes/morph"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // tube builds a straight closed-sided tube along +X from x=0 to x=length

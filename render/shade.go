@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 
-	"spikeframes/colormap"
-	"spikeframes/mesh"
+	"github.com/spikeframes/spikeframes/colormap"
+	"github.com/spikeframes/spikeframes/mesh"
 )
 
 // Style is how frames look beyond the geometry.
