@@ -25,9 +25,9 @@ fail() {
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-echo "== recorder unit tests"
-"$python" -m unittest discover -s examples/neuron ||
-	fail "recorder unit tests"
+echo "== recorder tests (python/tests)"
+"$python" -m unittest discover -s python/tests ||
+	fail "recorder tests"
 
 echo "== ball-and-stick demo"
 recording="$tmp/ball_and_stick.pickle"

@@ -1,6 +1,6 @@
 """Tests of spikeframes_recorder on small NEURON models.
 
-    /usr/bin/python3 -m unittest discover -s examples/neuron
+    /usr/bin/python3 -m unittest discover -s python/tests
 """
 
 import os
@@ -9,8 +9,8 @@ import sys
 import tempfile
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, PACKAGE)
 os.environ.setdefault("NEURON_MODULE_OPTIONS", "-nogui")
 
 import numpy as np  # noqa: E402
@@ -18,7 +18,7 @@ from neuron import h  # noqa: E402
 
 from spikeframes_recorder import CellRecorder, section_type  # noqa: E402
 
-BLENDERSPIKE_FILE = os.path.join(HERE, "..", "..", "testdata", "simple_ap.pickle")
+BLENDERSPIKE_FILE = os.path.join(PACKAGE, "..", "testdata", "simple_ap.pickle")
 BLENDERSPIKE_KEYS = ["ID", "type", "X", "Y", "Z", "DIAM", "Voltage"]
 EXTRA_KEYS = ["name", "parent", "parent_x", "nseg", "t_start", "t_stop"]
 
