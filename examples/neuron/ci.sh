@@ -50,7 +50,7 @@ with open(reference_path, "rb") as f:
     reference = pickle.load(f)[0]  # a section written by BlenderSpike itself
 
 base = ["ID", "type", "X", "Y", "Z", "DIAM", "Voltage"]
-extra = ["name", "parent", "parent_x", "nseg", "t_start", "t_stop"]
+extra = ["name", "parent", "parent_x", "nseg", "variable", "unit", "t_start", "t_stop"]
 if not isinstance(sections, list) or len(sections) != 2:
     fail("want a list of 2 sections, got %r" % type(sections))
 for k, sec in enumerate(sections):
@@ -71,6 +71,8 @@ for k, sec in enumerate(sections):
                  % (k, f, v.dtype, v.shape, sec["nseg"]))
 if [(s["type"], s["parent"], s["parent_x"]) for s in sections] != [("soma", -1, 0.0), ("axon", 0, 0.5)]:
     fail("types and parents %s" % [(s["type"], s["parent"], s["parent_x"]) for s in sections])
+if [(s["variable"], s["unit"]) for s in sections] != [("v", "mV")] * 2:
+    fail("variables %s" % [(s["variable"], s["unit"]) for s in sections])
 
 soma = np.array([sections[0]["Voltage"][f].mean() for f in range(frames)])
 peak = int(np.argmax(soma))
