@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# End-to-end check of the NEURON side: records the ball-and-stick demo with
-# the project's recorder, reads it back with `spikeframes inspect --json` and
-# renders two frames of it. Installs nothing: it needs NEURON and numpy for
-# PYTHON (default /usr/bin/python3, where Debian's python3-neuron and
-# python3-numpy install them) and Go. Exits non-zero with a message naming
-# the failed check. The inspect --json fields it checks are those of
+# End-to-end check of the NEURON side: runs the recorder's tests (python/tests,
+# one of which pip-installs the recorder into a throw-away virtual
+# environment), records the ball-and-stick demo with the project's recorder,
+# reads it back with `spikeframes inspect --json` and renders two frames of
+# it. Installs nothing outside temporary folders: it needs NEURON and numpy
+# for PYTHON (default /usr/bin/python3, where Debian's python3-neuron and
+# python3-numpy install them), its venv module and setuptools, and Go. Exits
+# non-zero with a message naming the failed check. The inspect --json fields it checks are those of
 # cmd_inspect.go: sections, frames, voltage_max, t_start, t_stop.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
