@@ -10,7 +10,9 @@ import argparse
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# The recorder of this checkout (python/spikeframes_recorder.py); elsewhere,
+# pip install ./python makes it importable from anywhere.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
 # The demos draw nothing: skip NEURON's "no DISPLAY" warning.
 os.environ.setdefault("NEURON_MODULE_OPTIONS", "-nogui")
 

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# End-to-end check of the NEURON side: records the ball-and-stick demo with
-# the project's recorder, reads it back with `spikeframes inspect --json` and
-# renders two frames of it. Installs nothing: it needs NEURON and numpy for
-# PYTHON (default /usr/bin/python3, where Debian's python3-neuron and
-# python3-numpy install them) and Go. Exits non-zero with a message naming
-# the failed check. The inspect --json fields it checks are those of
+# End-to-end check of the NEURON side: runs the recorder's tests (python/tests,
+# one of which pip-installs the recorder into a throw-away virtual
+# environment), records the ball-and-stick demo with the project's recorder,
+# reads it back with `spikeframes inspect --json` and renders two frames of
+# it. Installs nothing outside temporary folders: it needs NEURON and numpy
+# for PYTHON (default /usr/bin/python3, where Debian's python3-neuron and
+# python3-numpy install them), its venv module and setuptools, and Go. Exits
+# non-zero with a message naming the failed check. The inspect --json fields it checks are those of
 # cmd_inspect.go: sections, frames, voltage_max, t_start, t_stop.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,9 +27,9 @@ fail() {
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-echo "== recorder unit tests"
-"$python" -m unittest discover -s examples/neuron ||
-	fail "recorder unit tests"
+echo "== recorder tests (python/tests)"
+"$python" -m unittest discover -s python/tests ||
+	fail "recorder tests"
 
 echo "== ball-and-stick demo"
 recording="$tmp/ball_and_stick.pickle"
@@ -50,7 +52,7 @@ with open(reference_path, "rb") as f:
     reference = pickle.load(f)[0]  # a section written by BlenderSpike itself
 
 base = ["ID", "type", "X", "Y", "Z", "DIAM", "Voltage"]
-extra = ["name", "parent", "parent_x", "nseg", "t_start", "t_stop"]
+extra = ["name", "parent", "parent_x", "nseg", "variable", "unit", "t_start", "t_stop"]
 if not isinstance(sections, list) or len(sections) != 2:
     fail("want a list of 2 sections, got %r" % type(sections))
 for k, sec in enumerate(sections):
@@ -71,6 +73,8 @@ for k, sec in enumerate(sections):
                  % (k, f, v.dtype, v.shape, sec["nseg"]))
 if [(s["type"], s["parent"], s["parent_x"]) for s in sections] != [("soma", -1, 0.0), ("axon", 0, 0.5)]:
     fail("types and parents %s" % [(s["type"], s["parent"], s["parent_x"]) for s in sections])
+if [(s["variable"], s["unit"]) for s in sections] != [("v", "mV")] * 2:
+    fail("variables %s" % [(s["variable"], s["unit"]) for s in sections])
 
 soma = np.array([sections[0]["Voltage"][f].mean() for f in range(frames)])
 peak = int(np.argmax(soma))

@@ -14,7 +14,9 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+# The recorder of this checkout (python/spikeframes_recorder.py); elsewhere,
+# pip install ./python makes it importable from anywhere.
+sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
 # The demos draw nothing: skip NEURON's "no DISPLAY" warning.
 os.environ.setdefault("NEURON_MODULE_OPTIONS", "-nogui")
 
