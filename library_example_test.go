@@ -13,7 +13,7 @@ import (
 func TestLibraryExampleMatchesTheCommand(t *testing.T) {
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		t.Skip("the go command is not on PATH")
+		t.Fatalf("the test runs the example with the go command: %v", err)
 	}
 	dir := t.TempDir()
 	lib := filepath.Join(dir, "library.png")
