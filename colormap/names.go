@@ -1,6 +1,6 @@
 package colormap
 
-//go:generate python3 gen/gen_tables.py
+//go:generate sh gen/generate.sh
 
 import (
 	"encoding/hex"
