@@ -32,13 +32,14 @@ func colormapCommand() command {
 
 func runColormap(args []string, stdout, stderr io.Writer) int {
 	const name = "colormap"
-	fs := newFlags(name, "NAME|#rrggbb,#rrggbb,... [flags]", stderr)
+	fs := newFlags(name, "NAME|#rrggbb,#rrggbb,... [flags]", stdout, stderr)
 	samples := fs.Int("samples", 11, "number of samples K, taken at x = 0, 1/(K-1), ..., 1")
 	start := fs.Float64("start", 0, "start of the sub-range to cut out, in [0, 1]")
 	stop := fs.Float64("stop", 1, "stop of the sub-range to cut out, in [0, 1]")
 	steps := fs.Int("steps", 0, fmt.Sprintf("stops of a BlenderSpike colour ramp, 2 to %d (0: the exact map)", colormap.MaxSteps))
 	asJSON := fs.Bool("json", false, "print a JSON array of [r, g, b] floats in [0, 1] instead of hex lines")
-	pngPath := fs.String("png", "", fmt.Sprintf("also write a %d×%d swatch of the map to this PNG file", swatchWidth, swatchHeight))
+	pngPath := fs.StringP("out", "o", "", fmt.Sprintf("also write a %d×%d swatch of the map to this PNG file", swatchWidth, swatchHeight))
+	fs.SetNormalizeFunc(alias("png", "out"))
 	if status, done := parseFlags(fs, args); done {
 		return status
 	}

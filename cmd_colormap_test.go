@@ -96,7 +96,7 @@ func TestColormapWritesSwatchPNG(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "swatch.png")
 	var out, errb bytes.Buffer
-	if status := run([]string{"colormap", "viridis", "--png", path}, &out, &errb); status != exitOK {
+	if status := run([]string{"colormap", "viridis", "-o", path}, &out, &errb); status != exitOK {
 		t.Fatalf("status %d, stderr %q", status, errb.String())
 	}
 	f, err := os.Open(path)
@@ -131,7 +131,7 @@ func TestColormapWritesSwatchPNG(t *testing.T) {
 		t.Errorf("folder holds %d files, want only the swatch", len(entries))
 	}
 	if !strings.HasPrefix(out.String(), "#440154\n") {
-		t.Errorf("samples not printed with --png: %q", out.String())
+		t.Errorf("samples not printed with -o: %q", out.String())
 	}
 }
 

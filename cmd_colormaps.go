@@ -19,7 +19,7 @@ func colormapsCommand() command {
 }
 
 func runColormaps(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("colormaps", "[--json]", stderr)
+	fs := newFlags("colormaps", "[--json]", stdout, stderr)
 	asJSON := fs.Bool("json", false, "print a JSON array instead of one name per line")
 	if status, done := parseFlags(fs, args); done {
 		return status

@@ -41,7 +41,7 @@ type summary struct {
 }
 
 func runInspect(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("inspect", "FILE", stderr)
+	fs := newFlags("inspect", "FILE", stdout, stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object instead of the readable summary")
 	if status, done := parseFlags(fs, args); done {
 		return status

@@ -115,9 +115,9 @@ func TestInspectExitStatus(t *testing.T) {
 }
 
 func TestInspectHelp(t *testing.T) {
-	status, _, errOut := runCmd("inspect", "--help")
-	if status != exitOK || !strings.Contains(errOut, "--json") {
-		t.Errorf("status %d, help %q", status, errOut)
+	status, out, errOut := runCmd("inspect", "--help")
+	if status != exitOK || !strings.Contains(out, "--json") || errOut != "" {
+		t.Errorf("status %d, help on stdout %q, stderr %q", status, out, errOut)
 	}
 }
 

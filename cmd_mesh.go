@@ -17,8 +17,9 @@ func meshCommand() command {
 }
 
 func runMesh(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("mesh", "FILE -o OUT.ply [flags]", stderr)
-	out := fs.StringP("output", "o", "", "PLY file to write (required)")
+	fs := newFlags("mesh", "FILE -o OUT.ply [flags]", stdout, stderr)
+	out := fs.StringP("out", "o", "", "PLY file to write (required)")
+	fs.SetNormalizeFunc(alias("output", "out"))
 	frame := fs.Int("frame", 0, "recorded frame whose voltage is stored per vertex")
 	geom := addGeometryFlags(fs)
 	if status, done := parseFlags(fs, args); done {

@@ -214,7 +214,7 @@ func (f *renderFlags) limits(rec *voltage.Recording) (vmin, vmax float64, err er
 }
 
 func cmdRender(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("render", "RECORDING [flags]", stderr)
+	fs := newFlags("render", "RECORDING [flags]", stdout, stderr)
 	f := addRenderFlags(fs)
 	geom := addGeometryFlags(fs)
 	if status, done := parseFlags(fs, args); done {

@@ -13,16 +13,21 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rogpeppe/go-internal/testscript"
+
 	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // TestMain lets a test run the command in a child process (to send it
 // signals): with SPIKEFRAMES_RUN_MAIN set, the test binary is spikeframes.
+// The CLI scripts (testdata/script) find it on PATH as spikeframes.
 func TestMain(m *testing.M) {
 	if os.Getenv("SPIKEFRAMES_RUN_MAIN") == "1" {
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	testscript.Main(m, map[string]func(){
+		"spikeframes": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
+	})
 }
 
 // small is the render settings the tests use: a small picture, quiet.

@@ -10,7 +10,7 @@ import (
 
 func parseGeometry(t *testing.T, args ...string) *geometryFlags {
 	t.Helper()
-	fs := newFlags("test", "", io.Discard)
+	fs := newFlags("test", "", io.Discard, io.Discard)
 	g := addGeometryFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		t.Fatalf("%v: %v", args, err)

@@ -1,5 +1,3 @@
-// Command spikeframes turns a NEURON voltage recording (a BlenderSpike
-// .pickle) into the numbered PNG frames of a movie, without Blender.
 package main
 
 import (
@@ -8,8 +6,11 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/pflag"
+
+	"github.com/spikeframes/spikeframes/internal/closest"
 )
 
 // Exit statuses, documented in the usage text and the README.
@@ -69,7 +70,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "help", "-h", "--help":
+		if len(args) > 1 && args[0] == "help" {
+			return run([]string{args[1], "--help"}, stdout, stderr)
+		}
 		usage(stdout)
+		return exitOK
+	case "version", "--version":
+		fmt.Fprintln(stdout, "spikeframes", version())
 		return exitOK
 	}
 	for _, c := range commands() {
@@ -77,8 +84,28 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return c.run(args[1:], stdout, stderr)
 		}
 	}
-	fmt.Fprintf(stderr, "spikeframes: unknown command %q (run 'spikeframes help')\n", args[0])
+	names := make([]string, 0, len(commands()))
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	fmt.Fprintf(stderr, "spikeframes: unknown command %q; did you mean %s? (run 'spikeframes help')\n", args[0], closest.Names(args[0], names, 1)[0])
 	return exitUsage
+}
+
+// version is the module version the binary was built from ("(devel)" for a
+// build from a checkout), with the commit when the build recorded it.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := info.Main.Version
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v + " " + info.GoVersion
 }
 
 func usage(w io.Writer) {
@@ -87,20 +114,24 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'spikeframes COMMAND --help' for a command's flags.")
+	fmt.Fprintln(w, "\nRun 'spikeframes help COMMAND' (or 'spikeframes COMMAND --help') for a command's flags;")
+	fmt.Fprintln(w, "'spikeframes --version' prints the version.")
 	fmt.Fprint(w, "\n"+exitStatusHelp)
 }
 
-// newFlags makes a flag set for a subcommand whose errors and help go to
-// stderr, with a usage line naming the command and its arguments.
-func newFlags(name, argsUsage string, stderr io.Writer) *pflag.FlagSet {
+// newFlags makes a flag set for a subcommand whose errors go to stderr and
+// whose --help goes to stdout, with a usage line naming the command and its
+// arguments.
+func newFlags(name, argsUsage string, stdout, stderr io.Writer) *pflag.FlagSet {
 	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.SortFlags = false
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: spikeframes %s %s\n\nFlags:\n", name, argsUsage)
+		fmt.Fprintf(stdout, "Usage: spikeframes %s %s\n\nFlags:\n", name, argsUsage)
+		fs.SetOutput(stdout)
 		fs.PrintDefaults()
-		fmt.Fprint(stderr, "\n"+exitStatusHelp)
+		fs.SetOutput(stderr)
+		fmt.Fprint(stdout, "\n"+exitStatusHelp)
 	}
 	return fs
 }
@@ -115,10 +146,37 @@ func parseFlags(fs *pflag.FlagSet, args []string) (status int, done bool) {
 		return exitOK, true
 	}
 	if err != nil {
-		fmt.Fprintf(fs.Output(), "spikeframes %s: %v (run 'spikeframes %s --help')\n", fs.Name(), err, fs.Name())
+		fmt.Fprintf(fs.Output(), "spikeframes %s: %v%s (run 'spikeframes help %s')\n", fs.Name(), err, flagHint(fs, err), fs.Name())
 		return exitUsage, true
 	}
 	return exitOK, false
+}
+
+// alias makes flag old a second name of flag name (an earlier spelling
+// that scripts may still use).
+func alias(old, name string) func(*pflag.FlagSet, string) pflag.NormalizedName {
+	return func(_ *pflag.FlagSet, s string) pflag.NormalizedName {
+		if s == old {
+			return pflag.NormalizedName(name)
+		}
+		return pflag.NormalizedName(s)
+	}
+}
+
+// flagHint suggests the flag nearest to an unknown one pflag complained
+// about ("; did you mean --vmin?"), or returns "".
+func flagHint(fs *pflag.FlagSet, err error) string {
+	name, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
+	if !ok {
+		return ""
+	}
+	var names []string
+	fs.VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+	best := closest.Names(name, names, 1)
+	if len(best) == 0 || closest.Distance(name, best[0]) > max(2, len(name)/3) {
+		return ""
+	}
+	return "; did you mean --" + best[0] + "?"
 }
 
 // usageErr prints a usage error for command name and returns exitUsage.

@@ -180,22 +180,3 @@ func TestSteppedRejectsBadCounts(t *testing.T) {
 		}
 	}
 }
-
-func TestEditDistance(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want int
-	}{
-		{"", "", 0},
-		{"viridis", "viridis", 0},
-		{"viridsi", "viridis", 1},
-		{"virdis", "viridis", 1},
-		{"magma", "plasma", 3},
-		{"", "abc", 3},
-	}
-	for _, tt := range tests {
-		if got := editDistance(tt.a, tt.b); got != tt.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
-		}
-	}
-}

@@ -1,6 +1,3 @@
-// Package morph holds a neuron's morphology: its sections and their 3-D points,
-// and the preparations applied before meshing (centring, scaling, thickness,
-// resampling along arc length).
 package morph
 
 // Point is one 3-D sample of a section's centre line with the diameter there.

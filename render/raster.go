@@ -22,6 +22,23 @@ const bandSampleRows = 64
 // memory than a machine has.
 const MaxSamples = 1 << 28
 
+// MaxAA is the most anti-aliasing samples per pixel side.
+const MaxAA = 8
+
+// CheckSamples reports whether a width × height picture can be rendered
+// with aa × aa samples per pixel: aa in 1…MaxAA and at most MaxSamples
+// samples in all. The message begins with "aa N:".
+func CheckSamples(width, height, aa int) error {
+	if aa < 1 || aa > MaxAA {
+		return fmt.Errorf("aa %d: must be 1 (off) to %d samples per pixel side", aa, MaxAA)
+	}
+	if samples := int64(width) * int64(height) * int64(aa*aa); samples > MaxSamples {
+		return fmt.Errorf("aa %d: %d×%d pixels with %d×%d samples each is %d samples, more than %d; lower the size or the anti-aliasing",
+			aa, width, height, aa, aa, samples, MaxSamples)
+	}
+	return nil
+}
+
 // Coverage is what a fixed camera sees of a fixed mesh: for every pixel the
 // mesh touches, which triangle each of its AA×AA samples sees and where on
 // it. It is worked out once; every frame then only looks up voltages.
@@ -62,11 +79,8 @@ type screenVertex struct {
 // not depend on the number of workers. With lit set it also records the
 // headlight shading of each sample.
 func Rasterize(m *mesh.Mesh, cam *Camera, aa int, lit bool, workers int) (*Coverage, error) {
-	if aa < 1 || aa > 16 {
-		return nil, fmt.Errorf("anti-aliasing %d: must be 1 to 16 samples per side", aa)
-	}
-	if samples := int64(cam.Width) * int64(cam.Height) * int64(aa*aa); samples > MaxSamples {
-		return nil, fmt.Errorf("%d×%d pixels with %d×%d anti-aliasing is %d samples, more than %d", cam.Width, cam.Height, aa, aa, samples, MaxSamples)
+	if err := CheckSamples(cam.Width, cam.Height, aa); err != nil {
+		return nil, err
 	}
 	bandRows := max(1, bandSampleRows/aa)
 	if len(m.Triangles) >= noTri {

@@ -19,6 +19,18 @@ type Style struct {
 	Bloom float64
 }
 
+// Validate reports a style value that has no meaning; the message begins
+// with the option's name ("emission", "bloom").
+func (s Style) Validate() error {
+	if !(s.Emission >= 0) || math.IsInf(s.Emission, 0) {
+		return fmt.Errorf("emission %v: must be a number ≥ 0", s.Emission)
+	}
+	if !(s.Bloom >= 0) || math.IsInf(s.Bloom, 0) {
+		return fmt.Errorf("bloom %v: must be a number ≥ 0", s.Bloom)
+	}
+	return nil
+}
+
 // Shader turns one frame's voltages into a picture for a fixed coverage.
 // It is safe for concurrent use by several goroutines, each with its own
 // Frame.
@@ -38,11 +50,8 @@ type Shader struct {
 // NewShader prepares to shade frames of m as seen in cov, colouring
 // voltages through lut.
 func NewShader(m *mesh.Mesh, cov *Coverage, lut *colormap.LUT, s Style) (*Shader, error) {
-	if !(s.Emission >= 0) || math.IsInf(s.Emission, 0) {
-		return nil, fmt.Errorf("emission %v: must be a number ≥ 0", s.Emission)
-	}
-	if !(s.Bloom >= 0) || math.IsInf(s.Bloom, 0) {
-		return nil, fmt.Errorf("bloom %v: must be a number ≥ 0", s.Bloom)
+	if err := s.Validate(); err != nil {
+		return nil, err
 	}
 	sh := &Shader{
 		cov:        cov,

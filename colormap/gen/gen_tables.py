@@ -1,10 +1,10 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Generate the colormap tables and the test reference samples.
 
 Run from the colormap/ folder (go generate does this) with Debian 12's
 python3-matplotlib (3.6) and python3-seaborn (0.12):
 
-    /usr/bin/python3 gen/gen_tables.py
+    python3 gen/gen_tables.py      (or: PYTHON=/usr/bin/python3 go generate ./colormap)
 
 It writes two files:
 

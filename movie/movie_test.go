@@ -1,0 +1,238 @@
+package movie
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/spikeframes/spikeframes/blenderspike"
+	"github.com/spikeframes/spikeframes/render"
+)
+
+// newMovie builds a movie of the bundled recording name with o.
+func newMovie(t testing.TB, name string, o Options) *Movie {
+	t.Helper()
+	cell, rec, err := blenderspike.ReadFile(filepath.Join("..", "testdata", name+".pickle"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := New(cell, rec, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func small() Options {
+	o := DefaultOptions()
+	o.Width, o.Height = 96, 64
+	return o
+}
+
+func TestValidate(t *testing.T) {
+	nan := func() float64 { var z float64; return z / z }()
+	tests := []struct {
+		name string
+		set  func(o *Options)
+		want string // start of the message; "" for valid
+	}{
+		{"defaults", func(o *Options) {}, ""},
+		{"width", func(o *Options) { o.Width = 0 }, "width 0"},
+		{"height", func(o *Options) { o.Height = MaxSide + 1 }, "height 16385"},
+		{"aa", func(o *Options) { o.Look.AA = render.MaxAA + 1 }, "aa 9"},
+		{"samples", func(o *Options) { o.Width, o.Height, o.Look.AA = MaxSide, MaxSide, 8 }, "aa 8"},
+		{"min-width", func(o *Options) { o.Look.MinWidth = nan }, "min-width NaN"},
+		{"shading", func(o *Options) { o.Look.Shading = "flat" }, "shading flat"},
+		{"emission", func(o *Options) { o.Look.Emission = -1 }, "emission -1"},
+		{"bloom", func(o *Options) { o.Look.Bloom = nan }, "bloom NaN"},
+		{"label", func(o *Options) { o.Label = "clock" }, "label clock"},
+		{"view", func(o *Options) { o.View.Plane = "zz" }, "view zz"},
+		{"azimuth", func(o *Options) { o.View.Azimuth = nan }, "azimuth NaN"},
+		{"zoom", func(o *Options) { o.View.Zoom = 0 }, "zoom 0"},
+		{"fov", func(o *Options) { o.View.FOV = 180 }, "fov 180"},
+		{"orbit", func(o *Options) { o.Orbit = nan }, "orbit NaN"},
+		{"resample", func(o *Options) { o.Resample = -1 }, "resample -1"},
+		{"vmin", func(o *Options) { o.Colors.VMin.Value = nan }, "vmin NaN"},
+		{"vmin above vmax", func(o *Options) { o.Colors.VMin.Value = 30 }, "vmin 30"},
+		{"auto limits", func(o *Options) { o.Colors.VMin = Limit{Auto: true} }, ""},
+		{"cmap", func(o *Options) { o.Colors.Map = "plasm" }, "cmap"},
+		{"cmap-steps", func(o *Options) { o.Colors.Steps = 1 }, "cmap-steps"},
+		{"downscale", func(o *Options) { o.Geometry.Prepare.Downscale = 0 }, "downscale 0"},
+		{"segmentation", func(o *Options) { o.Geometry.Prepare.Segmentation = 1 }, "segmentation 1"},
+		{"sides", func(o *Options) { o.Geometry.Sides = 2 }, "sides 2"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			o := DefaultOptions()
+			tc.set(&o)
+			err := o.Validate()
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("Validate: %v", err)
+				}
+				return
+			}
+			var oe *OptionError
+			if !errors.As(err, &oe) {
+				t.Fatalf("Validate = %v, want an *OptionError", err)
+			}
+			if !strings.HasPrefix(err.Error(), tc.want) {
+				t.Errorf("Validate = %q, want it to begin with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestNewResolvesAutoLimits(t *testing.T) {
+	o := small()
+	o.Colors.VMin, o.Colors.VMax = Limit{Auto: true}, Limit{Auto: true}
+	m := newMovie(t, "ca1_random_input", o)
+	lo, hi := m.Limits()
+	// The CA1 run stays between −67.6 and −52.1 mV.
+	if !(lo >= -67.7 && lo < hi && hi <= -52.1) {
+		t.Errorf("auto limits %g…%g, want within the recording's −67.7…−52.1 mV", lo, hi)
+	}
+}
+
+func TestNewRefusesMeetingLimits(t *testing.T) {
+	o := small()
+	o.Colors.VMin = Limit{Auto: true}
+	o.Colors.VMax = Limit{Value: -90}
+	cell, rec, err := blenderspike.ReadFile("../testdata/simple_ap.pickle")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = New(cell, rec, o)
+	var oe *OptionError
+	if !errors.As(err, &oe) || !strings.Contains(err.Error(), "vmin") {
+		t.Fatalf("New = %v, want an OptionError about vmin", err)
+	}
+}
+
+func TestResampleSetsFrameCount(t *testing.T) {
+	o := small()
+	o.Resample = 7
+	if n := newMovie(t, "simple_ap", o).Frames(); n != 7 {
+		t.Errorf("Frames = %d, want 7", n)
+	}
+	if n := newMovie(t, "simple_ap", small()).Frames(); n != 300 {
+		t.Errorf("Frames = %d, want the recording's 300", n)
+	}
+}
+
+func TestRenderOutOfRange(t *testing.T) {
+	m := newMovie(t, "simple_ap", small())
+	for _, k := range []int{-1, 300} {
+		if _, err := m.Render(k, m.NewCanvas()); err == nil {
+			t.Errorf("Render(%d) succeeded on a 300-frame movie", k)
+		}
+	}
+}
+
+// memorySink keeps every frame's PNG bytes.
+type memorySink struct {
+	mu     sync.Mutex
+	frames map[int][]byte
+	have   map[int]bool
+	closed bool
+	ok     bool
+}
+
+func newMemorySink() *memorySink {
+	return &memorySink{frames: map[int][]byte{}, have: map[int]bool{}}
+}
+
+func (s *memorySink) Done(k int) bool { return s.have[k] }
+func (s *memorySink) Abort()          {}
+func (s *memorySink) Close(ok bool) error {
+	s.closed, s.ok = true, ok
+	return nil
+}
+func (s *memorySink) Writer() func(int, *render.Image) error {
+	enc := render.NewPNGEncoder()
+	return func(k int, img *render.Image) error {
+		var buf bytes.Buffer
+		if err := enc.Encode(&buf, img); err != nil {
+			return err
+		}
+		s.mu.Lock()
+		s.frames[k] = buf.Bytes()
+		s.mu.Unlock()
+		return nil
+	}
+}
+
+func TestRunIsTheSameOnAnyNumberOfWorkers(t *testing.T) {
+	o := small()
+	o.Orbit = 90 // the moving camera's path too
+	m := newMovie(t, "simple_ap", o)
+	r := Range{100, 112}
+	one, four := newMemorySink(), newMemorySink()
+	if err := m.Run(context.Background(), Job{Frames: r, Sink: one, Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Run(context.Background(), Job{Frames: r, Sink: four, Workers: 4}); err != nil {
+		t.Fatal(err)
+	}
+	if len(one.frames) != r.Len() || !one.closed || !one.ok {
+		t.Fatalf("one worker: %d frames, closed %v ok %v", len(one.frames), one.closed, one.ok)
+	}
+	for k := r.First; k < r.End; k++ {
+		if !bytes.Equal(one.frames[k], four.frames[k]) {
+			t.Errorf("frame %d differs between 1 and 4 workers", k)
+		}
+	}
+}
+
+func TestRunSkipsWhatTheSinkHas(t *testing.T) {
+	m := newMovie(t, "simple_ap", small())
+	s := newMemorySink()
+	s.have[3], s.have[4] = true, true
+	var mu sync.Mutex
+	rendered, skipped := 0, 0
+	progress := func(skip bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if skip {
+			skipped++
+		} else {
+			rendered++
+		}
+	}
+	if err := m.Run(context.Background(), Job{Frames: Range{0, 6}, Sink: s, Progress: progress}); err != nil {
+		t.Fatal(err)
+	}
+	if rendered != 4 || skipped != 2 || s.frames[3] != nil || s.frames[5] == nil {
+		t.Errorf("rendered %d, skipped %d (frame 3 written: %v), want 4 and 2", rendered, skipped, s.frames[3] != nil)
+	}
+}
+
+func TestRunStopsWhenCancelled(t *testing.T) {
+	m := newMovie(t, "simple_ap", small())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	s := newMemorySink()
+	err := m.Run(ctx, Job{Frames: Range{0, 300}, Sink: s, Workers: 1})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run = %v, want context.Canceled", err)
+	}
+	if !s.closed || s.ok {
+		t.Errorf("sink closed %v ok %v, want closed and not ok", s.closed, s.ok)
+	}
+	if len(s.frames) == 300 {
+		t.Error("every frame was rendered despite the cancelled context")
+	}
+}
+
+func TestRunRefusesFramesOutsideTheMovie(t *testing.T) {
+	m := newMovie(t, "simple_ap", small())
+	for _, r := range []Range{{-1, 3}, {290, 301}, {5, 5}} {
+		if err := m.Run(context.Background(), Job{Frames: r, Sink: newMemorySink()}); err == nil {
+			t.Errorf("Run(%v) succeeded", r)
+		}
+	}
+}

@@ -1,0 +1,120 @@
+package movie
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/spikeframes/spikeframes/render"
+)
+
+// Range is the half-open range of frames [First, End).
+type Range struct{ First, End int }
+
+// Len is the number of frames in the range.
+func (r Range) Len() int { return r.End - r.First }
+
+// Sink receives a run's rendered frames: PNG files, an ffmpeg pipe, or
+// anything else.
+type Sink interface {
+	// Done reports whether frame k is already there and need not be
+	// rendered (a resumed run).
+	Done(k int) bool
+	// Writer returns a function for one worker that stores frame k. The
+	// picture is only valid during the call.
+	Writer() func(k int, img *render.Image) error
+	// Abort wakes any writer waiting for its turn, after a failure or a stop.
+	Abort()
+	// Close finishes the output; with ok false it removes what was begun.
+	Close(ok bool) error
+}
+
+// Job is a range of a movie's frames to render into a sink.
+type Job struct {
+	Frames Range
+	Sink   Sink
+	// Workers is how many frames are rendered in parallel; ≤ 0 means one
+	// per core.
+	Workers int
+	// Progress, when set, is called once per frame done: rendered and
+	// stored, or skipped because the sink already had it. It must be safe
+	// for concurrent use.
+	Progress func(skipped bool)
+}
+
+// Run renders the job's frames on parallel workers. Each worker owns its
+// canvas and writer, so memory stays the same however long the movie is,
+// and frames are handed out in order, so at most one frame per worker is in
+// flight. The first error stops the run; so does cancelling ctx, after
+// which frames in flight are finished and Run returns ctx's error. Either
+// way the sink is closed, with ok false unless every frame was stored.
+func (m *Movie) Run(ctx context.Context, j Job) error {
+	if j.Frames.First < 0 || j.Frames.End > m.frames || j.Frames.Len() < 1 {
+		return fmt.Errorf("frames %d…%d: the movie has frames 0…%d", j.Frames.First, j.Frames.End-1, m.frames-1)
+	}
+	progress := j.Progress
+	if progress == nil {
+		progress = func(bool) {}
+	}
+	workers := j.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = max(1, min(workers, j.Frames.Len()))
+
+	next := make(chan int)
+	failed := make(chan struct{})
+	var once sync.Once
+	var firstErr error
+	fail := func(err error) {
+		once.Do(func() {
+			firstErr = err
+			close(failed)
+			j.Sink.Abort()
+		})
+	}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			canvas := m.NewCanvas()
+			write := j.Sink.Writer()
+			for k := range next {
+				img, err := m.Render(k, canvas)
+				if err == nil {
+					err = write(k, img)
+				}
+				if err != nil {
+					fail(err)
+					continue
+				}
+				progress(false)
+			}
+		})
+	}
+	stopped := false
+feed:
+	for k := j.Frames.First; k < j.Frames.End; k++ {
+		if j.Sink.Done(k) {
+			progress(true)
+			continue
+		}
+		select {
+		case next <- k:
+		case <-failed:
+			break feed
+		case <-ctx.Done():
+			stopped = true
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if firstErr == nil && stopped {
+		firstErr = ctx.Err()
+	}
+	if err := j.Sink.Close(firstErr == nil); err != nil && firstErr == nil {
+		firstErr = err
+	}
+	return firstErr
+}
