@@ -25,11 +25,11 @@ func readmeConsoleCommands(t *testing.T) []consoleCommand {
 		t.Fatal(err)
 	}
 	var cmds []consoleCommand
-	inBlock := false
+	inBlock, blockStart := false, 0
 	for i, line := range strings.Split(string(raw), "\n") {
 		switch {
 		case line == "```console":
-			inBlock = true
+			inBlock, blockStart = true, len(cmds)
 		case inBlock && line == "```":
 			inBlock = false
 		case inBlock && strings.HasPrefix(line, "$ "):
@@ -38,10 +38,10 @@ func readmeConsoleCommands(t *testing.T) []consoleCommand {
 				t.Fatalf("README.md:%d: console blocks show spikeframes commands only: %q", i+1, line)
 			}
 			cmds = append(cmds, consoleCommand{line: i + 1, args: fields[1:]})
-		case inBlock && len(cmds) > 0:
+		case inBlock && len(cmds) > blockStart:
 			cmds[len(cmds)-1].want += line + "\n"
 		case inBlock:
-			t.Fatalf("README.md:%d: output before any command", i+1)
+			t.Fatalf("README.md:%d: output before any command in a console block (show output alone as text)", i+1)
 		}
 	}
 	return cmds
