@@ -109,10 +109,7 @@ func Prepare(c *Cell, nseg []int, o Options) (*Cell, error) {
 		}
 	}
 
-	origin := Point{}
-	if o.Center {
-		origin = SomaCenter(c)
-	}
+	place := o.placer(c)
 	mean := meanDiameter(c)
 	minDiam := MinDiameter / o.Downscale
 	out := &Cell{Sections: make([]Section, len(c.Sections)), Thickness: o.Thickness}
@@ -120,12 +117,8 @@ func Prepare(c *Cell, nseg []int, o Options) (*Cell, error) {
 		pts := make([]Point, len(s.Points))
 		for j, p := range s.Points {
 			d := o.Homogeneity*mean + (1-o.Homogeneity)*p.Diam
-			pts[j] = Point{
-				X:    (p.X - origin.X) / o.Downscale,
-				Y:    (p.Y - origin.Y) / o.Downscale,
-				Z:    (p.Z - origin.Z) / o.Downscale,
-				Diam: math.Max(d/o.Downscale, minDiam),
-			}
+			pts[j] = place(p)
+			pts[j].Diam = math.Max(d/o.Downscale, minDiam)
 		}
 		if o.Segmentation > 0 {
 			pts = Resample(pts, o.Segmentation)
@@ -141,6 +134,30 @@ func Prepare(c *Cell, nseg []int, o Options) (*Cell, error) {
 		out.Sections[i] = ns
 	}
 	return out, nil
+}
+
+// Place returns where the recorded point p of cell c lands in the cell that
+// Prepare makes with these options (mesh units; its diameter is only
+// downscaled).
+func (o Options) Place(c *Cell, p Point) Point {
+	return o.placer(c)(p)
+}
+
+// placer returns the function that moves recorded points of c to mesh
+// units: minus the soma centre when centring, divided by Downscale.
+func (o Options) placer(c *Cell) func(Point) Point {
+	origin := Point{}
+	if o.Center {
+		origin = SomaCenter(c)
+	}
+	return func(p Point) Point {
+		return Point{
+			X:    (p.X - origin.X) / o.Downscale,
+			Y:    (p.Y - origin.Y) / o.Downscale,
+			Z:    (p.Z - origin.Z) / o.Downscale,
+			Diam: p.Diam / o.Downscale,
+		}
+	}
 }
 
 // SomaCenter returns the arc-length midpoint of the cell's first section of

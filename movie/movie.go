@@ -24,11 +24,13 @@ var labelColour = [3]uint8{230, 230, 230}
 // safe for concurrent use; each goroutine renders into its own Canvas.
 type Movie struct {
 	opts       Options
+	place      func(morph.Point) morph.Point // recorded µm to mesh units
 	rec        *voltage.Recording
 	mesh       *mesh.Mesh
 	lut        *colormap.LUT
 	style      render.Style
-	still      *render.Shader // a still camera: coverage worked out once
+	camera     *render.Camera // a still camera
+	still      *render.Shader // its shader: coverage worked out once
 	orbit      *render.Orbit  // a moving camera: coverage per frame
 	sampler    *voltage.Sampler
 	frames     int
@@ -47,6 +49,7 @@ func New(cell *morph.Cell, rec *voltage.Recording, o Options) (*Movie, error) {
 		return nil, fmt.Errorf("movie needs a cell and its recording")
 	}
 	m := &Movie{opts: o, rec: rec, frames: rec.Frames}
+	m.place = func(p morph.Point) morph.Point { return o.Geometry.Prepare.Place(cell, p) }
 	if o.Resample > 0 {
 		m.frames = o.Resample
 	}
@@ -61,16 +64,23 @@ func New(cell *morph.Cell, rec *voltage.Recording, o Options) (*Movie, error) {
 	if m.lut, err = colormap.NewLUT(cmap, m.vmin, m.vmax); err != nil {
 		return nil, &OptionError{err}
 	}
+	if o.Target != "" {
+		p, err := resolveTarget(cell, o.Target)
+		if err != nil {
+			return nil, err
+		}
+		q := m.place(p)
+		m.opts.View.Target = &[3]float64{q.X, q.Y, q.Z}
+	}
 	if err := m.buildMesh(cell); err != nil {
 		return nil, err
 	}
 	m.style = o.Look.style()
 	if m.orbit == nil {
-		cam, err := render.FitCamera(m.mesh, o.View, o.Width, o.Height)
-		if err != nil {
+		if m.camera, err = render.FitCamera(m.mesh, m.opts.View, o.Width, o.Height); err != nil {
 			return nil, err
 		}
-		cov, err := render.Rasterize(m.mesh, cam, o.Look.AA, o.Look.Shading == "lit", 0)
+		cov, err := render.Rasterize(m.mesh, m.camera, o.Look.AA, o.Look.Shading == "lit", 0)
 		if err != nil {
 			return nil, err
 		}
@@ -147,6 +157,18 @@ func (c Colors) limits(rec *voltage.Recording) (vmin, vmax float64, err error) {
 		return 0, 0, bad("vmin", vmin, "must be below vmax %g", vmax)
 	}
 	return vmin, vmax, nil
+}
+
+// Locate returns where the recorded point p (µm) appears in frame k, in
+// pixels (x to the right, y down; pixel centres at +0.5).
+func (m *Movie) Locate(p morph.Point, k int) (x, y float64) {
+	cam := m.camera
+	if m.orbit != nil {
+		cam = m.orbit.At(float64(k) / float64(m.frames))
+	}
+	q := m.place(p)
+	x, y, _ = cam.Project([3]float64{q.X, q.Y, q.Z})
+	return x, y
 }
 
 // Frames is the number of frames in the whole movie.

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/spikeframes/spikeframes/blenderspike"
+	"github.com/spikeframes/spikeframes/morph"
 	"github.com/spikeframes/spikeframes/render"
 )
 
@@ -234,5 +236,57 @@ func TestRunRefusesFramesOutsideTheMovie(t *testing.T) {
 		if err := m.Run(context.Background(), Job{Frames: r, Sink: newMemorySink()}); err == nil {
 			t.Errorf("Run(%v) succeeded", r)
 		}
+	}
+}
+
+func TestTargetLandsAtThePictureCentre(t *testing.T) {
+	cell, rec, err := blenderspike.ReadFile("../testdata/l5_bap.pickle")
+	if err != nil {
+		t.Fatal(err)
+	}
+	apical := cell.Sections[200].At(0.5)
+	for _, tc := range []struct {
+		target string
+		want   morph.Point
+		fov    float64
+	}{
+		{"soma", morph.SomaCenter(cell), 0},
+		{"soma", morph.SomaCenter(cell), 35},
+		{"200", apical, 0},
+		{"100.5,-20,3", morph.Point{X: 100.5, Y: -20, Z: 3}, 35},
+	} {
+		o := small()
+		o.Target, o.View.FOV, o.View.Zoom = tc.target, tc.fov, 4
+		o.View.Azimuth = 25
+		m, err := New(cell, rec, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, y := m.Locate(tc.want, 0)
+		if math.Abs(x-48) > 1e-6 || math.Abs(y-32) > 1e-6 {
+			t.Errorf("target %s (fov %g): lands at (%g, %g), want the centre (48, 32)", tc.target, tc.fov, x, y)
+		}
+	}
+}
+
+func TestTargetRefusals(t *testing.T) {
+	cell, rec, err := blenderspike.ReadFile("../testdata/ca1_random_input.pickle")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{"999", "-1", "apical_dendrite[3]", "1,2", "1,x,3", "dend"} {
+		o := small()
+		o.Target = target
+		_, err := New(cell, rec, o)
+		var oe *OptionError
+		if !errors.As(err, &oe) || !strings.HasPrefix(err.Error(), "target") {
+			t.Errorf("target %q: New = %v, want an OptionError about the target", target, err)
+		}
+	}
+	// A type only one section has names it, as BlenderSpike files do.
+	o := small()
+	o.Target = "user5[7]"
+	if _, err := New(cell, rec, o); err != nil {
+		t.Errorf("target user5[7]: %v", err)
 	}
 }

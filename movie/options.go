@@ -23,6 +23,11 @@ type Options struct {
 	Width, Height int
 	// View is where the camera looks from.
 	View render.View
+	// Target is the point the camera looks at and zooms and orbits about:
+	// "soma", a section's index or recorded name (its arc-length midpoint),
+	// or "X,Y,Z" in recorded µm. "" centres the whole cell's bounding box.
+	// At zoom 1 the whole cell fits the picture either way.
+	Target string
 	// Orbit turns the camera this many degrees about the view's up axis over
 	// the movie (0: a still camera).
 	Orbit float64
@@ -155,6 +160,8 @@ func (o Options) Validate() error {
 		return bad("zoom", o.View.Zoom, "must be a positive number")
 	case !(o.View.FOV >= 0 && o.View.FOV < 180):
 		return bad("fov", o.View.FOV, "must be in (0, 180) degrees, or 0 for orthographic")
+	case validateTarget(o.Target) != nil:
+		return validateTarget(o.Target)
 	case !finite(o.Orbit):
 		return bad("orbit", o.Orbit, "must be a number of degrees")
 	case o.Resample < 0:

@@ -24,6 +24,11 @@ type View struct {
 	// FOV is the vertical field of view in degrees for a perspective camera;
 	// 0 means orthographic.
 	FOV float64
+	// Target, when set, is the point (mesh units) the camera looks at: it
+	// lands at the picture's centre, zoom magnifies about it and an orbit
+	// turns about it. At zoom 1 the whole cell still fits the picture. Nil
+	// centres the cell's bounding box.
+	Target *[3]float64
 }
 
 // fill is the share of the frame the fitted cell spans along its tighter axis.
@@ -66,6 +71,11 @@ func (c *Camera) UnitsPerPixel() float64 {
 	}
 	return 1 / c.scale
 }
+
+// Project maps the mesh-space point p to picture coordinates (pixels, x to
+// the right, y down) and a depth that grows away from the viewer; a point
+// behind a perspective camera gives NaN coordinates.
+func (c *Camera) Project(p [3]float64) (x, y, depth float64) { return c.project(vec3(p)) }
 
 // project maps p to picture coordinates and a depth that grows away from
 // the viewer (for a perspective camera, the distance along the view axis).
@@ -130,6 +140,9 @@ func FitCamera(m *mesh.Mesh, v View, width, height int) (*Camera, error) {
 		return nil, err
 	}
 	cam := &Camera{Width: width, Height: height, right: right, up: up, forward: forward}
+	if v.Target != nil {
+		return cam.aim(m, v), nil
+	}
 
 	// Bounding box in view coordinates and the bounding-sphere centre.
 	minX, maxX := math.Inf(1), math.Inf(-1)
@@ -173,4 +186,31 @@ func FitCamera(m *mesh.Mesh, v View, width, height int) (*Camera, error) {
 	cam.shiftX, cam.shiftY = (minU+maxU)/2, (minV+maxV)/2
 	cam.scale = v.Zoom * fill * math.Min(float64(width)/math.Max(maxU-minU, 1e-12), float64(height)/math.Max(maxV-minV, 1e-12))
 	return cam, nil
+}
+
+// aim points the camera at v.Target. Orthographic: the scale fits the
+// cell's farthest extent from the target along each picture axis, so the
+// whole cell shows at zoom 1. Perspective: the eye stands back from the
+// target far enough that the cell's bounding sphere about the target fits
+// the narrower angle, and zoom lengthens the lens.
+func (c *Camera) aim(m *mesh.Mesh, v View) *Camera {
+	target := vec3(*v.Target)
+	var maxX, maxY, r float64
+	for _, p := range m.Positions {
+		d := vec3{float64(p[0]), float64(p[1]), float64(p[2])}.sub(target)
+		maxX, maxY = math.Max(maxX, math.Abs(d.dot(c.right))), math.Max(maxY, math.Abs(d.dot(c.up)))
+		r = math.Max(r, math.Sqrt(d.dot(d)))
+	}
+	if v.FOV == 0 {
+		c.eye = target
+		c.scale = v.Zoom * fill * math.Min(float64(c.Width)/(2*math.Max(maxX, 1e-6)), float64(c.Height)/(2*math.Max(maxY, 1e-6)))
+		return c
+	}
+	focal := float64(c.Height) / 2 / math.Tan(v.FOV*math.Pi/360)
+	half := math.Atan(float64(min(c.Width, c.Height)) / 2 / focal)
+	c.perspective = true
+	c.focusDist = math.Max(r, 1e-6) / math.Sin(fill*half)
+	c.eye = target.sub(c.forward.scale(c.focusDist))
+	c.scale = focal * v.Zoom
+	return c
 }

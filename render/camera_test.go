@@ -117,3 +117,54 @@ func TestFitCameraRejectsBadViews(t *testing.T) {
 		t.Error("zero width accepted")
 	}
 }
+
+func TestTargetLandsAtThePictureCentre(t *testing.T) {
+	m := tube(10, 0.5, 11, 8) // along +X from 0 to 10
+	target := [3]float64{8, 0, 0}
+	for _, tc := range []struct {
+		name string
+		view View
+	}{
+		{"orthographic", View{Target: &target}},
+		{"orthographic zoomed", View{Target: &target, Zoom: 4}},
+		{"turned", View{Target: &target, Azimuth: 30, Elevation: 20, Roll: 10}},
+		{"perspective", View{Target: &target, FOV: 40}},
+		{"perspective zoomed", View{Target: &target, FOV: 40, Zoom: 3, Elevation: 45}},
+	} {
+		cam, err := FitCamera(m, tc.view, 640, 360)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, y, _ := cam.project(vec3(target))
+		if math.Abs(x-320) > 1e-6 || math.Abs(y-180) > 1e-6 {
+			t.Errorf("%s: target at (%g, %g), want the centre (320, 180)", tc.name, x, y)
+		}
+		if tc.view.Zoom > 1 {
+			continue
+		}
+		for _, p := range m.Positions {
+			x, y, _ := cam.project(vec3{float64(p[0]), float64(p[1]), float64(p[2])})
+			if x < 0 || x > 640 || y < 0 || y > 360 {
+				t.Errorf("%s: vertex %v at (%g, %g) is outside the picture at zoom 1", tc.name, p, x, y)
+				break
+			}
+		}
+	}
+}
+
+func TestOrbitTurnsAboutTheTarget(t *testing.T) {
+	m := tube(10, 0.5, 11, 8)
+	target := [3]float64{2, 0, 0}
+	for _, fov := range []float64{0, 30} {
+		o, err := FitOrbit(m, View{Target: &target, FOV: fov}, 360, 640, 360)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []float64{0, 0.3, 0.8} {
+			x, y, _ := o.At(s).project(vec3(target))
+			if math.Abs(x-320) > 1e-6 || math.Abs(y-180) > 1e-6 {
+				t.Errorf("fov %g, t %g: target at (%g, %g), want the centre", fov, s, x, y)
+			}
+		}
+	}
+}

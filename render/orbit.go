@@ -45,6 +45,9 @@ func FitOrbit(m *mesh.Mesh, v View, degrees float64, width, height int) (*Orbit,
 		}
 	}
 	o.centre = lo.add(hi).scale(0.5)
+	if v.Target != nil {
+		o.centre = vec3(*v.Target)
+	}
 
 	if v.FOV > 0 {
 		// Perspective: stand far enough back that the bounding sphere
