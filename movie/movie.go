@@ -31,7 +31,8 @@ type Movie struct {
 	style      render.Style
 	camera     *render.Camera // a still camera
 	still      *render.Shader // its shader: coverage worked out once
-	orbit      *render.Orbit  // a moving camera: coverage per frame
+	orbit      *render.Orbit  // a turning camera: coverage per frame
+	path       *render.Path   // a camera moving through keyframes: coverage per frame
 	sampler    *voltage.Sampler
 	frames     int
 	vmin, vmax float64
@@ -76,7 +77,7 @@ func New(cell *morph.Cell, rec *voltage.Recording, o Options) (*Movie, error) {
 		return nil, err
 	}
 	m.style = o.Look.style()
-	if m.orbit == nil {
+	if !m.Moving() {
 		if m.camera, err = render.FitCamera(m.mesh, m.opts.View, o.Width, o.Height); err != nil {
 			return nil, err
 		}
@@ -106,7 +107,7 @@ func (m *Movie) buildMesh(cell *morph.Cell) error {
 	if err != nil {
 		return err
 	}
-	cam, err := m.fitCamera(first)
+	cam, err := m.fitCamera(cell, first)
 	if err != nil {
 		return err
 	}
@@ -114,23 +115,55 @@ func (m *Movie) buildMesh(cell *morph.Cell) error {
 	if m.mesh, err = o.Geometry.buildMesh(cell, m.rec, o.Look.MinWidth/2*px, ringEdgePixels*px); err != nil {
 		return err
 	}
-	if o.Orbit != 0 {
+	switch {
+	case o.Orbit != 0:
 		m.orbit, err = render.FitOrbit(m.mesh, o.View, o.Orbit, o.Width, o.Height)
+	case len(o.Keys) > 0:
+		m.path, err = m.fitPath(cell, m.mesh)
 	}
 	return err
 }
 
-// fitCamera frames msh as the movie's first frame shows it.
-func (m *Movie) fitCamera(msh *mesh.Mesh) (*render.Camera, error) {
-	o := m.opts
-	if o.Orbit == 0 {
-		return render.FitCamera(msh, o.View, o.Width, o.Height)
+// fitPath resolves the keyframes' targets and fits the camera path to msh.
+func (m *Movie) fitPath(cell *morph.Cell, msh *mesh.Mesh) (*render.Path, error) {
+	keys := make([]render.Key, len(m.opts.Keys))
+	for i, k := range m.opts.Keys {
+		v := render.View{Plane: m.opts.View.Plane, Zoom: k.Zoom, Azimuth: k.Azimuth, Elevation: k.Elevation, Roll: k.Roll, FOV: k.FOV}
+		if k.Target != "" {
+			p, err := resolveTarget(cell, k.Target)
+			if err != nil {
+				return nil, fmt.Errorf("keyframe %d: %w", i, err)
+			}
+			q := m.place(p)
+			v.Target = &[3]float64{q.X, q.Y, q.Z}
+		}
+		keys[i] = render.Key{Frame: k.Frame, View: v}
 	}
-	orbit, err := render.FitOrbit(msh, o.View, o.Orbit, o.Width, o.Height)
+	p, err := render.FitPath(msh, keys, m.opts.Width, m.opts.Height)
 	if err != nil {
-		return nil, err
+		return nil, &OptionError{err}
 	}
-	return orbit.At(0), nil
+	return p, nil
+}
+
+// fitCamera frames msh as the movie's first frame shows it.
+func (m *Movie) fitCamera(cell *morph.Cell, msh *mesh.Mesh) (*render.Camera, error) {
+	o := m.opts
+	switch {
+	case o.Orbit != 0:
+		orbit, err := render.FitOrbit(msh, o.View, o.Orbit, o.Width, o.Height)
+		if err != nil {
+			return nil, err
+		}
+		return orbit.At(0), nil
+	case len(o.Keys) > 0:
+		path, err := m.fitPath(cell, msh)
+		if err != nil {
+			return nil, err
+		}
+		return path.At(0), nil
+	}
+	return render.FitCamera(msh, o.View, o.Width, o.Height)
 }
 
 // limits resolves the voltage limits, taking Auto ones from the recording's
@@ -162,11 +195,8 @@ func (c Colors) limits(rec *voltage.Recording) (vmin, vmax float64, err error) {
 // Locate returns where the recorded point p (µm) appears in frame k, in
 // pixels (x to the right, y down; pixel centres at +0.5).
 func (m *Movie) Locate(p morph.Point, k int) (x, y float64) {
-	cam := m.camera
-	if m.orbit != nil {
-		cam = m.orbit.At(float64(k) / float64(m.frames))
-	}
 	q := m.place(p)
+	cam := m.cameraAt(k)
 	x, y, _ = cam.Project([3]float64{q.X, q.Y, q.Z})
 	return x, y
 }
@@ -182,7 +212,7 @@ func (m *Movie) Mesh() *mesh.Mesh { return m.mesh }
 
 // Moving reports whether the camera moves, so that coverage is worked out
 // for every frame.
-func (m *Movie) Moving() bool { return m.orbit != nil }
+func (m *Movie) Moving() bool { return m.orbit != nil || m.path != nil }
 
 // Touched is the number of pixels the cell covers with a still camera
 // (0 with a moving one).
@@ -232,14 +262,25 @@ func (m *Movie) Render(k int, c *Canvas) (*render.Image, error) {
 // worked out on the calling goroutine: frames are already rendered in
 // parallel.
 func (m *Movie) shaderAt(k int) (*render.Shader, error) {
-	if m.orbit == nil {
+	if !m.Moving() {
 		return m.still, nil
 	}
-	cov, err := render.Rasterize(m.mesh, m.orbit.At(float64(k)/float64(m.frames)), m.opts.Look.AA, m.opts.Look.Shading == "lit", 1)
+	cov, err := render.Rasterize(m.mesh, m.cameraAt(k), m.opts.Look.AA, m.opts.Look.Shading == "lit", 1)
 	if err != nil {
 		return nil, err
 	}
 	return render.NewShader(m.mesh, cov, m.lut, m.style)
+}
+
+// cameraAt is the camera of frame k.
+func (m *Movie) cameraAt(k int) *render.Camera {
+	switch {
+	case m.orbit != nil:
+		return m.orbit.At(float64(k) / float64(m.frames))
+	case m.path != nil:
+		return m.path.At(float64(k))
+	}
+	return m.camera
 }
 
 // frameLabel returns the text for output frame k of total, or nil for no

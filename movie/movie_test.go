@@ -290,3 +290,44 @@ func TestTargetRefusals(t *testing.T) {
 		t.Errorf("target user5[7]: %v", err)
 	}
 }
+
+func TestKeyframesFlyFromTheWholeCellToTheSoma(t *testing.T) {
+	cell, rec, err := blenderspike.ReadFile("../testdata/l5_bap.pickle")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := small()
+	o.Keys = []Keyframe{{Frame: 0}, {Frame: 20, Target: "soma", Zoom: 8, Azimuth: 40}}
+	m, err := New(cell, rec, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.Moving() {
+		t.Fatal("a keyframed camera does not count as moving")
+	}
+	for _, k := range []int{20, 100} {
+		if x, y := m.Locate(morph.SomaCenter(cell), k); math.Abs(x-48) > 1e-6 || math.Abs(y-32) > 1e-6 {
+			t.Errorf("frame %d: soma at (%g, %g), want the centre (48, 32)", k, x, y)
+		}
+	}
+	if x, _ := m.Locate(morph.SomaCenter(cell), 0); math.Abs(x-48) < 1 {
+		t.Errorf("frame 0 frames the whole cell, yet the soma (off its centre) is at the picture's centre")
+	}
+	// Frames along the flight render, and differ as the camera moves.
+	a, err := m.Render(5, m.NewCanvas())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pa := append([]uint8(nil), a.Pix...)
+	b, err := m.Render(15, m.NewCanvas())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(pa, b.Pix) {
+		t.Error("frames 5 and 15 of a camera flight are identical")
+	}
+	o.Orbit = 90
+	if _, err := New(cell, rec, o); err == nil {
+		t.Error("an orbit and keyframes together were accepted")
+	}
+}

@@ -31,6 +31,9 @@ type Options struct {
 	// Orbit turns the camera this many degrees about the view's up axis over
 	// the movie (0: a still camera).
 	Orbit float64
+	// Keys move the camera through keyframes (see Keyframe); with keys, the
+	// camera is theirs, and View gives only the base plane.
+	Keys []Keyframe
 	// Colors is how voltages become colours.
 	Colors Colors
 	// Look is how the coloured tubes are drawn.
@@ -43,6 +46,21 @@ type Options struct {
 	// simulated time when the recording stores its span, else the frame
 	// number) or "frame".
 	Label string
+}
+
+// Keyframe is the camera at one frame of a moving-camera movie. Between
+// keyframes every quantity follows a smooth curve whose speed never jumps
+// (easing out of the first keyframe and into the last); before the first
+// and after the last the camera holds still.
+type Keyframe struct {
+	// Frame is the output frame the keyframe holds at.
+	Frame float64
+	// Target is what the camera looks at, as Options.Target ("" is the
+	// centre of the cell's bounding box).
+	Target string
+	// Zoom (0 means 1), Azimuth, Elevation, Roll and FOV are as in
+	// render.View; either every keyframe is perspective (FOV > 0) or none.
+	Zoom, Azimuth, Elevation, Roll, FOV float64
 }
 
 // Geometry holds BlenderSpike's Neuron Builder controls.
@@ -164,8 +182,15 @@ func (o Options) Validate() error {
 		return validateTarget(o.Target)
 	case !finite(o.Orbit):
 		return bad("orbit", o.Orbit, "must be a number of degrees")
+	case o.Orbit != 0 && len(o.Keys) > 0:
+		return bad("orbit", o.Orbit, "the camera moves through keyframes: turn it with their azimuths instead")
 	case o.Resample < 0:
 		return bad("resample", o.Resample, "must be ≥ 0")
+	}
+	for i, k := range o.Keys {
+		if err := k.validate(); err != nil {
+			return &OptionError{fmt.Errorf("keyframe %d: %w", i, err)}
+		}
 	}
 	if err := render.CheckSamples(o.Width, o.Height, o.Look.AA); err != nil {
 		return &OptionError{err}
@@ -225,4 +250,23 @@ func (c Colors) colormap() (*colormap.Map, error) {
 		}
 	}
 	return m, nil
+}
+
+// validate checks one keyframe's values.
+func (k Keyframe) validate() error {
+	for _, v := range []struct {
+		name string
+		x    float64
+	}{{"frame", k.Frame}, {"zoom", k.Zoom}, {"azimuth", k.Azimuth}, {"elevation", k.Elevation}, {"roll", k.Roll}, {"fov", k.FOV}} {
+		if !finite(v.x) {
+			return fmt.Errorf("%s %v: must be a number", v.name, v.x)
+		}
+	}
+	switch {
+	case k.Zoom < 0:
+		return fmt.Errorf("zoom %v: must be positive (0 means 1)", k.Zoom)
+	case !(k.FOV >= 0 && k.FOV < 180):
+		return fmt.Errorf("fov %v: must be in (0, 180) degrees, or 0 for orthographic", k.FOV)
+	}
+	return validateTarget(k.Target)
 }
