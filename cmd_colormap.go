@@ -49,7 +49,7 @@ func runColormap(args []string, stdout, stderr io.Writer) int {
 	if *samples < 2 || *samples > maxSamples {
 		return usageErr(stderr, name, "--samples %d: want 2 to %d", *samples, maxSamples)
 	}
-	m, err := buildColormap(fs.Arg(0), *start, *stop, *steps)
+	m, err := buildColormap(fs.Arg(0), *start, *stop, *steps, colormapFlagNames{"", "--start/--stop", "--steps"})
 	if err != nil {
 		return usageErr(stderr, name, "%v", err)
 	}
@@ -82,20 +82,31 @@ func runColormap(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// colormapFlagNames names what set each part of a colormap, for messages:
+// the map itself ("" for a command's argument), its sub-range and its
+// steps.
+type colormapFlagNames struct{ spec, sub, steps string }
+
 // buildColormap resolves a colormap name or colour list and applies the
 // BlenderSpike options in BlenderSpike's order: the sub-range [start, stop]
 // (always applied, as BlenderSpike does; [0, 1] keeps the whole map), then
-// a colour ramp of steps stops unless steps is 0.
-func buildColormap(spec string, start, stop float64, steps int) (*colormap.Map, error) {
+// a colour ramp of steps stops unless steps is 0. Errors begin with the
+// name of the flag at fault.
+func buildColormap(spec string, start, stop float64, steps int, names colormapFlagNames) (*colormap.Map, error) {
 	m, err := colormap.Get(spec)
+	if err != nil && names.spec != "" {
+		return nil, fmt.Errorf("%s: %w", names.spec, err)
+	}
 	if err != nil {
 		return nil, err
 	}
 	if m, err = m.Sub(start, stop); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", names.sub, err)
 	}
 	if steps != 0 {
-		return m.Stepped(steps)
+		if m, err = m.Stepped(steps); err != nil {
+			return nil, fmt.Errorf("%s: %w", names.steps, err)
+		}
 	}
 	return m, nil
 }

@@ -16,51 +16,69 @@ func meshCommand() command {
 	return command{name: "mesh", summary: "write the cell as a PLY mesh (positions, normals, voltage)", run: runMesh}
 }
 
-func runMesh(args []string, stdout, stderr io.Writer) int {
+// meshArgs are the mesh command's validated arguments.
+type meshArgs struct {
+	recording, out string
+	frame          int
+	geom           *geometryFlags
+}
+
+// parseMeshArgs parses and validates the mesh command's arguments. It
+// returns done=true with the status to exit with after --help (0) or a
+// usage error (2, after printing it).
+func parseMeshArgs(args []string, stdout, stderr io.Writer) (a meshArgs, status int, done bool) {
 	fs := newFlags("mesh", "FILE -o OUT.ply [flags]", stdout, stderr)
 	out := fs.StringP("out", "o", "", "PLY file to write (required)")
 	fs.SetNormalizeFunc(alias("output", "out"))
 	frame := fs.Int("frame", 0, "recorded frame whose voltage is stored per vertex")
 	geom := addGeometryFlags(fs)
 	if status, done := parseFlags(fs, args); done {
-		return status
+		return a, status, true
 	}
 	switch {
 	case fs.NArg() != 1:
-		return usageErr(stderr, "mesh", "want exactly one recording FILE, got %d arguments", fs.NArg())
+		return a, usageErr(stderr, "mesh", "want exactly one recording FILE, got %d arguments", fs.NArg()), true
 	case *out == "":
-		return usageErr(stderr, "mesh", "-o OUT.ply is required")
+		return a, usageErr(stderr, "mesh", "-o OUT.ply is required"), true
 	case *frame < 0:
-		return usageErr(stderr, "mesh", "--frame %d: must be 0 or more", *frame)
+		return a, usageErr(stderr, "mesh", "--frame %d: must be 0 or more", *frame), true
 	}
 	if err := geom.validate(); err != nil {
-		return usageErr(stderr, "mesh", "%v", err)
+		return a, usageErr(stderr, "mesh", "%v", err), true
+	}
+	return meshArgs{recording: fs.Arg(0), out: *out, frame: *frame, geom: geom}, exitOK, false
+}
+
+func runMesh(args []string, stdout, stderr io.Writer) int {
+	a, status, done := parseMeshArgs(args, stdout, stderr)
+	if done {
+		return status
 	}
 
-	cell, rec, err := blenderspike.ReadFile(fs.Arg(0))
+	cell, rec, err := blenderspike.ReadFile(a.recording)
 	if err != nil {
 		fmt.Fprintf(stderr, "spikeframes mesh: %v\n", err)
 		return exitInput
 	}
-	if *frame >= rec.Frames {
-		return usageErr(stderr, "mesh", "--frame %d: the recording has frames 0…%d", *frame, rec.Frames-1)
+	if a.frame >= rec.Frames {
+		return usageErr(stderr, "mesh", "--frame %d: the recording has frames 0…%d", a.frame, rec.Frames-1)
 	}
-	m, err := geom.buildMesh(cell, rec)
+	m, err := a.geom.buildMesh(cell, rec)
 	if err != nil {
-		fmt.Fprintf(stderr, "spikeframes mesh: %s: %v\n", fs.Arg(0), err)
+		fmt.Fprintf(stderr, "spikeframes mesh: %s: %v\n", a.recording, err)
 		return exitInput
 	}
 	sampler, err := voltage.NewSampler(rec, m.Probes)
 	if err != nil {
-		fmt.Fprintf(stderr, "spikeframes mesh: %s: %v\n", fs.Arg(0), err)
+		fmt.Fprintf(stderr, "spikeframes mesh: %s: %v\n", a.recording, err)
 		return exitInput
 	}
 	volts := make([]float32, sampler.Len())
-	sampler.Sample(float64(*frame), volts)
-	if err := atomicfile.Write(*out, func(w io.Writer) error { return ply.Write(w, m, volts) }); err != nil {
+	sampler.Sample(float64(a.frame), volts)
+	if err := atomicfile.Write(a.out, func(w io.Writer) error { return ply.Write(w, m, volts) }); err != nil {
 		fmt.Fprintf(stderr, "spikeframes mesh: %v\n", err)
 		return exitOutput
 	}
-	fmt.Fprintf(stdout, "%s: %d vertices, %d triangles\n", *out, len(m.Positions), len(m.Triangles))
+	fmt.Fprintf(stdout, "%s: %d vertices, %d triangles\n", a.out, len(m.Positions), len(m.Triangles))
 	return exitOK
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/spikeframes/spikeframes/atomicfile"
 	"github.com/spikeframes/spikeframes/voltage"
 )
 
@@ -150,6 +151,7 @@ func TestRenderResampleAndShards(t *testing.T) {
 func TestRenderShardAutoFromSlurm(t *testing.T) {
 	t.Setenv("SLURM_ARRAY_TASK_ID", "3")
 	t.Setenv("SLURM_ARRAY_TASK_MIN", "1")
+	t.Setenv("SLURM_ARRAY_TASK_MAX", "3")
 	t.Setenv("SLURM_ARRAY_TASK_COUNT", "3")
 	dir := t.TempDir()
 	if status, _, errOut := runCmd(renderArgs("testdata/simple_ap.pickle", dir, "--resample", "10", "--shard", "auto")...); status != exitOK {
@@ -281,18 +283,6 @@ func TestRenderVideo(t *testing.T) {
 	}
 	if names := mapKeys(readDir(t, dir)); len(names) != 1 {
 		t.Errorf("files left beside the movie: %v", names)
-	}
-}
-
-func TestRenderVideoWithoutFFmpeg(t *testing.T) {
-	t.Setenv("PATH", t.TempDir())
-	dir := t.TempDir()
-	status, _, errOut := runCmd("render", "testdata/simple_ap.pickle", "--video", filepath.Join(dir, "a.mp4"), "-q")
-	if status != exitOutput || !strings.Contains(errOut, "ffmpeg") {
-		t.Errorf("status %d, stderr %q; want %d naming ffmpeg", status, errOut, exitOutput)
-	}
-	if names := mapKeys(readDir(t, dir)); len(names) != 0 {
-		t.Errorf("files left: %v", names)
 	}
 }
 
@@ -442,7 +432,11 @@ func TestRemoveStaleOnlyTouchesOurTemporaryFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := newPNGSink(dir, "frame_%05d.png", true, frameRange{0, 5}); err != nil {
+	pattern, err := parsePattern("frame_%05d.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := newPNGSink(dir, pattern, 160, 90, true, frameRange{0, 5}); err != nil {
 		t.Fatal(err)
 	}
 	got := sortedNames(readDir(t, dir))
@@ -473,4 +467,93 @@ func TestRenderOrbit(t *testing.T) {
 	if status, _, errOut := runCmd(renderArgs("testdata/simple_ap.pickle", t.TempDir(), "--orbit", "NaN")...); status != exitUsage {
 		t.Errorf("--orbit NaN: status %d (%s)", status, errOut)
 	}
+}
+
+// TestRenderSkipExistingRedoesIncompleteFrames resumes into a folder a
+// crash left with frames that exist but are not whole: empty, cut short,
+// missing their end, or of another size. Those are rendered again; the
+// whole frame is kept as it is.
+func TestRenderSkipExistingRedoesIncompleteFrames(t *testing.T) {
+	ref, dir := t.TempDir(), t.TempDir()
+	for _, d := range []string{ref, dir} {
+		if status, _, errOut := runCmd(renderArgs("testdata/simple_ap.pickle", d, "--frames", "140:146")...); status != exitOK {
+			t.Fatalf("status %d: %s", status, errOut)
+		}
+	}
+	frame := func(k int) string { return filepath.Join(dir, fmt.Sprintf("frame_%05d.png", k)) }
+	whole := readDir(t, ref)["frame_00141.png"]
+	damage := map[int][]byte{
+		141: nil,
+		142: whole[:len(whole)/2],
+		143: whole[:len(whole)-1],
+		144: encodePNG(t, 90, 160),
+	}
+	for k, data := range damage {
+		if err := os.WriteFile(frame(k), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mtime := time.Unix(1_000_000_000, 0)
+	if err := os.Chtimes(frame(145), mtime, mtime); err != nil {
+		t.Fatal(err)
+	}
+	if status, _, errOut := runCmd(renderArgs("testdata/simple_ap.pickle", dir, "--frames", "140:146", "--skip-existing")...); status != exitOK {
+		t.Fatalf("resume: status %d: %s", status, errOut)
+	}
+	sameFiles(t, "resumed vs whole", readDir(t, ref), readDir(t, dir))
+	if st, err := os.Stat(frame(145)); err != nil || !st.ModTime().Equal(mtime) {
+		t.Errorf("a whole frame was rendered again (%v)", err)
+	}
+}
+
+// TestRenderSparesAnotherRunsTemporaryFiles resumes into a folder where
+// another live run is writing a frame: its temporary file must survive
+// the clean-up, so that the other run can finish.
+func TestRenderSparesAnotherRunsTemporaryFiles(t *testing.T) {
+	dir := t.TempDir()
+	inFlight, err := atomicfile.Create(filepath.Join(dir, "frame_00142.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(dir, ".frame_00143.png.31415.tmp") // a killed run's
+	if err := os.WriteFile(stale, []byte("half"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if status, _, errOut := runCmd(renderArgs("testdata/simple_ap.pickle", dir, "--frames", "140:146", "--skip-existing")...); status != exitOK {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("a dead run's temporary file is still there (%v)", err)
+	}
+	whole := readDir(t, dir)["frame_00142.png"]
+	if _, err := inFlight.Write(whole); err != nil {
+		t.Fatal(err)
+	}
+	if err := inFlight.Commit(); err != nil {
+		t.Errorf("the other run could not finish its frame: %v", err)
+	}
+}
+
+// TestRenderTwoRunsInOneFolder runs two renders of the same frames into
+// one folder at once, as a re-submitted array task overlapping the old
+// one does: both finish, with the frames of a single run.
+func TestRenderTwoRunsInOneFolder(t *testing.T) {
+	args := func(dir string) []string {
+		return []string{"render", "testdata/ca1_random_input.pickle", "-o", dir, "-q", "-j", "1",
+			"--width", "640", "--height", "360", "--frames", "0:16", "--skip-existing"}
+	}
+	ref := t.TempDir()
+	if status, _, errOut := runCmd(args(ref)...); status != exitOK {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	dir := t.TempDir()
+	first := spawn(t, args(dir)...)
+	awaitFile(t, filepath.Join(dir, "frame_00000.png"))
+	second := spawn(t, args(dir)...)
+	for i, c := range []*child{first, second} {
+		if status := c.exit(t); status != exitOK {
+			t.Errorf("run %d: exit %d; stderr: %s", i+1, status, c.said())
+		}
+	}
+	sameFiles(t, "two runs vs one", readDir(t, ref), readDir(t, dir))
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math/bits"
 	"strconv"
 	"strings"
 )
@@ -34,6 +35,9 @@ func parseFrameRange(s string, total int) (frameRange, error) {
 		if r.end, err = strconv.Atoi(b); err != nil || r.end < 0 {
 			return r, fmt.Errorf("frame range %q: end %q is not a frame number ≥ 0", s, b)
 		}
+		if r.end <= r.first {
+			return r, fmt.Errorf("frame range %q holds no frames: the end must be above the start", s)
+		}
 		r.end = min(r.end, total)
 	}
 	if r.first >= r.end {
@@ -42,18 +46,120 @@ func parseFrameRange(s string, total int) (frameRange, error) {
 	return r, nil
 }
 
-// checkPattern makes sure a file-name pattern numbers frames: it must hold
-// exactly one integer verb (such as %05d), give distinct names and stay in
-// the output folder.
-func checkPattern(p string) error {
-	if strings.ContainsAny(p, `/\`) {
-		return fmt.Errorf("pattern %q: must be a file name, without a folder", p)
+// framePattern is a frame file name pattern such as frame_%05d.png: the
+// text around one frame-number verb, %d or %0Nd (zero-padded to N digits),
+// as ffmpeg's image sequences write it. %% stands for a percent sign.
+type framePattern struct {
+	prefix, suffix string
+	width          int // digits the number is zero-padded to; 0 for %d
+}
+
+// maxNameBytes is the longest file name most file systems accept.
+const maxNameBytes = 255
+
+// maxFrameDigits is the most digits a frame number can have.
+var maxFrameDigits = len(strconv.Itoa(maxInt))
+
+const maxInt = int(^uint(0) >> 1)
+
+// parsePattern checks that p names every frame with a legal, visible file
+// name in the output folder, distinct for every frame number.
+func parsePattern(p string) (framePattern, error) {
+	var fp framePattern
+	var text strings.Builder
+	verbs := 0
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c != '%' {
+			text.WriteByte(c)
+			continue
+		}
+		rest := p[i+1:]
+		if strings.HasPrefix(rest, "%") {
+			text.WriteByte('%')
+			i++
+			continue
+		}
+		width, n, ok := parseVerb(rest)
+		if !ok {
+			return fp, fmt.Errorf("pattern %q: %q is not a frame-number verb; use %%d or %%0Nd such as %%05d (and %%%% for a percent sign)", p, "%"+firstRune(rest))
+		}
+		if verbs++; verbs > 1 {
+			return fp, fmt.Errorf("pattern %q: more than one frame-number verb", p)
+		}
+		fp.prefix, fp.width = text.String(), width
+		text.Reset()
+		i += n
 	}
-	a, b := fmt.Sprintf(p, 0), fmt.Sprintf(p, 1)
-	if strings.Contains(a, "%!") || a == b || strings.Count(strings.ReplaceAll(p, "%%", ""), "%") != 1 {
-		return fmt.Errorf("pattern %q: needs exactly one frame-number verb such as %%05d", p)
+	fp.suffix = text.String()
+	switch {
+	case verbs == 0:
+		return fp, fmt.Errorf("pattern %q: needs one frame-number verb such as %%05d", p)
+	case strings.ContainsAny(p, `/\`):
+		return fp, fmt.Errorf("pattern %q: must be a file name, without a folder", p)
+	case strings.ContainsRune(p, 0):
+		return fp, fmt.Errorf("pattern %q: a file name cannot hold a NUL byte", p)
+	case strings.HasPrefix(fp.prefix, "."):
+		return fp, fmt.Errorf("pattern %q: names starting with a dot are hidden (and kept for temporary files)", p)
+	case len(fp.prefix)+max(fp.width, maxFrameDigits)+len(fp.suffix) > maxNameBytes:
+		return fp, fmt.Errorf("pattern %q: frame names could be longer than %d bytes", p, maxNameBytes)
 	}
-	return nil
+	return fp, nil
+}
+
+// parseVerb reads "d" or "0Nd" at the start of s (what follows a %): the
+// zero-padding width, the bytes read and whether it is such a verb.
+func parseVerb(s string) (width, n int, ok bool) {
+	if strings.HasPrefix(s, "d") {
+		return 0, 1, true
+	}
+	if !strings.HasPrefix(s, "0") {
+		return 0, 0, false
+	}
+	digits := 1
+	for digits < len(s) && s[digits] >= '0' && s[digits] <= '9' {
+		digits++
+	}
+	if digits == 1 || digits > 4 || digits >= len(s) || s[digits] != 'd' || s[1] == '0' {
+		return 0, 0, false
+	}
+	width, _ = strconv.Atoi(s[1:digits])
+	return width, digits + 1, true
+}
+
+// firstRune is s's first character, or "" for an empty string.
+func firstRune(s string) string {
+	for _, r := range s {
+		return string(r)
+	}
+	return ""
+}
+
+// name is frame k's file name.
+func (p framePattern) name(k int) string {
+	return p.prefix + fmt.Sprintf("%0*d", p.width, k) + p.suffix
+}
+
+// frameOf returns the frame number a file named name holds, and whether
+// name is a frame's name at all.
+func (p framePattern) frameOf(name string) (int, bool) {
+	digits, ok := strings.CutPrefix(name, p.prefix)
+	if !ok {
+		return 0, false
+	}
+	if digits, ok = strings.CutSuffix(digits, p.suffix); !ok || digits == "" {
+		return 0, false
+	}
+	for _, c := range []byte(digits) {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+	}
+	k, err := strconv.Atoi(digits)
+	if err != nil || p.name(k) != name {
+		return 0, false
+	}
+	return k, true
 }
 
 // shard is the K-th (0-based) of N contiguous blocks of a frame range.
@@ -69,31 +175,58 @@ func parseShard(s string, getenv func(string) string) (shard, error) {
 	k, errK := strconv.Atoi(ks)
 	n, errN := strconv.Atoi(ns)
 	if !ok || errK != nil || errN != nil || n < 1 || k < 0 || k >= n {
-		return shard{}, fmt.Errorf("shard %q: want K/N with 0 ≤ K < N, or auto", s)
+		return shard{}, fmt.Errorf("--shard %q: want K/N with 0 ≤ K < N, or auto", s)
 	}
 	return shard{k, n}, nil
 }
 
-// slurmShard derives the shard from SLURM_ARRAY_TASK_ID, _MIN and _COUNT,
-// so that an array such as --array=1-8 or 0-7 maps onto shards 0…7.
+// maxArrayIndex bounds the Slurm array variables read: Slurm's indices
+// are far smaller, and within it no sum or product below overflows.
+const maxArrayIndex = 1<<31 - 1
+
+// slurmShard derives the shard from a Slurm array job's environment:
+// the task SLURM_ARRAY_TASK_ID of the evenly spaced tasks from
+// SLURM_ARRAY_TASK_MIN to SLURM_ARRAY_TASK_MAX in steps of
+// SLURM_ARRAY_TASK_STEP (1 when unset), SLURM_ARRAY_TASK_COUNT of them.
+// So --array=1-8, 0-7 and 0-14:2 each map onto shards 0…7. An array whose
+// tasks are not evenly spaced (--array=0-3,10-12) is refused: a task
+// could not tell which shards have no task.
 func slurmShard(getenv func(string) string) (shard, error) {
-	var v [3]int
-	for i, name := range []string{"SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_COUNT"} {
+	read := func(name, fallback string) (int, error) {
 		s := getenv(name)
 		if s == "" {
-			return shard{}, fmt.Errorf("--shard auto: %s is not set (not inside a Slurm array job?)", name)
+			s = fallback
+		}
+		if s == "" {
+			return 0, fmt.Errorf("--shard auto: %s is not set (not inside a Slurm array job?)", name)
 		}
 		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 || n > maxArrayIndex {
+			return 0, fmt.Errorf("--shard auto: %s=%q is not a whole number from 0 to %d", name, s, maxArrayIndex)
+		}
+		return n, nil
+	}
+	var v [5]int
+	for i, name := range []string{"SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_MAX", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_STEP"} {
+		fallback := ""
+		if name == "SLURM_ARRAY_TASK_STEP" {
+			fallback = "1"
+		}
+		n, err := read(name, fallback)
 		if err != nil {
-			return shard{}, fmt.Errorf("--shard auto: %s=%q is not a number", name, s)
+			return shard{}, err
 		}
 		v[i] = n
 	}
-	id, lo, count := v[0], v[1], v[2]
-	if count < 1 || id < lo || id-lo >= count {
-		return shard{}, fmt.Errorf("--shard auto: task %d is not among the %d tasks from %d (arrays with a step are not supported)", id, count, lo)
+	id, lo, hi, count, step := v[0], v[1], v[2], v[3], v[4]
+	switch {
+	case count < 1 || step < 1 || lo > hi || lo+step*(count-1) != hi:
+		return shard{}, fmt.Errorf("--shard auto: the array's tasks are not evenly spaced (%d tasks from %d to %d in steps of %d); give each task --shard K/N instead",
+			count, lo, hi, step)
+	case id < lo || id > hi || (id-lo)%step != 0:
+		return shard{}, fmt.Errorf("--shard auto: task %d is not among the tasks from %d to %d in steps of %d", id, lo, hi, step)
 	}
-	return shard{id - lo, count}, nil
+	return shard{(id - lo) / step, count}, nil
 }
 
 // of returns the shard's block of r: the blocks of all N shards are
@@ -101,5 +234,13 @@ func slurmShard(getenv func(string) string) (shard, error) {
 // A shard may be empty when N exceeds the number of frames.
 func (s shard) of(r frameRange) frameRange {
 	n := r.len()
-	return frameRange{r.first + s.k*n/s.n, r.first + (s.k+1)*n/s.n}
+	return frameRange{r.first + mulDiv(s.k, n, s.n), r.first + mulDiv(s.k+1, n, s.n)}
+}
+
+// mulDiv is a·b/c rounded down, for 0 ≤ a ≤ c and b ≥ 0, without
+// overflowing: the product is kept in 128 bits.
+func mulDiv(a, b, c int) int {
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	q, _ := bits.Div64(hi, lo, uint64(c))
+	return int(q)
 }

@@ -30,9 +30,9 @@ func addGeometryFlags(fs *pflag.FlagSet) *geometryFlags {
 	g := &geometryFlags{}
 	mo, so := morph.DefaultOptions(), mesh.DefaultOptions()
 	fs.StringVar(&g.segmentation, "segmentation", "auto", `points per section, evenly spaced in arc length (N ≥ 2), or "auto": every 3-D point plus every simulated segment`)
-	fs.Float64Var(&g.downscale, "downscale", mo.Downscale, "divide coordinates and diameters by this factor")
+	fs.Float64Var(&g.downscale, "downscale", mo.Downscale, "divide coordinates and diameters by this factor (0.001 to 1e6)")
 	fs.BoolVar(&g.center, "center", mo.Center, "move the soma centre to the origin")
-	fs.Float64Var(&g.thickness, "thickness", mo.Thickness, "branch thickness: tube radius = thickness × diameter/2")
+	fs.Float64Var(&g.thickness, "thickness", mo.Thickness, "branch thickness, 0.001 to 1000: tube radius = thickness × diameter/2")
 	fs.Float64Var(&g.homogeneity, "homogeneity", mo.Homogeneity, "thickness homogeneity in [0,1]: pull every diameter towards the mean")
 	fs.BoolVar(&g.simplifySoma, "simplify-soma", so.SimplifySoma, "draw the soma as a sphere coloured by its mean voltage")
 	fs.BoolVar(&g.caps, "caps", so.Caps, "close the free tube ends")
@@ -40,10 +40,23 @@ func addGeometryFlags(fs *pflag.FlagSet) *geometryFlags {
 	return g
 }
 
+// Bounds of the scale flags. Within them a cell of any real size (up to
+// metres, in µm) keeps every mesh coordinate and radius finite, in float32.
+const (
+	minDownscale, maxDownscale = 1e-3, 1e6
+	minThickness, maxThickness = 1e-3, 1e3
+)
+
 // options turns the flags into preparation and meshing options, or reports
 // the first bad value.
 func (g *geometryFlags) options() (morph.Options, mesh.Options, error) {
 	mo := morph.Options{Downscale: g.downscale, Center: g.center, Thickness: g.thickness, Homogeneity: g.homogeneity}
+	if err := inRange("--downscale", g.downscale, minDownscale, maxDownscale); err != nil {
+		return mo, mesh.Options{}, err
+	}
+	if err := inRange("--thickness", g.thickness, minThickness, maxThickness); err != nil {
+		return mo, mesh.Options{}, err
+	}
 	if g.segmentation != "auto" {
 		n, err := strconv.Atoi(g.segmentation)
 		if err != nil || n < 2 {

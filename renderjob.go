@@ -3,11 +3,9 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"sync"
-	"syscall"
 
 	"github.com/spikeframes/spikeframes/atomicfile"
 	"github.com/spikeframes/spikeframes/colormap"
@@ -75,8 +73,8 @@ type frameJob struct {
 	total    int        // frames in the whole movie
 	frames   frameRange // the frames to render
 	sink     frameSink
-	workers  int           // ≤ 0: one per core
-	stop     chan struct{} // closed to stop early (on a signal)
+	workers  int             // -j: ≤ 0 one per core (see workerCount)
+	stop     <-chan struct{} // closed to stop early (on a signal)
 	progress *progress
 	// label, when set, gives the text drawn in the corner of frame k.
 	label func(k int) string
@@ -85,17 +83,29 @@ type frameJob struct {
 // errStopped is returned by run when the job was stopped from outside.
 var errStopped = fmt.Errorf("stopped")
 
+// maxWorkersPerCore caps the frames rendered in parallel: each worker holds
+// a frame's buffers, and beyond a few per core more only cost memory.
+const maxWorkersPerCore = 4
+
+// workerCount is the number of workers for -j jobs (≤ 0: one per core),
+// at most maxWorkersPerCore per core.
+func workerCount(jobs int) int {
+	cores := runtime.GOMAXPROCS(0)
+	if jobs <= 0 {
+		return cores
+	}
+	return min(jobs, maxWorkersPerCore*cores)
+}
+
 // run renders the frames on parallel workers. Each worker owns its picture,
 // voltage buffer and writer, so memory stays the same however long the
 // movie is, and frames are fed in order, so at most one frame per worker is
-// in flight. The first error stops the job; so does closing j.stop, after
-// which frames in flight are finished and run returns errStopped.
+// in flight. The first error stops the job. So does j.stop closing: the
+// sink is aborted at once (unblocking a writer stuck on a stalled
+// encoder), frames in flight are finished or discarded, and run returns
+// errStopped, unless the whole job was already done.
 func (j *frameJob) run() error {
-	workers := j.workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = max(1, min(workers, j.frames.len()))
+	workers := max(1, min(workerCount(j.workers), j.frames.len()))
 
 	next := make(chan int)
 	failed := make(chan struct{})
@@ -108,6 +118,15 @@ func (j *frameJob) run() error {
 			j.sink.abort()
 		})
 	}
+	finished := make(chan struct{})
+	defer close(finished)
+	go func() {
+		select {
+		case <-j.stop:
+			j.sink.abort()
+		case <-finished:
+		}
+	}()
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
@@ -162,82 +181,52 @@ feed:
 	if err := j.sink.close(firstErr == nil); err != nil && firstErr == nil {
 		firstErr = err
 	}
+	if firstErr != nil && isClosed(j.stop) {
+		return errStopped // failures after a stop are its consequences
+	}
 	return firstErr
 }
 
-// runUntilSignalled runs the job, stopping it cleanly on SIGINT or SIGTERM;
-// it returns the signal that stopped it, if any, with run's error.
-func (j *frameJob) runUntilSignalled() (os.Signal, error) {
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
-	caught := make(chan os.Signal, 1)
-	go func() {
-		if s, ok := <-signals; ok {
-			caught <- s
-			close(j.stop)
-		}
-	}()
-	err := j.run()
-	signal.Stop(signals)
-	close(signals)
-	if err == errStopped {
-		return <-caught, err
+// isClosed reports whether c is closed.
+func isClosed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
 	}
-	return nil, err
 }
 
 // pngSink writes every frame as a numbered PNG file in a folder.
 type pngSink struct {
-	dir, pattern string
-	skipExisting bool
+	dir           string
+	pattern       framePattern
+	width, height int // the picture size, checked in frames kept
+	skipExisting  bool
 }
 
-// newPNGSink creates the output folder and, when resuming, removes the
-// temporary files a killed run may have left for frames in r.
-func newPNGSink(dir, pattern string, skipExisting bool, r frameRange) (*pngSink, error) {
+// newPNGSink creates the output folder and removes the temporary files
+// that killed runs left for frames in r (those of live runs stay).
+func newPNGSink(dir string, pattern framePattern, width, height int, skipExisting bool, r frameRange) (*pngSink, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("output folder: %w", err)
 	}
-	s := &pngSink{dir: dir, pattern: pattern, skipExisting: skipExisting}
-	if skipExisting {
-		if err := s.removeStale(r); err != nil {
-			return nil, err
-		}
+	inRange := func(target string) bool {
+		k, ok := pattern.frameOf(target)
+		return ok && k >= r.first && k < r.end
 	}
-	return s, nil
+	if _, err := atomicfile.RemoveStale(dir, inRange); err != nil {
+		return nil, fmt.Errorf("output folder %s: %w", dir, err)
+	}
+	return &pngSink{dir: dir, pattern: pattern, width: width, height: height, skipExisting: skipExisting}, nil
 }
 
-// removeStale deletes the temporary files that writing frames in r left
-// behind (see atomicfile), reading the folder once.
-func (s *pngSink) removeStale(r frameRange) error {
-	entries, err := os.ReadDir(s.dir)
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		frame, ok := atomicfile.TargetOf(e.Name())
-		if !ok {
-			continue
-		}
-		var k int
-		if _, err := fmt.Sscanf(frame, s.pattern, &k); err != nil || k < r.first || k >= r.end || fmt.Sprintf(s.pattern, k) != frame {
-			continue
-		}
-		if err := os.Remove(filepath.Join(s.dir, e.Name())); err != nil {
-			return fmt.Errorf("removing stale %s: %w", e.Name(), err)
-		}
-	}
-	return nil
-}
+func (s *pngSink) path(k int) string { return filepath.Join(s.dir, s.pattern.name(k)) }
 
-func (s *pngSink) path(k int) string { return filepath.Join(s.dir, fmt.Sprintf(s.pattern, k)) }
-
+// done reports, when resuming, whether frame k is already there: a whole
+// PNG of the picture's size. Anything else is rendered again.
 func (s *pngSink) done(k int) bool {
-	if !s.skipExisting {
-		return false
-	}
-	_, err := os.Stat(s.path(k))
-	return err == nil
+	return s.skipExisting && completePNG(s.path(k), s.width, s.height)
 }
 
 func (s *pngSink) writer() func(int, *render.Image) error {

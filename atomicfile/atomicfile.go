@@ -1,6 +1,7 @@
 package atomicfile
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,40 +15,65 @@ type File struct {
 	path string
 }
 
-// Create opens a temporary file beside path, named ".BASE.RANDOM.tmp".
+// createAttempts bounds how often Create starts again when another
+// process's RemoveStale deleted its new temporary file before it was
+// locked: that takes a clean-up racing each attempt.
+const createAttempts = 8
+
+// Create opens a temporary file beside path, named ".BASE.RANDOM.tmp",
+// and locks it until Commit or Abort.
 func Create(path string) (*File, error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
 	}
-	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
-	if err != nil {
-		return nil, fmt.Errorf("writing %s: %w", path, err)
+	for range createAttempts {
+		f, err := os.CreateTemp(dir, "."+base+".*.tmp")
+		if err != nil {
+			return nil, fmt.Errorf("writing %s: %w", path, err)
+		}
+		kept, err := lockNew(f)
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+			return nil, fmt.Errorf("writing %s: locking %s: %w", path, f.Name(), err)
+		}
+		if kept {
+			return &File{File: f, path: path}, nil
+		}
+		f.Close() // removed before we held it: start again
 	}
-	return &File{File: f, path: path}, nil
+	return nil, fmt.Errorf("writing %s: temporary files in %s keep disappearing", path, dir)
 }
 
-// Commit closes the file, makes it readable by all (0644) and renames it
-// to its target path. On failure the temporary file is removed.
+// Commit flushes the file to disk, makes it readable by all (0644),
+// renames it to its target path and flushes the folder, so that after a
+// crash the path holds either the old file or the whole new one. On
+// failure the temporary file is removed.
 func (f *File) Commit() error {
-	err := f.Close()
+	err := f.Sync()
 	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
+		err = f.Chmod(0o644)
 	}
 	if err == nil {
-		err = os.Rename(f.Name(), f.path)
+		err = renameAndClose(f.File, f.path)
+	} else {
+		f.Close()
 	}
 	if err != nil {
 		os.Remove(f.Name())
 		return fmt.Errorf("writing %s: %w", f.path, err)
+	}
+	if err := syncDir(filepath.Dir(f.path)); err != nil {
+		return fmt.Errorf("writing %s: flushing its folder: %w", f.path, err)
 	}
 	return nil
 }
 
 // Abort closes and removes the temporary file.
 func (f *File) Abort() {
+	os.Remove(f.Name()) // while still locked, so no clean-up sees it unlocked
 	f.Close()
-	os.Remove(f.Name())
 }
 
 // Write writes path atomically with write.
@@ -74,4 +100,53 @@ func TargetOf(name string) (string, bool) {
 		return "", false
 	}
 	return name[1:dot], true
+}
+
+// RemoveStale deletes the temporary files in dir whose target base name
+// satisfies match and that no live process is writing: those a killed or
+// crashed run left behind. It reads the folder once. Files whose writer
+// cannot be told (no file locks on this system or file system) are kept.
+// It returns the names it removed.
+func RemoveStale(dir string, match func(target string) bool) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, e := range entries {
+		target, ok := TargetOf(e.Name())
+		if !ok || !e.Type().IsRegular() || !match(target) {
+			continue
+		}
+		gone, err := removeIfUnlocked(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return removed, fmt.Errorf("removing stale %s: %w", e.Name(), err)
+		}
+		if gone {
+			removed = append(removed, e.Name())
+		}
+	}
+	return removed, nil
+}
+
+// removeIfUnlocked removes path if no process holds its lock, and reports
+// whether it did. A file that vanished meanwhile counts as kept.
+func removeIfUnlocked(path string) (bool, error) {
+	// Opened for writing: some network file systems grant an exclusive
+	// lock only on such a descriptor. A file that cannot be opened is not
+	// ours to judge.
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return false, nil
+	}
+	defer f.Close()
+	free, err := tryLock(f)
+	if err != nil || !free {
+		return false, err
+	}
+	err = os.Remove(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	return err == nil, err
 }

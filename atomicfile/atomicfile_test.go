@@ -71,3 +71,19 @@ func TestTargetOf(t *testing.T) {
 		}
 	}
 }
+
+func TestCommitReplacesAnExistingFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "movie.mp4")
+	for _, content := range []string{"old", "new"} {
+		if err := Write(path, func(w io.Writer) error { _, err := io.WriteString(w, content); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if data, err := os.ReadFile(path); err != nil || string(data) != "new" {
+		t.Fatalf("read %q, %v", data, err)
+	}
+	if n := names(t, dir); len(n) != 1 {
+		t.Errorf("folder holds %v", n)
+	}
+}

@@ -54,8 +54,10 @@ func TestGetUnknownNameSuggestsClosest(t *testing.T) {
 
 func TestGetRejectsBadSpecs(t *testing.T) {
 	tests := []struct{ spec, inError string }{
-		{"", "no colormap"},
+		{"", "no colormap name given"},
+		{" ", "no colormap name given"},
 		{"#000000", "at least two"},
+		{"#zzzzzz", `"#zzzzzz" is not a colour as #rrggbb`},
 		{"#000000,", "colour 2"},
 		{"#000000,#gggggg", "colour 2"},
 		{"#000000,#12345", "colour 2"},

@@ -20,16 +20,24 @@ func parseCustom(spec string) (*Map, error) {
 		return nil, fmt.Errorf("%d colours in a custom list; at most %d", n, MaxCustomColours)
 	}
 	parts := strings.Split(spec, ",")
-	if len(parts) < 2 {
-		return nil, fmt.Errorf("custom colour list %q needs at least two colours, comma-separated", spec)
-	}
 	stops := make([]colorful.Color, len(parts))
 	for i, p := range parts {
-		c, err := colorful.Hex(strings.TrimSpace(p))
+		p = strings.TrimSpace(p)
+		if p == "" {
+			return nil, fmt.Errorf("custom colour %d of %q is empty", i+1, spec)
+		}
+		c, err := colorful.Hex(p)
 		if err != nil {
-			return nil, fmt.Errorf("custom colour %d of %q: want #rrggbb or #rgb: %w", i+1, spec, err)
+			const want = "is not a colour as #rrggbb or #rgb (hex digits 0-9, a-f)"
+			if len(parts) == 1 {
+				return nil, fmt.Errorf("%q %s", p, want)
+			}
+			return nil, fmt.Errorf("custom colour %d of %q: %q %s", i+1, spec, p, want)
 		}
 		stops[i] = c
+	}
+	if len(stops) < 2 {
+		return nil, fmt.Errorf("custom colour list %q holds one colour; a colormap needs at least two, comma-separated", spec)
 	}
 	return &Map{name: spec, stops: stops, lo: 0, hi: 1}, nil
 }

@@ -38,8 +38,8 @@ func Get(spec string) (*Map, error) {
 	if strings.ContainsAny(spec, ",#") {
 		return parseCustom(spec)
 	}
-	if spec == "" {
-		return nil, fmt.Errorf("no colormap named")
+	if strings.TrimSpace(spec) == "" {
+		return nil, fmt.Errorf(`no colormap name given: want a name such as plasma (every name: spikeframes colormaps) or colours "#rrggbb,#rrggbb,…"`)
 	}
 	if t, ok := findTable(spec); ok {
 		return tableMap(spec, t, false)
