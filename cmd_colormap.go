@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -87,28 +88,19 @@ func runColormap(args []string, stdout, stderr io.Writer) int {
 // steps.
 type colormapFlagNames struct{ spec, sub, steps string }
 
-// buildColormap resolves a colormap name or colour list and applies the
-// BlenderSpike options in BlenderSpike's order: the sub-range [start, stop]
-// (always applied, as BlenderSpike does; [0, 1] keeps the whole map), then
-// a colour ramp of steps stops unless steps is 0. Errors begin with the
-// name of the flag at fault.
+// buildColormap is colormap.Build with errors that begin with the name of
+// the flag at fault.
 func buildColormap(spec string, start, stop float64, steps int, names colormapFlagNames) (*colormap.Map, error) {
-	m, err := colormap.Get(spec)
-	if err != nil && names.spec != "" {
-		return nil, fmt.Errorf("%s: %w", names.spec, err)
+	m, err := colormap.Build(spec, start, stop, steps)
+	var be *colormap.BuildError
+	if err == nil || !errors.As(err, &be) {
+		return m, err
 	}
-	if err != nil {
+	name := [...]string{colormap.PartName: names.spec, colormap.PartRange: names.sub, colormap.PartSteps: names.steps}[be.Part]
+	if name == "" {
 		return nil, err
 	}
-	if m, err = m.Sub(start, stop); err != nil {
-		return nil, fmt.Errorf("%s: %w", names.sub, err)
-	}
-	if steps != 0 {
-		if m, err = m.Stepped(steps); err != nil {
-			return nil, fmt.Errorf("%s: %w", names.steps, err)
-		}
-	}
-	return m, nil
+	return nil, fmt.Errorf("%s: %w", name, err)
 }
 
 // to8bit rounds a colour component in [0, 1] to 8 bits.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spikeframes/spikeframes/atomicfile"
 	"github.com/spikeframes/spikeframes/blenderspike"
+	"github.com/spikeframes/spikeframes/movie"
 	"github.com/spikeframes/spikeframes/ply"
 	"github.com/spikeframes/spikeframes/voltage"
 )
@@ -20,7 +21,7 @@ func meshCommand() command {
 type meshArgs struct {
 	recording, out string
 	frame          int
-	geom           *geometryFlags
+	geometry       movie.Geometry
 }
 
 // parseMeshArgs parses and validates the mesh command's arguments. It
@@ -43,10 +44,11 @@ func parseMeshArgs(args []string, stdout, stderr io.Writer) (a meshArgs, status 
 	case *frame < 0:
 		return a, usageErr(stderr, "mesh", "--frame %d: must be 0 or more", *frame), true
 	}
-	if err := geom.validate(); err != nil {
+	geometry, err := geom.geometry()
+	if err != nil {
 		return a, usageErr(stderr, "mesh", "%v", err), true
 	}
-	return meshArgs{recording: fs.Arg(0), out: *out, frame: *frame, geom: geom}, exitOK, false
+	return meshArgs{recording: fs.Arg(0), out: *out, frame: *frame, geometry: geometry}, exitOK, false
 }
 
 func runMesh(args []string, stdout, stderr io.Writer) int {
@@ -63,7 +65,7 @@ func runMesh(args []string, stdout, stderr io.Writer) int {
 	if a.frame >= rec.Frames {
 		return usageErr(stderr, "mesh", "--frame %d: the recording has frames 0…%d", a.frame, rec.Frames-1)
 	}
-	m, err := a.geom.buildMesh(cell, rec)
+	m, err := a.geometry.BuildMesh(cell, rec)
 	if err != nil {
 		fmt.Fprintf(stderr, "spikeframes mesh: %s: %v\n", a.recording, err)
 		return exitInput

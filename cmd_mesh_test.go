@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/spikeframes/spikeframes/movie"
+
 	"bufio"
 	"bytes"
 	"encoding/binary"
@@ -117,7 +119,7 @@ func TestMeshWritesPLYForL5(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := parseGeometry(t).buildMesh(cell, rec)
+	m, err := movie.DefaultOptions().Geometry.BuildMesh(cell, rec)
 	if err != nil {
 		t.Fatal(err)
 	}

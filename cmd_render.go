@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -15,15 +16,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/spikeframes/spikeframes/blenderspike"
-	"github.com/spikeframes/spikeframes/colormap"
-	"github.com/spikeframes/spikeframes/mesh"
-	"github.com/spikeframes/spikeframes/morph"
-	"github.com/spikeframes/spikeframes/render"
-	"github.com/spikeframes/spikeframes/voltage"
+	"github.com/spikeframes/spikeframes/movie"
 )
-
-// maxSide bounds the picture size so that a typo cannot ask for terabytes.
-const maxSide = 16384
 
 // renderFlags are the render command's settings besides geometry.
 type renderFlags struct {
@@ -36,6 +30,7 @@ type renderFlags struct {
 	cmapSteps           int
 
 	view                     string
+	target                   string
 	azimuth, elevation, roll float64
 	zoom, fov                float64
 	orbit                    float64
@@ -61,11 +56,12 @@ type renderFlags struct {
 
 func addRenderFlags(fs *pflag.FlagSet) *renderFlags {
 	f := &renderFlags{}
+	d := movie.DefaultOptions()
 	fs.StringVarP(&f.out, "out", "o", "frames", "output folder (created if missing)")
 	fs.StringVar(&f.pattern, "pattern", "frame_%05d.png", "file name of each frame, with one frame-number verb: %d, or %0Nd zero-padded to N digits")
-	fs.IntVar(&f.width, "width", 1920, "picture width in pixels")
-	fs.IntVar(&f.height, "height", 1080, "picture height in pixels")
-	fs.StringVar(&f.cmap, "cmap", "plasma", `colormap: any matplotlib or seaborn name, NAME_r reversed, or colours "#000000,#ff3000,…"`)
+	fs.IntVar(&f.width, "width", d.Width, "picture width in pixels")
+	fs.IntVar(&f.height, "height", d.Height, "picture height in pixels")
+	fs.StringVar(&f.cmap, "cmap", d.Colors.Map, `colormap: any matplotlib or seaborn name, NAME_r reversed, or colours "#000000,#ff3000,…"`)
 	fs.StringVar(&f.vmin, "vmin", "-70", `voltage (mV) at the colormap's start, or "auto" (0.5th percentile of the recording)`)
 	fs.StringVar(&f.vmax, "vmax", "20", `voltage (mV) at the colormap's end, or "auto" (99.5th percentile of the recording)`)
 	fs.Float64Var(&f.cmapStart, "cmap-start", 0, "use the colormap from this point (0…1)")
@@ -75,17 +71,18 @@ func addRenderFlags(fs *pflag.FlagSet) *renderFlags {
 	fs.Float64Var(&f.azimuth, "azimuth", 0, "turn the camera about the view's up axis (degrees)")
 	fs.Float64Var(&f.elevation, "elevation", 0, "tilt the camera up over the view's right axis (degrees)")
 	fs.Float64Var(&f.roll, "roll", 0, "turn the picture about the viewing axis (degrees; positive turns the cell counter-clockwise)")
-	fs.Float64Var(&f.zoom, "zoom", 1, "magnify the framing, 0.001 to 1000 (1 fits the whole cell in about 90% of the picture)")
+	fs.StringVar(&f.target, "target", d.Target, `what the camera looks at and zooms and orbits about: soma, a section's index or recorded name, or X,Y,Z in µm ("" centres the whole cell)`)
+	fs.Float64Var(&f.zoom, "zoom", d.View.Zoom, fmt.Sprintf("magnify the framing, %g to %g (1 fits the whole cell in about 90%% of the picture)", float64(movie.MinZoom), float64(movie.MaxZoom)))
 	fs.Float64Var(&f.orbit, "orbit", 0, "turn the camera this many degrees about the view's up axis over the movie (360 loops seamlessly)")
-	fs.Float64Var(&f.fov, "fov", 0, "vertical field of view in degrees (0.1 to 179) for a perspective camera; 0 = orthographic")
-	fs.IntVar(&f.aa, "aa", 2, "anti-aliasing: N×N samples per pixel (1 = off)")
-	fs.Float64Var(&f.minWidth, "min-width", 1, "draw every branch at least this many pixels wide, so thin axons stay unbroken lines (0 = true widths)")
-	fs.StringVar(&f.shading, "shading", "emission", "emission (the colormap's colour, glowing) or lit (diffuse + ambient headlight)")
-	fs.Float64Var(&f.emission, "emission", 1, "emission strength: multiplies the colour in linear light")
+	fs.Float64Var(&f.fov, "fov", d.View.FOV, fmt.Sprintf("vertical field of view in degrees (%g to %g) for a perspective camera; 0 = orthographic", float64(movie.MinFOV), float64(movie.MaxFOV)))
+	fs.IntVar(&f.aa, "aa", d.Look.AA, "anti-aliasing: N×N samples per pixel (1 = off)")
+	fs.Float64Var(&f.minWidth, "min-width", d.Look.MinWidth, "draw every branch at least this many pixels wide, so thin axons stay unbroken lines (0 = true widths)")
+	fs.StringVar(&f.shading, "shading", d.Look.Shading, "emission (the colormap's colour, glowing) or lit (diffuse + ambient headlight)")
+	fs.Float64Var(&f.emission, "emission", d.Look.Emission, "emission strength: multiplies the colour in linear light")
 	fs.StringVar(&f.background, "background", "#000000", "background colour (#rrggbb)")
-	fs.Float64Var(&f.bloom, "bloom", 0.6, "glow around bright parts (0 = off)")
-	fs.IntVar(&f.resample, "resample", 0, "render N frames spread evenly over the recording, up to 10 million (0 = one per recorded frame)")
-	fs.StringVar(&f.label, "label", "none", `text in the top-left corner: none, time (simulated ms; the frame number when the recording has no time span) or frame`)
+	fs.Float64Var(&f.bloom, "bloom", d.Look.Bloom, "glow around bright parts (0 = off)")
+	fs.IntVar(&f.resample, "resample", d.Resample, fmt.Sprintf("render N frames spread evenly over the recording, up to %d (0 = one per recorded frame)", movie.MaxFrames))
+	fs.StringVar(&f.label, "label", d.Label, `text in the top-left corner: none, time (simulated ms; the frame number when the recording has no time span) or frame`)
 	fs.StringVar(&f.frames, "frames", "", "render only output frames A ≤ f < B, as A:B (either side may be left out)")
 	fs.StringVar(&f.shard, "shard", "", `render the K-th of N contiguous blocks of the frames, as K/N (0-based), or "auto" from a Slurm array job`)
 	fs.BoolVar(&f.skipExisting, "skip-existing", false, "skip frames already written whole (resume a killed job)")
@@ -97,101 +94,41 @@ func addRenderFlags(fs *pflag.FlagSet) *renderFlags {
 	return f
 }
 
-// Bounds of the render flags' values.
+// Bounds of the batch flags' values (the engine bounds the picture's).
 const (
-	minZoom, maxZoom = 1e-3, 1e3
-	minFOV, maxFOV   = 0.1, 179 // degrees; 0 is orthographic
-	maxMinWidth      = 100      // pixels
-	maxEmission      = 1000
-	maxBloom         = 1000
-	maxVoltage       = 1e9 // mV, either sign
-	minFPS, maxFPS   = 1e-3, 1e3
-	maxFrames        = 1e7 // --resample: a movie of 93 hours at 30 fps
-	maxCRF           = 51  // x264's worst quality
-	maxAntiAliasing  = 8   // samples per pixel side
-	maxAngle         = 1e6 // degrees, either sign: beyond, turns lose precision
+	minFPS, maxFPS = 1e-3, 1e3
+	maxCRF         = 51 // x264's worst quality
 )
 
-// validate checks every setting that does not depend on the recording,
-// one group of settings at a time: each value for what it means, so that
-// nothing the flags can ask for makes a picture, a file name or a job
-// that cannot be.
-func (f *renderFlags) validate() error {
-	for _, check := range []func() error{f.validatePicture, f.validateCamera, f.validateLook, f.validateOutput} {
-		if err := check(); err != nil {
-			return err
+// options turns the flags that decide the picture into the engine's
+// options; values the engine cannot take come back as errors that begin
+// with the flag.
+func (f *renderFlags) options(geom *geometryFlags) (movie.Options, error) {
+	o := movie.DefaultOptions()
+	var err error
+	if o.Geometry, err = geom.geometry(); err != nil {
+		return o, err
+	}
+	o.Width, o.Height = f.width, f.height
+	o.View.Plane, o.View.Azimuth, o.View.Elevation, o.View.Roll = f.view, f.azimuth, f.elevation, f.roll
+	o.View.Zoom, o.View.FOV = f.zoom, f.fov
+	o.Target, o.Orbit = f.target, f.orbit
+	o.Colors.Map, o.Colors.Start, o.Colors.Stop, o.Colors.Steps = f.cmap, f.cmapStart, f.cmapStop, f.cmapSteps
+	for _, l := range []struct {
+		name, text string
+		limit      *movie.Limit
+	}{{"--vmin", f.vmin, &o.Colors.VMin}, {"--vmax", f.vmax, &o.Colors.VMax}} {
+		if *l.limit, err = parseLimit(l.text); err != nil {
+			return o, fmt.Errorf("%s: %w", l.name, err)
 		}
 	}
-	return nil
-}
-
-// validatePicture checks the picture's size, anti-aliasing and minimum
-// line width.
-func (f *renderFlags) validatePicture() error {
-	switch {
-	case f.width < 1 || f.width > maxSide || f.height < 1 || f.height > maxSide:
-		return fmt.Errorf("--width/--height %d×%d: each must be 1 to %d", f.width, f.height, maxSide)
-	case f.aa < 1 || f.aa > maxAntiAliasing:
-		return fmt.Errorf("--aa %d: must be 1 (off) to %d", f.aa, maxAntiAliasing)
-	case int64(f.width)*int64(f.height)*int64(f.aa*f.aa) > render.MaxSamples:
-		return fmt.Errorf("--width %d --height %d --aa %d: %d samples per frame, more than %d; lower the size or --aa",
-			f.width, f.height, f.aa, int64(f.width)*int64(f.height)*int64(f.aa*f.aa), render.MaxSamples)
+	o.Look.AA, o.Look.MinWidth, o.Look.Shading = f.aa, f.minWidth, f.shading
+	o.Look.Emission, o.Look.Bloom = f.emission, f.bloom
+	if o.Look.Background, err = parseBackground(f.background); err != nil {
+		return o, err
 	}
-	return inRange("--min-width", f.minWidth, 0, maxMinWidth)
-}
-
-// validateCamera checks the view, its angles, zoom and field of view.
-func (f *renderFlags) validateCamera() error {
-	if f.view != "xy" && f.view != "xz" && f.view != "yz" {
-		return fmt.Errorf("--view %q: want xy, xz or yz", f.view)
-	}
-	for _, a := range []struct {
-		name string
-		v    float64
-	}{{"--azimuth", f.azimuth}, {"--elevation", f.elevation}, {"--roll", f.roll}, {"--orbit", f.orbit}} {
-		if err := inRange(a.name, a.v, -maxAngle, maxAngle); err != nil {
-			return err
-		}
-	}
-	if err := inRange("--zoom", f.zoom, minZoom, maxZoom); err != nil {
-		return err
-	}
-	if f.fov != 0 && !(f.fov >= minFOV && f.fov <= maxFOV) {
-		return fmt.Errorf("--fov %v: must be %g to %g degrees, or 0 for orthographic", f.fov, float64(minFOV), float64(maxFOV))
-	}
-	return nil
-}
-
-// validateLook checks the colormap, the voltage limits and the shading.
-func (f *renderFlags) validateLook() error {
-	if _, err := f.colormap(); err != nil {
-		return err
-	}
-	var v [2]float64
-	var auto [2]bool
-	for i, l := range []struct{ name, v string }{{"--vmin", f.vmin}, {"--vmax", f.vmax}} {
-		var err error
-		if v[i], auto[i], err = parseLimit(l.v); err != nil {
-			return fmt.Errorf("%s: %w", l.name, err)
-		}
-	}
-	if !auto[0] && !auto[1] && !(v[0] < v[1]) {
-		return fmt.Errorf("--vmin %g must be below --vmax %g", v[0], v[1])
-	}
-	switch {
-	case f.shading != "emission" && f.shading != "lit":
-		return fmt.Errorf("--shading %q: want emission or lit", f.shading)
-	case f.label != "none" && f.label != "time" && f.label != "frame":
-		return fmt.Errorf("--label %q: want none, time or frame", f.label)
-	}
-	if err := inRange("--emission", f.emission, 0, maxEmission); err != nil {
-		return err
-	}
-	if err := inRange("--bloom", f.bloom, 0, maxBloom); err != nil {
-		return err
-	}
-	_, err := parseBackground(f.background)
-	return err
+	o.Resample, o.Label = f.resample, f.label
+	return o, flagError(o.Validate())
 }
 
 // validateOutput checks where frames go and which: the file names, the
@@ -209,8 +146,6 @@ func (f *renderFlags) validateOutput() error {
 		}
 	}
 	switch {
-	case f.resample < 0 || f.resample > maxFrames:
-		return fmt.Errorf("--resample %d: must be 0 (one frame per recorded frame) to %d", f.resample, int(maxFrames))
 	case f.jobs < 0:
 		return fmt.Errorf("--jobs %d: must be ≥ 0", f.jobs)
 	case f.crf < 0 || f.crf > maxCRF:
@@ -219,9 +154,8 @@ func (f *renderFlags) validateOutput() error {
 		return fmt.Errorf("--video makes one movie: it cannot be split with --shard (render PNG shards, then stitch them)")
 	case f.video != "" && f.skipExisting:
 		return fmt.Errorf("--skip-existing resumes PNG frames; a --video is always written whole")
-	}
-	if err := inRange("--fps", f.fps, minFPS, maxFPS); err != nil {
-		return err
+	case !(f.fps >= minFPS && f.fps <= maxFPS):
+		return fmt.Errorf("--fps %v: must be a number from %g to %g", f.fps, minFPS, maxFPS)
 	}
 	if f.video != "" {
 		if st, err := os.Stat(f.video); err == nil && st.IsDir() {
@@ -231,25 +165,16 @@ func (f *renderFlags) validateOutput() error {
 	return nil
 }
 
-// inRange checks that a flag's value is a number from lo to hi (NaN and
-// infinities are not).
-func inRange(name string, v, lo, hi float64) error {
-	if !(v >= lo && v <= hi) {
-		return fmt.Errorf("%s %v: must be a number from %g to %g", name, v, lo, hi)
-	}
-	return nil
-}
-
 // parseLimit reads a voltage limit: a number of mV, or "auto".
-func parseLimit(s string) (v float64, auto bool, err error) {
+func parseLimit(s string) (movie.Limit, error) {
 	if s == "auto" {
-		return 0, true, nil
+		return movie.Limit{Auto: true}, nil
 	}
-	v, err = strconv.ParseFloat(s, 64)
-	if err != nil || !(math.Abs(v) <= maxVoltage) {
-		return 0, false, fmt.Errorf("%q is neither a voltage in mV (within ±%g) nor \"auto\"", s, float64(maxVoltage))
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(math.Abs(v) <= movie.MaxVoltage) {
+		return movie.Limit{}, fmt.Errorf("%q is neither a voltage in mV (within ±%g) nor \"auto\"", s, float64(movie.MaxVoltage))
 	}
-	return v, false, nil
+	return movie.Limit{Value: v}, nil
 }
 
 func parseBackground(s string) ([3]uint8, error) {
@@ -261,60 +186,32 @@ func parseBackground(s string) ([3]uint8, error) {
 	return [3]uint8{r, g, b}, nil
 }
 
-// colormap resolves --cmap with --cmap-start, --cmap-stop and --cmap-steps.
-func (f *renderFlags) colormap() (*colormap.Map, error) {
-	return buildColormap(f.cmap, f.cmapStart, f.cmapStop, f.cmapSteps, colormapFlagNames{"--cmap", "--cmap-start/--cmap-stop", "--cmap-steps"})
-}
-
-// limits resolves --vmin/--vmax, taking "auto" from the recording's 0.5th
-// and 99.5th percentiles (rounded outwards to 0.1 mV so they can be reused).
-func (f *renderFlags) limits(rec *voltage.Recording) (vmin, vmax float64, err error) {
-	vmin, autoMin, _ := parseLimit(f.vmin)
-	vmax, autoMax, _ := parseLimit(f.vmax)
-	if autoMin || autoMax {
-		lo, hi, err := rec.Percentiles(0.5, 99.5)
-		if err != nil {
-			return 0, 0, err
-		}
-		if autoMin {
-			vmin = math.Floor(lo*10) / 10
-		}
-		if autoMax {
-			vmax = math.Ceil(hi*10) / 10
-		}
-		if vmin >= vmax && autoMin && autoMax {
-			vmin, vmax = vmin-1, vmax+1 // a flat recording
-		}
-	}
-	if !(vmin < vmax) {
-		return 0, 0, fmt.Errorf("--vmin %g must be below --vmax %g", vmin, vmax)
-	}
-	return vmin, vmax, nil
-}
-
 // parseRenderArgs parses and validates the render command's arguments:
-// the flags and the one recording. It returns done=true with the status to
-// exit with after --help (0) or a usage error (2, after printing it).
-func parseRenderArgs(args []string, stdout, stderr io.Writer) (f *renderFlags, geom *geometryFlags, path string, status int, done bool) {
+// the flags, turned into the engine's options, and the one recording. It
+// returns done=true with the status to exit with after --help (0) or a
+// usage error (2, after printing it).
+func parseRenderArgs(args []string, stdout, stderr io.Writer) (f *renderFlags, o movie.Options, path string, status int, done bool) {
 	fs := newFlags("render", "RECORDING [flags]", stdout, stderr)
 	f = addRenderFlags(fs)
-	geom = addGeometryFlags(fs)
+	geom := addGeometryFlags(fs)
 	if status, done := parseFlags(fs, args); done {
-		return nil, nil, "", status, true
+		return nil, o, "", status, true
 	}
 	if fs.NArg() != 1 {
-		return nil, nil, "", usageErr(stderr, "render", "want exactly one recording file (see --help)"), true
+		return nil, o, "", usageErr(stderr, "render", "want exactly one recording file (see --help)"), true
 	}
-	for _, err := range []error{f.validate(), geom.validate()} {
-		if err != nil {
-			return nil, nil, "", usageErr(stderr, "render", "%v", err), true
-		}
+	o, err := f.options(geom)
+	if err == nil {
+		err = f.validateOutput()
 	}
-	return f, geom, fs.Arg(0), exitOK, false
+	if err != nil {
+		return nil, o, "", usageErr(stderr, "render", "%v", err), true
+	}
+	return f, o, fs.Arg(0), exitOK, false
 }
 
 func cmdRender(args []string, stdout, stderr io.Writer) int {
-	f, geom, path, status, done := parseRenderArgs(args, stdout, stderr)
+	f, o, path, status, done := parseRenderArgs(args, stdout, stderr)
 	if done {
 		return status
 	}
@@ -347,11 +244,41 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 	if stop.caught() {
 		return stopped()
 	}
-	total := rec.Frames
-	if f.resample > 0 {
-		total = f.resample
+	say("read %s: %d sections, %d frames (%.2f s)", path, len(cell.Sections), rec.Frames, time.Since(start).Seconds())
+
+	start = time.Now()
+	if f.video != "" && (o.Width%2 != 0 || o.Height%2 != 0) {
+		o.Width, o.Height = o.Width+o.Width%2, o.Height+o.Height%2
+		say("warning: --video needs an even picture size for yuv420p: rendering %d×%d", o.Width, o.Height)
 	}
-	frames, err := parseFrameRange(f.frames, total)
+	m, err := movie.New(cell, rec, o)
+	var oe *movie.OptionError
+	switch {
+	case errors.As(err, &oe):
+		return usageErr(stderr, "render", "%v", flagError(err))
+	case err != nil:
+		fmt.Fprintf(stderr, "spikeframes render: %s: %v\n", path, err)
+		return exitInput
+	}
+	if stop.caught() {
+		return stopped()
+	}
+	if o.Colors.VMin.Auto || o.Colors.VMax.Auto {
+		vmin, vmax := m.Limits()
+		say("limits: --vmin %g --vmax %g (mV)", vmin, vmax)
+	}
+	msh := m.Mesh()
+	say("mesh: %d vertices, %d triangles", len(msh.Positions), len(msh.Triangles))
+	if m.Moving() {
+		say("coverage: worked out for every frame as the camera moves (%.2f s)", time.Since(start).Seconds())
+	} else {
+		say("coverage: %d of %d pixels touched (%.2f s)", m.Touched(), o.Width*o.Height, time.Since(start).Seconds())
+	}
+	if o.Label == "time" && !rec.HasTime {
+		say("note: %s records no time span; --label time shows frame numbers", path)
+	}
+
+	frames, err := parseFrameRange(f.frames, m.Frames())
 	if err != nil {
 		return usageErr(stderr, "render", "--frames: %v", err)
 	}
@@ -363,94 +290,39 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 			return exitOK
 		}
 	}
-	vmin, vmax, err := f.limits(rec)
-	if err != nil {
-		return usageErr(stderr, "render", "%v", err)
-	}
-	if f.vmin == "auto" || f.vmax == "auto" {
-		say("limits: --vmin %g --vmax %g (mV)", vmin, vmax)
-	}
-	say("read %s: %d sections, %d frames (%.2f s)", path, len(cell.Sections), rec.Frames, time.Since(start).Seconds())
-
-	start = time.Now()
-	width, height := f.width, f.height
-	if f.video != "" && (width%2 != 0 || height%2 != 0) {
-		width, height = width+width%2, height+height%2
-		say("warning: --video needs an even picture size for yuv420p: rendering %d×%d", width, height)
-	}
 	workers := workerCount(f.jobs)
 	if f.jobs > workers {
 		say("note: -j %d is more than %d per core: rendering %d frames at a time", f.jobs, maxWorkersPerCore, workers)
 	}
-	view := render.View{Plane: f.view, Azimuth: f.azimuth, Elevation: f.elevation, Roll: f.roll, Zoom: f.zoom, FOV: f.fov}
-	m, cams, err := meshAndCameras(cell, rec, geom, view, f.orbit, width, height, f.minWidth)
-	if err != nil {
-		fmt.Fprintf(stderr, "spikeframes render: %s: %v\n", path, err)
-		return exitInput
-	}
-	say("mesh: %d vertices, %d triangles (%.2f s)", len(m.Positions), len(m.Triangles), time.Since(start).Seconds())
-
-	start = time.Now()
-	cmap, _ := f.colormap() // validated above
-	lut, err := colormap.NewLUT(cmap, vmin, vmax)
-	if err != nil {
-		return usageErr(stderr, "render", "%v", err)
-	}
-	bg, _ := parseBackground(f.background) // validated above
-	scene := &scene{
-		mesh:  m,
-		aa:    f.aa,
-		lit:   f.shading == "lit",
-		lut:   lut,
-		style: render.Style{Background: bg, Emission: f.emission, Bloom: f.bloom},
-	}
-	if cams.orbit != nil {
-		scene.orbit = cams.orbit
-		say("coverage: worked out for every frame as the camera turns")
-	} else {
-		if err := scene.fix(cams.static, workers); err != nil {
-			fmt.Fprintf(stderr, "spikeframes render: %s: %v\n", path, err)
-			return exitInput
-		}
-		say("coverage: %d of %d pixels touched (%.2f s)", scene.shader.Coverage().Touched(), width*height, time.Since(start).Seconds())
-	}
-	sampler, err := voltage.NewSampler(rec, m.Probes)
-	if err != nil {
-		fmt.Fprintf(stderr, "spikeframes render: %s: %v\n", path, err)
-		return exitInput
-	}
-	if stop.caught() {
-		return stopped()
-	}
-
-	var sink frameSink
+	var sink movie.Sink
 	if f.video != "" {
-		sink, err = newVideoSink(ffmpeg, f.video, width, height, f.fps, f.crf, frames.first)
+		sink, err = newVideoSink(ffmpeg, f.video, o.Width, o.Height, f.fps, f.crf, frames.first)
 	} else {
 		pattern, _ := parsePattern(f.pattern) // validated above
-		sink, err = newPNGSink(f.out, pattern, width, height, f.skipExisting, frames)
+		sink, err = newPNGSink(f.out, pattern, o.Width, o.Height, f.skipExisting, frames)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "spikeframes render: %v\n", err)
 		return exitOutput
 	}
-	job := &frameJob{
-		scene:    scene,
-		sampler:  sampler,
-		rec:      rec,
-		total:    total,
-		frames:   frames,
-		sink:     sink,
-		workers:  workers,
-		stop:     stop.stopped(),
-		progress: newProgress(stderr, frames.len(), f.quiet),
-	}
-	job.label = frameLabel(f.label, rec, total)
-	if f.label == "time" && !rec.HasTime {
-		say("note: %s records no time span; --label time shows frame numbers", path)
-	}
-	switch err := job.run(); {
-	case errors.Is(err, errStopped):
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-stop.stopped():
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	progress := newProgress(stderr, frames.len(), f.quiet)
+	err = m.Run(ctx, movie.Job{
+		Frames:   movie.Range{First: frames.first, End: frames.end},
+		Sink:     sink,
+		Workers:  workers,
+		Progress: progress.frameDone,
+	})
+	switch {
+	case stop.caught() && err != nil:
 		fmt.Fprintf(stderr, "spikeframes render: stopped by %v; frames written so far are complete\n", stop.sig)
 		return stop.status()
 	case err != nil:
@@ -458,81 +330,16 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 		return exitOutput // every failure once frames are flowing is an output failure
 	}
 	if f.video != "" {
-		job.progress.finish("wrote " + f.video)
+		progress.finish("wrote " + f.video)
 		return exitOK
 	}
-	job.progress.finish("rendered into " + f.out)
+	progress.finish("rendered into " + f.out)
 	if !f.quiet {
 		fmt.Fprintln(stdout, "Make a movie with:")
 		fmt.Fprintf(stdout, "  ffmpeg -framerate %g -start_number %d -i %s -c:v libx264 -pix_fmt yuv420p -crf %d%s movie.mp4\n",
-			f.fps, frames.first, shellQuote(filepath.Join(f.out, f.pattern)), f.crf, evenSizeFilter(width, height))
+			f.fps, frames.first, shellQuote(filepath.Join(f.out, f.pattern)), f.crf, evenSizeFilter(o.Width, o.Height))
 	}
 	return exitOK
-}
-
-// frameLabel returns the text for output frame k of total, or nil for no
-// label. Times come from the recording's span: recorded frames are spread
-// evenly from its start to its end.
-func frameLabel(kind string, rec *voltage.Recording, total int) func(int) string {
-	switch {
-	case kind == "time" && rec.HasTime:
-		return func(k int) string {
-			t := rec.TStart
-			if rec.Frames > 1 {
-				t += (rec.TStop - rec.TStart) * rec.FrameTime(k, total) / float64(rec.Frames-1)
-			}
-			return fmt.Sprintf("%.2f ms", t)
-		}
-	case kind == "time" || kind == "frame":
-		return func(k int) string { return fmt.Sprintf("frame %d", k) }
-	}
-	return nil
-}
-
-// ringEdgePixels is the longest ring edge, in pixels, that the renderer
-// asks the mesh for: a tube a few pixels across needs no more ring
-// vertices than that, and fewer triangles make coverage cheaper.
-const ringEdgePixels = 1.5
-
-// cameras is how the picture is framed: one static camera, or an orbit.
-type cameras struct {
-	static *render.Camera
-	orbit  *render.Orbit
-}
-
-// frameCameras fits the cameras for m; first is the camera at the movie's
-// start.
-func frameCameras(m *mesh.Mesh, view render.View, orbit float64, width, height int) (c cameras, first *render.Camera, err error) {
-	if orbit == 0 {
-		c.static, err = render.FitCamera(m, view, width, height)
-		return c, c.static, err
-	}
-	if c.orbit, err = render.FitOrbit(m, view, orbit, width, height); err != nil {
-		return c, nil, err
-	}
-	return c, c.orbit.At(0), nil
-}
-
-// meshAndCameras builds the mesh and the cameras that frame it. The mesh
-// is built a second time for the picture scale the first framing measured:
-// with every tube at least minWidth pixels wide (0: true widths) and thin
-// tubes swept with fewer ring vertices. The framing hardly moves, since
-// only sub-pixel radii grow.
-func meshAndCameras(cell *morph.Cell, rec *voltage.Recording, geom *geometryFlags, view render.View, orbit float64, width, height int, minWidth float64) (*mesh.Mesh, cameras, error) {
-	m, err := geom.buildMesh(cell, rec)
-	if err != nil {
-		return nil, cameras{}, err
-	}
-	_, first, err := frameCameras(m, view, orbit, width, height)
-	if err != nil {
-		return nil, cameras{}, err
-	}
-	px := first.UnitsPerPixel()
-	if m, err = geom.buildMeshFor(cell, rec, minWidth/2*px, ringEdgePixels*px); err != nil {
-		return nil, cameras{}, err
-	}
-	c, _, err := frameCameras(m, view, orbit, width, height)
-	return m, c, err
 }
 
 // evenSizeFilter is the ffmpeg option that pads an odd-sized picture to

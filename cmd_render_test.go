@@ -16,7 +16,6 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/spikeframes/spikeframes/atomicfile"
-	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // TestMain lets a test run the command in a child process (to send it
@@ -361,33 +360,6 @@ func TestRenderResumesAfterKill(t *testing.T) {
 	sameFiles(t, "killed and resumed vs uninterrupted", want, readDir(t, dir))
 }
 
-func TestFrameLabel(t *testing.T) {
-	timed := &voltage.Recording{Frames: 41, TStart: 0, TStop: 10, HasTime: true}
-	untimed := &voltage.Recording{Frames: 300}
-	tests := []struct {
-		kind  string
-		rec   *voltage.Recording
-		total int
-		k     int
-		want  string
-	}{
-		{"time", timed, 41, 0, "0.00 ms"},
-		{"time", timed, 41, 40, "10.00 ms"},
-		{"time", timed, 41, 10, "2.50 ms"},
-		{"time", timed, 81, 1, "0.12 ms"}, // resampled: 0.125 ms, rounded half to even
-		{"time", untimed, 300, 7, "frame 7"},
-		{"frame", timed, 41, 3, "frame 3"},
-	}
-	for _, tc := range tests {
-		if got := frameLabel(tc.kind, tc.rec, tc.total)(tc.k); got != tc.want {
-			t.Errorf("%s frame %d of %d: %q, want %q", tc.kind, tc.k, tc.total, got, tc.want)
-		}
-	}
-	if frameLabel("none", timed, 41) != nil {
-		t.Error("--label none draws a label")
-	}
-}
-
 func TestRenderTimeLabelFromRecorderFile(t *testing.T) {
 	plain, labelled := t.TempDir(), t.TempDir()
 	for _, run := range []struct {
@@ -409,9 +381,11 @@ func TestProgressSummaryCountsSkippedFrames(t *testing.T) {
 	var buf bytes.Buffer
 	p := newProgress(&buf, 10, false)
 	for range 7 {
-		p.skip()
+		p.frameDone(true)
 	}
-	p.add(3)
+	for range 3 {
+		p.frameDone(false)
+	}
 	p.finish("rendered into frames")
 	if got := buf.String(); !strings.HasPrefix(got, "rendered into frames: 3 frames in ") || !strings.HasSuffix(got, ", 7 already there\n") {
 		t.Errorf("summary %q", got)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"io"
 	"math"
 	"strings"
@@ -8,7 +9,9 @@ import (
 
 	"github.com/spikeframes/spikeframes/colormap"
 	"github.com/spikeframes/spikeframes/morph"
+	"github.com/spikeframes/spikeframes/movie"
 	"github.com/spikeframes/spikeframes/render"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // FuzzRenderFlags feeds random argument lists (one argument per line)
@@ -36,13 +39,13 @@ func FuzzRenderFlags(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, lines string) {
 		args := strings.Split(lines, "\n")
-		if r, geom, _, status, done := parseRenderArgs(args, io.Discard, io.Discard); done {
+		if r, o, _, status, done := parseRenderArgs(args, io.Discard, io.Discard); done {
 			if status != exitOK && status != exitUsage {
 				t.Fatalf("render %q: status %d", args, status)
 			}
 		} else {
-			checkRenderFlags(t, r)
-			checkGeometryFlags(t, geom, r)
+			checkRenderFlags(t, r, o)
+			checkGeometry(t, o.Geometry, &o)
 		}
 		if m, status, done := parseMeshArgs(args, io.Discard, io.Discard); done {
 			if status != exitOK && status != exitUsage {
@@ -52,7 +55,7 @@ func FuzzRenderFlags(f *testing.F) {
 			if m.frame < 0 || m.out == "" {
 				t.Fatalf("mesh %q: frame %d, output %q", args, m.frame, m.out)
 			}
-			checkGeometryFlags(t, m.geom, nil)
+			checkGeometry(t, m.geometry, nil)
 		}
 	})
 }
@@ -60,27 +63,28 @@ func FuzzRenderFlags(f *testing.F) {
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // checkRenderFlags checks that accepted render flags are usable.
-func checkRenderFlags(t *testing.T, f *renderFlags) {
+func checkRenderFlags(t *testing.T, f *renderFlags, o movie.Options) {
 	t.Helper()
-	for name, v := range map[string]float64{
-		"azimuth": f.azimuth, "elevation": f.elevation, "roll": f.roll, "orbit": f.orbit, "zoom": f.zoom, "fov": f.fov,
-		"min-width": f.minWidth, "emission": f.emission, "bloom": f.bloom, "fps": f.fps, "cmap-start": f.cmapStart, "cmap-stop": f.cmapStop,
+	v, l := o.View, o.Look
+	for name, x := range map[string]float64{
+		"azimuth": v.Azimuth, "elevation": v.Elevation, "roll": v.Roll, "orbit": o.Orbit, "zoom": v.Zoom, "fov": v.FOV,
+		"min-width": l.MinWidth, "emission": l.Emission, "bloom": l.Bloom, "fps": f.fps, "cmap-start": o.Colors.Start, "cmap-stop": o.Colors.Stop,
 	} {
-		if !finite(v) {
-			t.Fatalf("--%s %v accepted", name, v)
+		if !finite(x) {
+			t.Fatalf("--%s %v accepted", name, x)
 		}
 	}
 	switch {
-	case f.width < 1 || f.width > maxSide || f.height < 1 || f.height > maxSide || f.aa < 1 || f.aa > maxAntiAliasing:
-		t.Fatalf("picture %d×%d, aa %d accepted", f.width, f.height, f.aa)
-	case int64(f.width)*int64(f.height)*int64(f.aa*f.aa) > render.MaxSamples:
-		t.Fatalf("%d×%d aa %d: too many samples accepted", f.width, f.height, f.aa)
-	case f.zoom < minZoom || f.zoom > maxZoom || f.fov != 0 && (f.fov < minFOV || f.fov > maxFOV):
-		t.Fatalf("zoom %v, fov %v accepted", f.zoom, f.fov)
+	case o.Width < 1 || o.Width > movie.MaxSide || o.Height < 1 || o.Height > movie.MaxSide || l.AA < 1 || l.AA > render.MaxAA:
+		t.Fatalf("picture %d×%d, aa %d accepted", o.Width, o.Height, l.AA)
+	case int64(o.Width)*int64(o.Height)*int64(l.AA*l.AA) > render.MaxSamples:
+		t.Fatalf("%d×%d aa %d: too many samples accepted", o.Width, o.Height, l.AA)
+	case v.Zoom < movie.MinZoom || v.Zoom > movie.MaxZoom || v.FOV != 0 && (v.FOV < movie.MinFOV || v.FOV > movie.MaxFOV):
+		t.Fatalf("zoom %v, fov %v accepted", v.Zoom, v.FOV)
 	case f.fps < minFPS || f.fps > maxFPS || f.crf < 0 || f.crf > maxCRF:
 		t.Fatalf("fps %v, crf %d accepted", f.fps, f.crf)
-	case f.resample < 0 || f.resample > maxFrames:
-		t.Fatalf("resample %d accepted", f.resample)
+	case o.Resample < 0 || o.Resample > movie.MaxFrames:
+		t.Fatalf("resample %d accepted", o.Resample)
 	}
 	if w := workerCount(f.jobs); w < 1 || w > maxWorkersPerCore*max(1, workerCount(0)) {
 		t.Fatalf("-j %d gives %d workers", f.jobs, w)
@@ -118,63 +122,67 @@ func checkRenderFlags(t *testing.T, f *renderFlags) {
 		}
 	}
 
-	cmap, err := f.colormap()
+	c := o.Colors
+	cmap, err := colormap.Build(c.Map, c.Start, c.Stop, c.Steps)
 	if err != nil {
 		t.Fatalf("colormap accepted, then refused: %v", err)
 	}
-	vmin, autoMin, errMin := parseLimit(f.vmin)
-	vmax, autoMax, errMax := parseLimit(f.vmax)
-	if errMin != nil || errMax != nil {
-		t.Fatalf("limits %q, %q accepted, then refused", f.vmin, f.vmax)
-	}
-	if !autoMin && !autoMax {
-		if _, err := colormap.NewLUT(cmap, vmin, vmax); err != nil {
-			t.Fatalf("limits %g, %g: %v", vmin, vmax, err)
+	if !c.VMin.Auto && !c.VMax.Auto {
+		if _, err := colormap.NewLUT(cmap, c.VMin.Value, c.VMax.Value); err != nil {
+			t.Fatalf("limits %g, %g: %v", c.VMin.Value, c.VMax.Value, err)
 		}
 	}
 }
 
-// fuzzCell is a small cell with a soma and a branching dendrite, in µm.
-var fuzzCell = &morph.Cell{Sections: []morph.Section{
-	{ID: 0, Type: "soma", Points: []morph.Point{{X: 0, Y: -6, Z: 0, Diam: 12}, {X: 0, Y: 6, Z: 0, Diam: 12}}},
-	{ID: 1, Type: "dend", Points: []morph.Point{{X: 0, Y: 6, Z: 0, Diam: 2}, {X: 40, Y: 90, Z: 10, Diam: 1.2}, {X: 150, Y: 120, Z: -30, Diam: 0.4}}},
-	{ID: 2, Type: "axon", Points: []morph.Point{{X: 0, Y: -6, Z: 0, Diam: 1}, {X: -5, Y: -400, Z: 3, Diam: 0.5}}},
-}}
+// fuzzCell is a small cell with a soma and a branching dendrite, in µm,
+// and fuzzRecording one frame of its voltage.
+var (
+	fuzzCell = &morph.Cell{Sections: []morph.Section{
+		{ID: 0, Type: "soma", Points: []morph.Point{{X: 0, Y: -6, Z: 0, Diam: 12}, {X: 0, Y: 6, Z: 0, Diam: 12}}},
+		{ID: 1, Type: "dend", Points: []morph.Point{{X: 0, Y: 6, Z: 0, Diam: 2}, {X: 40, Y: 90, Z: 10, Diam: 1.2}, {X: 150, Y: 120, Z: -30, Diam: 0.4}}},
+		{ID: 2, Type: "axon", Points: []morph.Point{{X: 0, Y: -6, Z: 0, Diam: 1}, {X: -5, Y: -400, Z: 3, Diam: 0.5}}},
+	}}
+	fuzzRecording = &voltage.Recording{Frames: 1, Traces: []voltage.Trace{
+		{NSeg: 1, Values: []float32{-65}}, {NSeg: 2, Values: []float32{-60, 10}}, {NSeg: 1, Values: []float32{-70}},
+	}}
+)
 
-// checkGeometryFlags checks that accepted geometry flags make a finite
-// mesh of a small cell, and with render flags r a finite camera, whenever
-// the mesh is small enough to build quickly.
-func checkGeometryFlags(t *testing.T, g *geometryFlags, r *renderFlags) {
+// checkGeometry checks that accepted geometry makes a finite mesh of a
+// small cell, and with render options o a movie of it whose first frame
+// renders, whenever the mesh is small enough to build quickly.
+func checkGeometry(t *testing.T, geo movie.Geometry, o *movie.Options) {
 	t.Helper()
-	mo, so, err := g.options()
-	if err != nil {
-		t.Fatalf("geometry accepted, then refused: %v", err)
-	}
-	if mo.Downscale < minDownscale || mo.Downscale > maxDownscale || mo.Thickness < minThickness || mo.Thickness > maxThickness ||
+	mo := geo.Prepare
+	if mo.Downscale < morph.MinDownscale || mo.Downscale > morph.MaxDownscale || mo.Thickness < morph.MinThickness || mo.Thickness > morph.MaxThickness ||
 		!(mo.Homogeneity >= 0 && mo.Homogeneity <= 1) {
 		t.Fatalf("geometry %+v accepted", mo)
 	}
-	if max(mo.Segmentation, 8)*so.Sides > 4096 {
+	if max(mo.Segmentation, 8)*geo.Sides > 4096 {
 		return
 	}
-	m, err := g.buildMesh(fuzzCell, nil)
+	m, err := geo.BuildMesh(fuzzCell, nil)
 	if err != nil {
-		t.Fatalf("geometry %+v %+v: %v", mo, so, err)
+		t.Fatalf("geometry %+v: %v", geo, err)
 	}
 	for i, p := range m.Positions {
 		if !finite(float64(p[0])) || !finite(float64(p[1])) || !finite(float64(p[2])) {
 			t.Fatalf("geometry %+v: vertex %d at %v", mo, i, p)
 		}
 	}
-	if r == nil {
+	if o == nil {
 		return
 	}
-	view := render.View{Plane: r.view, Azimuth: r.azimuth, Elevation: r.elevation, Roll: r.roll, Zoom: r.zoom, FOV: r.fov}
-	_, cam, err := frameCameras(m, view, r.orbit, min(r.width, 64), min(r.height, 64))
-	if err != nil {
-		t.Fatalf("camera for %+v: %v", view, err)
+	small := *o
+	small.Width, small.Height, small.Resample = min(o.Width, 64), min(o.Height, 64), 0
+	mv, err := movie.New(fuzzCell, fuzzRecording, small)
+	var oe *movie.OptionError
+	if errors.As(err, &oe) && (small.Colors.VMin.Auto || small.Colors.VMax.Auto || small.Target != "") {
+		return // limits or a target that only the recording decides
 	}
-	if upp := cam.UnitsPerPixel(); !finite(upp) || upp <= 0 {
-		t.Fatalf("camera for %+v: %v units per pixel", view, upp)
+	if err != nil {
+		t.Fatalf("movie of %+v: %v", small, err)
+	}
+	if _, err := mv.Render(0, mv.NewCanvas()); err != nil {
+		t.Fatalf("frame 0 of %+v: %v", small, err)
 	}
 }

@@ -19,15 +19,15 @@ func parseGeometry(t *testing.T, args ...string) *geometryFlags {
 }
 
 func TestGeometryDefaultsAreBlenderSpikes(t *testing.T) {
-	mo, so, err := parseGeometry(t).options()
+	geo, err := parseGeometry(t).geometry()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if mo != (morph.Options{Segmentation: 0, Downscale: 25, Center: true, Thickness: 2, Homogeneity: 0}) {
-		t.Errorf("preparation defaults %+v", mo)
+	if geo.Prepare != (morph.Options{Segmentation: 0, Downscale: 25, Center: true, Thickness: 2, Homogeneity: 0}) {
+		t.Errorf("preparation defaults %+v", geo.Prepare)
 	}
-	if so.Sides != 16 || so.Caps || !so.SimplifySoma {
-		t.Errorf("mesh defaults %+v", so)
+	if geo.Sides != 16 || geo.Caps || !geo.SimplifySoma {
+		t.Errorf("mesh defaults %+v", geo)
 	}
 }
 
@@ -51,7 +51,7 @@ func TestGeometryFlagValues(t *testing.T) {
 		{[]string{"--sides", "3", "--caps", "--simplify-soma=false", "--center=false"}, ""},
 	}
 	for _, c := range cases {
-		err := parseGeometry(t, c.args...).validate()
+		_, err := parseGeometry(t, c.args...).geometry()
 		switch {
 		case c.want == "" && err != nil:
 			t.Errorf("%v: unexpected error %v", c.args, err)
@@ -63,7 +63,11 @@ func TestGeometryFlagValues(t *testing.T) {
 
 func TestGeometryFlagsReachTheMesh(t *testing.T) {
 	cell := &morph.Cell{Sections: []morph.Section{{Type: "dend", Points: []morph.Point{{Diam: 1}, {X: 10, Diam: 1}}}}}
-	m, err := parseGeometry(t, "--segmentation", "4", "--sides", "5", "--caps").buildMesh(cell, nil)
+	geo, err := parseGeometry(t, "--segmentation", "4", "--sides", "5", "--caps").geometry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := geo.BuildMesh(cell, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,19 +41,15 @@ func newProgress(w io.Writer, total int, quiet bool) *progress {
 	return &progress{w: w, tty: tty, quiet: quiet, total: total, start: now, last: now, interval: interval}
 }
 
-// skip records a frame that was already there; safe for concurrent use.
-func (p *progress) skip() {
-	p.mu.Lock()
-	p.skipped++
-	p.mu.Unlock()
-	p.add(1)
-}
-
-// add records n more frames done; safe for concurrent use.
-func (p *progress) add(n int) {
+// frameDone records one more frame done: rendered, or already there
+// (skipped); safe for concurrent use.
+func (p *progress) frameDone(skipped bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.done += n
+	p.done++
+	if skipped {
+		p.skipped++
+	}
 	if p.quiet || p.done == p.total {
 		return
 	}

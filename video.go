@@ -97,9 +97,12 @@ func newVideoSink(ffmpeg, path string, width, height int, fps float64, crf, firs
 	return s, nil
 }
 
-func (s *videoSink) done(int) bool { return false }
+// Done reports false: a movie is always written whole.
+func (s *videoSink) Done(int) bool { return false }
 
-func (s *videoSink) writer() func(int, *render.Image) error {
+// Writer returns a worker's writer: frames go to ffmpeg's pipe in order,
+// each waiting for its turn.
+func (s *videoSink) Writer() func(int, *render.Image) error {
 	return func(k int, img *render.Image) error {
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -123,9 +126,9 @@ func (s *videoSink) writer() func(int, *render.Image) error {
 	}
 }
 
-// abort kills ffmpeg, which unblocks a writer stuck on a full pipe, and
+// Abort kills ffmpeg, which unblocks a writer stuck on a full pipe, and
 // wakes the writers waiting for their turn.
-func (s *videoSink) abort() {
+func (s *videoSink) Abort() {
 	s.procMu.Lock()
 	if !s.waited {
 		killProcessGroup(s.cmd.Process)
@@ -148,7 +151,9 @@ func (s *videoSink) waitFFmpeg() error {
 	return s.waitErr
 }
 
-func (s *videoSink) close(ok bool) error {
+// Close ends ffmpeg's input and waits for it; the movie is renamed into
+// place only when ok and when ffmpeg said nothing and wrote a whole MP4.
+func (s *videoSink) Close(ok bool) error {
 	s.stdin.Close()
 	err := s.waitFFmpeg()
 	if !ok {

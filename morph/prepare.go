@@ -34,6 +34,12 @@ const (
 	MaxNSeg = 32767
 	// MaxPreparedPoints bounds the points of a prepared cell.
 	MaxPreparedPoints = 4 << 20
+	// MinDownscale and MaxDownscale bound Options.Downscale, and
+	// MinThickness and MaxThickness Options.Thickness: within them a cell
+	// of any real size (up to metres, in µm) keeps every mesh coordinate and
+	// radius finite in float32.
+	MinDownscale, MaxDownscale = 1e-3, 1e6
+	MinThickness, MaxThickness = 1e-3, 1e3
 	// MinDiameter is the smallest diameter drawn, in the recording's units
 	// (µm): thinner or zero diameters are raised to it so that no tube
 	// collapses to a line.
@@ -45,17 +51,18 @@ func DefaultOptions() Options {
 	return Options{Segmentation: 0, Downscale: 25, Center: true, Thickness: 2, Homogeneity: 0}
 }
 
-// Validate reports the first option outside its allowed range.
+// Validate reports the first option outside its allowed range; the message
+// begins with the option's name.
 func (o Options) Validate() error {
 	switch {
 	case o.Segmentation == 1 || o.Segmentation < 0:
 		return fmt.Errorf("segmentation %d: need at least 2 points per section (or auto)", o.Segmentation)
 	case o.Segmentation > MaxSegmentation:
 		return fmt.Errorf("segmentation %d: at most %d points per section", o.Segmentation, MaxSegmentation)
-	case !(o.Downscale > 0) || math.IsInf(o.Downscale, 0):
-		return fmt.Errorf("downscale %v: must be a positive number", o.Downscale)
-	case !(o.Thickness > 0) || math.IsInf(o.Thickness, 0):
-		return fmt.Errorf("thickness %v: must be a positive number", o.Thickness)
+	case !(o.Downscale >= MinDownscale && o.Downscale <= MaxDownscale):
+		return fmt.Errorf("downscale %v: must be a number from %g to %g", o.Downscale, float64(MinDownscale), float64(MaxDownscale))
+	case !(o.Thickness >= MinThickness && o.Thickness <= MaxThickness):
+		return fmt.Errorf("thickness %v: must be a number from %g to %g", o.Thickness, float64(MinThickness), float64(MaxThickness))
 	case !(o.Homogeneity >= 0 && o.Homogeneity <= 1):
 		return fmt.Errorf("homogeneity %v: must be in [0,1]", o.Homogeneity)
 	}

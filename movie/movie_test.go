@@ -13,6 +13,7 @@ import (
 	"github.com/spikeframes/spikeframes/blenderspike"
 	"github.com/spikeframes/spikeframes/morph"
 	"github.com/spikeframes/spikeframes/render"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // newMovie builds a movie of the bundled recording name with o.
@@ -329,5 +330,32 @@ func TestKeyframesFlyFromTheWholeCellToTheSoma(t *testing.T) {
 	o.Orbit = 90
 	if _, err := New(cell, rec, o); err == nil {
 		t.Error("an orbit and keyframes together were accepted")
+	}
+}
+
+func TestFrameLabel(t *testing.T) {
+	timed := &voltage.Recording{Frames: 41, TStart: 0, TStop: 10, HasTime: true}
+	untimed := &voltage.Recording{Frames: 300}
+	tests := []struct {
+		kind  string
+		rec   *voltage.Recording
+		total int
+		k     int
+		want  string
+	}{
+		{"time", timed, 41, 0, "0.00 ms"},
+		{"time", timed, 41, 40, "10.00 ms"},
+		{"time", timed, 41, 10, "2.50 ms"},
+		{"time", timed, 81, 1, "0.12 ms"}, // resampled: 0.125 ms, rounded half to even
+		{"time", untimed, 300, 7, "frame 7"},
+		{"frame", timed, 41, 3, "frame 3"},
+	}
+	for _, tc := range tests {
+		if got := frameLabel(tc.kind, tc.rec, tc.total)(tc.k); got != tc.want {
+			t.Errorf("%s frame %d of %d: %q, want %q", tc.kind, tc.k, tc.total, got, tc.want)
+		}
+	}
+	if frameLabel("none", timed, 41) != nil {
+		t.Error("label none draws a label")
 	}
 }

@@ -1,6 +1,7 @@
 package movie
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -10,9 +11,28 @@ import (
 	"github.com/spikeframes/spikeframes/render"
 )
 
-// MaxSide bounds the picture's width and height, so that a typo cannot ask
-// for terabytes.
-const MaxSide = 16384
+// Bounds of the options' values: each keeps the picture, the camera and the
+// arithmetic behind them finite and meaningful.
+const (
+	// MaxSide bounds the picture's width and height, so that a typo cannot
+	// ask for terabytes.
+	MaxSide = 16384
+	// MinZoom and MaxZoom bound View.Zoom.
+	MinZoom, MaxZoom = 1e-3, 1e3
+	// MinFOV and MaxFOV bound a perspective camera's View.FOV (degrees).
+	MinFOV, MaxFOV = 0.1, 179
+	// MaxAngle bounds angles (degrees, either sign): beyond it turns lose
+	// precision.
+	MaxAngle = 1e6
+	// MaxMinWidth bounds Look.MinWidth (pixels).
+	MaxMinWidth = 100
+	// MaxEmission and MaxBloom bound Look.Emission and Look.Bloom.
+	MaxEmission, MaxBloom = 1000, 1000
+	// MaxVoltage bounds the limits (mV, either sign).
+	MaxVoltage = 1e9
+	// MaxFrames bounds Resample: 93 hours at 30 frames per second.
+	MaxFrames = 10_000_000
+)
 
 // Options is everything that decides what a movie's frames look like.
 // DefaultOptions gives the command line's defaults; Validate checks a value.
@@ -160,45 +180,71 @@ func (o Options) Validate() error {
 		return bad("width", o.Width, "must be 1 to %d pixels", MaxSide)
 	case o.Height < 1 || o.Height > MaxSide:
 		return bad("height", o.Height, "must be 1 to %d pixels", MaxSide)
-	case !(o.Look.MinWidth >= 0 && o.Look.MinWidth <= 100):
-		return bad("min-width", o.Look.MinWidth, "must be 0 to 100 pixels")
 	case o.Look.Shading != "emission" && o.Look.Shading != "lit":
 		return bad("shading", o.Look.Shading, "want emission or lit")
 	case o.Label != "none" && o.Label != "time" && o.Label != "frame":
 		return bad("label", o.Label, "want none, time or frame")
-	case o.View.Plane != "xy" && o.View.Plane != "xz" && o.View.Plane != "yz":
-		return bad("view", o.View.Plane, "want xy, xz or yz")
-	case !finite(o.View.Azimuth):
-		return bad("azimuth", o.View.Azimuth, "must be a number of degrees")
-	case !finite(o.View.Elevation):
-		return bad("elevation", o.View.Elevation, "must be a number of degrees")
-	case !finite(o.View.Roll):
-		return bad("roll", o.View.Roll, "must be a number of degrees")
-	case !(o.View.Zoom > 0) || math.IsInf(o.View.Zoom, 0):
-		return bad("zoom", o.View.Zoom, "must be a positive number")
-	case !(o.View.FOV >= 0 && o.View.FOV < 180):
-		return bad("fov", o.View.FOV, "must be in (0, 180) degrees, or 0 for orthographic")
-	case validateTarget(o.Target) != nil:
-		return validateTarget(o.Target)
-	case !finite(o.Orbit):
-		return bad("orbit", o.Orbit, "must be a number of degrees")
-	case o.Orbit != 0 && len(o.Keys) > 0:
-		return bad("orbit", o.Orbit, "the camera moves through keyframes: turn it with their azimuths instead")
-	case o.Resample < 0:
-		return bad("resample", o.Resample, "must be ≥ 0")
-	}
-	for i, k := range o.Keys {
-		if err := k.validate(); err != nil {
-			return &OptionError{fmt.Errorf("keyframe %d: %w", i, err)}
-		}
+	case o.Resample < 0 || o.Resample > MaxFrames:
+		return bad("resample", o.Resample, "must be 0 (one frame per recorded frame) to %d", MaxFrames)
 	}
 	if err := render.CheckSamples(o.Width, o.Height, o.Look.AA); err != nil {
 		return &OptionError{err}
+	}
+	checks := []error{
+		inRange("min-width", o.Look.MinWidth, 0, MaxMinWidth),
+		inRange("emission", o.Look.Emission, 0, MaxEmission),
+		inRange("bloom", o.Look.Bloom, 0, MaxBloom),
+		validateView(o.View),
+		inRange("orbit", o.Orbit, -MaxAngle, MaxAngle),
+		validateTarget(o.Target),
+	}
+	for _, err := range checks {
+		if err != nil {
+			return err
+		}
+	}
+	if o.Orbit != 0 && len(o.Keys) > 0 {
+		return bad("orbit", o.Orbit, "the camera moves through keyframes: turn it with their azimuths instead")
+	}
+	for i, k := range o.Keys {
+		if err := k.validate(o.View.Plane); err != nil {
+			return &OptionError{fmt.Errorf("keyframe %d: %w", i, err)}
+		}
 	}
 	if err := o.Look.style().Validate(); err != nil {
 		return &OptionError{err}
 	}
 	return o.Colors.Validate()
+}
+
+// inRange checks that an option's value is a number from lo to hi (NaN and
+// infinities are not).
+func inRange(option string, v, lo, hi float64) error {
+	if !(v >= lo && v <= hi) {
+		return bad(option, v, "must be a number from %g to %g", lo, hi)
+	}
+	return nil
+}
+
+// validateView checks a view's plane, angles, zoom and field of view.
+func validateView(v render.View) error {
+	if v.Plane != "xy" && v.Plane != "xz" && v.Plane != "yz" {
+		return bad("view", v.Plane, "want xy, xz or yz")
+	}
+	for _, err := range []error{
+		inRange("azimuth", v.Azimuth, -MaxAngle, MaxAngle),
+		inRange("elevation", v.Elevation, -MaxAngle, MaxAngle),
+		inRange("roll", v.Roll, -MaxAngle, MaxAngle),
+		inRange("zoom", v.Zoom, MinZoom, MaxZoom),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	if v.FOV != 0 && !(v.FOV >= MinFOV && v.FOV <= MaxFOV) {
+		return bad("fov", v.FOV, "must be %g to %g degrees, or 0 for orthographic", float64(MinFOV), float64(MaxFOV))
+	}
+	return nil
 }
 
 // style is the renderer's part of the look.
@@ -223,8 +269,8 @@ func (c Colors) Validate() error {
 		name string
 		l    Limit
 	}{{"vmin", c.VMin}, {"vmax", c.VMax}} {
-		if !l.l.Auto && !finite(l.l.Value) {
-			return bad(l.name, l.l.Value, "must be a voltage in mV or auto")
+		if !l.l.Auto && !(math.Abs(l.l.Value) <= MaxVoltage) {
+			return bad(l.name, l.l.Value, "must be a voltage in mV within ±%g, or auto", float64(MaxVoltage))
 		}
 	}
 	if !c.VMin.Auto && !c.VMax.Auto && !(c.VMin.Value < c.VMax.Value) {
@@ -234,39 +280,32 @@ func (c Colors) Validate() error {
 	return err
 }
 
-// colormap resolves the map with its sub-range and steps, in BlenderSpike's
-// order: the sub-range first, then the stepped ramp.
+// colormap resolves the map with its sub-range and steps; errors name the
+// option at fault.
 func (c Colors) colormap() (*colormap.Map, error) {
-	m, err := colormap.Get(c.Map)
-	if err != nil {
-		return nil, &OptionError{fmt.Errorf("cmap: %w", err)}
-	}
-	if m, err = m.Sub(c.Start, c.Stop); err != nil {
-		return nil, &OptionError{fmt.Errorf("cmap-start/cmap-stop: %w", err)}
-	}
-	if c.Steps != 0 {
-		if m, err = m.Stepped(c.Steps); err != nil {
-			return nil, &OptionError{fmt.Errorf("cmap-steps: %w", err)}
+	m, err := colormap.Build(c.Map, c.Start, c.Stop, c.Steps)
+	var be *colormap.BuildError
+	if errors.As(err, &be) {
+		name := [...]string{colormap.PartName: "cmap", colormap.PartRange: "cmap-start", colormap.PartSteps: "cmap-steps"}[be.Part]
+		if be.Part == colormap.PartRange && !(c.Stop >= 0 && c.Stop <= 1) {
+			name = "cmap-stop"
 		}
+		return nil, &OptionError{fmt.Errorf("%s: %w", name, err)}
 	}
-	return m, nil
+	return m, err
 }
 
-// validate checks one keyframe's values.
-func (k Keyframe) validate() error {
-	for _, v := range []struct {
-		name string
-		x    float64
-	}{{"frame", k.Frame}, {"zoom", k.Zoom}, {"azimuth", k.Azimuth}, {"elevation", k.Elevation}, {"roll", k.Roll}, {"fov", k.FOV}} {
-		if !finite(v.x) {
-			return fmt.Errorf("%s %v: must be a number", v.name, v.x)
-		}
+// validate checks one keyframe's values for a movie in the base plane.
+func (k Keyframe) validate(plane string) error {
+	if !finite(k.Frame) {
+		return bad("frame", k.Frame, "must be a frame number")
 	}
-	switch {
-	case k.Zoom < 0:
-		return fmt.Errorf("zoom %v: must be positive (0 means 1)", k.Zoom)
-	case !(k.FOV >= 0 && k.FOV < 180):
-		return fmt.Errorf("fov %v: must be in (0, 180) degrees, or 0 for orthographic", k.FOV)
+	zoom := k.Zoom
+	if zoom == 0 {
+		zoom = 1
+	}
+	if err := validateView(render.View{Plane: plane, Azimuth: k.Azimuth, Elevation: k.Elevation, Roll: k.Roll, Zoom: zoom, FOV: k.FOV}); err != nil {
+		return err
 	}
 	return validateTarget(k.Target)
 }

@@ -46,9 +46,12 @@ type Job struct {
 // Run renders the job's frames on parallel workers. Each worker owns its
 // canvas and writer, so memory stays the same however long the movie is,
 // and frames are handed out in order, so at most one frame per worker is in
-// flight. The first error stops the run; so does cancelling ctx, after
-// which frames in flight are finished and Run returns ctx's error. Either
-// way the sink is closed, with ok false unless every frame was stored.
+// flight. The first error stops the run. So does cancelling ctx: the sink
+// is aborted at once (waking a writer stuck on a stalled encoder), frames
+// in flight are finished or discarded, and Run returns ctx's error — also
+// when the stop made a write fail, since that failure is its consequence —
+// unless every frame was already stored. Either way the sink is closed,
+// with ok false unless every frame was stored.
 func (m *Movie) Run(ctx context.Context, j Job) error {
 	if j.Frames.First < 0 || j.Frames.End > m.frames || j.Frames.Len() < 1 {
 		return fmt.Errorf("frames %d…%d: the movie has frames 0…%d", j.Frames.First, j.Frames.End-1, m.frames-1)
@@ -74,6 +77,15 @@ func (m *Movie) Run(ctx context.Context, j Job) error {
 			j.Sink.Abort()
 		})
 	}
+	finished := make(chan struct{})
+	defer close(finished)
+	go func() {
+		select {
+		case <-ctx.Done():
+			j.Sink.Abort()
+		case <-finished:
+		}
+	}()
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
@@ -115,6 +127,9 @@ feed:
 	}
 	if err := j.Sink.Close(firstErr == nil); err != nil && firstErr == nil {
 		firstErr = err
+	}
+	if firstErr != nil && ctx.Err() != nil {
+		return ctx.Err()
 	}
 	return firstErr
 }

@@ -8,8 +8,6 @@ import (
 	"io"
 
 	"github.com/klauspost/compress/flate"
-
-	"github.com/spikeframes/spikeframes/atomicfile"
 )
 
 // PNGEncoder writes Images as 8-bit RGB PNG files. It keeps its buffers
@@ -161,10 +159,4 @@ func (e *PNGEncoder) chunk(kind string, data []byte) {
 	var sum [4]byte
 	binary.BigEndian.PutUint32(sum[:], crc.Sum32())
 	e.out.Write(sum[:])
-}
-
-// WritePNG writes img to path atomically (see package atomicfile), so the
-// path never holds a partial picture, even if the process is killed.
-func (e *PNGEncoder) WritePNG(path string, img *Image) error {
-	return atomicfile.Write(path, func(w io.Writer) error { return e.Encode(w, img) })
 }
