@@ -97,6 +97,22 @@ func TestConstantVoltageShowsTheTableColour(t *testing.T) {
 	}
 }
 
+// TestShownIsWhatTheFrameShows checks that Style.Shown, which colour bars
+// use, gives the colour the middle of a tube shows, also where emission
+// makes colours brighter than the table's or clips them.
+func TestShownIsWhatTheFrameShows(t *testing.T) {
+	m := tube(100, 10, 5, 16)
+	for _, emission := range []float64{0.4, 1, 1.7, 4} {
+		style := Style{Background: [3]uint8{30, 30, 30}, Emission: emission}
+		for i, v := range []float32{-70, -40, -10, 20} {
+			img := renderOnce(t, m, constant(len(m.Probes), v), 200, 100, 2, style, false)
+			if got, want := img.RGB(100, 50), style.Shown(fourColours[i]); got != want {
+				t.Errorf("emission %g, %v mV: middle pixel %v, Shown %v", emission, v, got, want)
+			}
+		}
+	}
+}
+
 func TestOnlyTableColoursAndBackground(t *testing.T) {
 	m := tube(100, 10, 5, 16)
 	bg := [3]uint8{5, 6, 7}
