@@ -169,6 +169,9 @@ func (s *memorySink) Writer() func(int, *render.Image) error {
 func TestRunIsTheSameOnAnyNumberOfWorkers(t *testing.T) {
 	o := small()
 	o.Orbit = 90 // the moving camera's path too
+	o.Annotate() // and the annotations, drawn by each worker's own drawer
+	o.Overlays.Title, o.Overlays.Traces = "Ball and stick", []string{"soma", "axon"}
+	o.TimeSpan = TimeSpan{Start: 0, Stop: 10, Set: true}
 	m := newMovie(t, "simple_ap", o)
 	r := Range{100, 112}
 	one, four := newMemorySink(), newMemorySink()

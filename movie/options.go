@@ -256,15 +256,13 @@ func (v Overlays) Validate() error {
 	if len(v.Traces) > overlay.MaxLines {
 		return bad("trace", strings.Join(v.Traces, ","), "at most %d sections in the inset", overlay.MaxLines)
 	}
-	texts := []struct {
+	type text struct {
 		option, text string
 		most         int
-	}{{"title", v.Title, maxTitle}, {"colorbar-label", v.ColorBarLabel, maxUnitLabel}}
+	}
+	texts := []text{{"title", v.Title, maxTitle}, {"colorbar-label", v.ColorBarLabel, maxUnitLabel}}
 	for _, t := range v.Traces {
-		texts = append(texts, struct {
-			option, text string
-			most         int
-		}{"trace", t, maxTraceName})
+		texts = append(texts, text{"trace", t, maxTraceName})
 	}
 	for _, t := range texts {
 		if n := utf8.RuneCountInString(t.text); n > t.most {

@@ -102,10 +102,7 @@ func (m *Movie) buildOverlays(cell *morph.Cell) error {
 		}
 	}
 	if o.Overlays.ScaleBar {
-		sb := overlay.ScaleBar{
-			MicronsPerPixel: m.camera.UnitsPerPixel() * o.Geometry.Prepare.Downscale,
-			Length:          o.Overlays.ScaleBarLength,
-		}
+		sb := overlay.ScaleBar{MicronsPerPixel: m.micronsPerPixel(), Length: o.Overlays.ScaleBarLength}
 		if _, _, err := sb.Pixels(o.Width); err != nil {
 			length := "auto"
 			if sb.Length != 0 {
@@ -125,6 +122,15 @@ func (m *Movie) buildOverlays(cell *morph.Cell) error {
 	var err error
 	m.layer, err = overlay.New(s)
 	return err
+}
+
+// micronsPerPixel is the recorded length a pixel spans in the plane
+// through the framed centre of the cell, square to the view: the mesh is
+// the recording's µm divided by Downscale. An orthographic camera, still
+// or orbiting, has the same scale at every depth; a perspective one has it
+// at that plane, which an orbit keeps at a fixed distance.
+func (m *Movie) micronsPerPixel() float64 {
+	return m.camera.UnitsPerPixel() * m.opts.Geometry.Prepare.Downscale
 }
 
 // traces samples the middle of each traced section at every recorded
