@@ -8,14 +8,10 @@ import (
 )
 
 // benchmarkFrame renders and encodes frames of the CA1 recording at 1080p
-// with the default look, with or without every annotation on.
-func benchmarkFrame(b *testing.B, annotated bool) {
+// with the default look and the annotations set turns on.
+func benchmarkFrame(b *testing.B, set func(o *Options)) {
 	o := DefaultOptions()
-	if annotated {
-		o.Annotate()
-		o.Overlays.Title = "CA1 pyramidal cell under random synaptic input"
-		o.Overlays.Traces = []string{"soma", "40"}
-	}
+	set(&o)
 	m := newMovie(b, "ca1_random_input", o)
 	c := m.NewCanvas()
 	enc := render.NewPNGEncoder()
@@ -34,9 +30,18 @@ func benchmarkFrame(b *testing.B, annotated bool) {
 
 // BenchmarkFramePlain is a 1080p frame without annotations, rendered and
 // encoded as PNG.
-func BenchmarkFramePlain(b *testing.B) { benchmarkFrame(b, false) }
+func BenchmarkFramePlain(b *testing.B) { benchmarkFrame(b, func(*Options) {}) }
 
-// BenchmarkFrameAnnotated is the same with the clock, title, colour bar,
-// scale bar and a two-line trace inset: compare with BenchmarkFramePlain
-// for what annotations cost per frame.
-func BenchmarkFrameAnnotated(b *testing.B) { benchmarkFrame(b, true) }
+// BenchmarkFrameAnnotate is the same with the common annotations (the
+// colour bar, the scale bar and the time): compare with
+// BenchmarkFramePlain for what they cost per frame.
+func BenchmarkFrameAnnotate(b *testing.B) { benchmarkFrame(b, (*Options).Annotate) }
+
+// BenchmarkFrameAllOverlays adds a title and a two-line trace inset.
+func BenchmarkFrameAllOverlays(b *testing.B) {
+	benchmarkFrame(b, func(o *Options) {
+		o.Annotate()
+		o.Overlays.Title = "CA1 pyramidal cell under random synaptic input"
+		o.Overlays.Traces = []string{"soma", "40"}
+	})
+}

@@ -1,6 +1,7 @@
 package overlay
 
 import (
+	"encoding/binary"
 	"image"
 	"math"
 
@@ -115,24 +116,33 @@ func paintImage(img *render.Image, mask *image.Alpha, c [3]uint8, alpha float64)
 	}
 }
 
-// composite lays the premultiplied layer pixels src over a frame.
+// composite lays the premultiplied layer pixels src over a frame. Where
+// both the layer and the frame repeat the previous pixel (a backing over
+// a flat background), the previous result is reused.
 func composite(img *render.Image, src *image.RGBA) {
 	r := src.Rect.Intersect(img.Bounds())
 	n := r.Dx()
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		si, di := src.PixOffset(r.Min.X, y), 3*(y*img.Width+r.Min.X)
 		s, d := src.Pix[si:si+4*n], img.Pix[di:di+3*n]
+		lastS, lastD, lastOut := uint32(0), uint32(0), uint32(0) // alpha 0: no match
 		for x := range n {
-			a := uint32(s[4*x+3])
-			if a == 0 {
+			q := binary.LittleEndian.Uint32(s[4*x:])
+			if q>>24 == 0 {
 				continue
 			}
-			inv := 255 - a
 			p := d[3*x : 3*x+3 : 3*x+3]
-			q := s[4*x : 4*x+3 : 4*x+3]
-			p[0] = uint8(uint32(q[0]) + div255(uint32(p[0])*inv))
-			p[1] = uint8(uint32(q[1]) + div255(uint32(p[1])*inv))
-			p[2] = uint8(uint32(q[2]) + div255(uint32(p[2])*inv))
+			in := uint32(p[0]) | uint32(p[1])<<8 | uint32(p[2])<<16
+			if q == lastS && in == lastD {
+				p[0], p[1], p[2] = uint8(lastOut), uint8(lastOut>>8), uint8(lastOut>>16)
+				continue
+			}
+			inv := 255 - q>>24
+			p[0] = uint8(q&0xff + div255(uint32(p[0])*inv))
+			p[1] = uint8(q>>8&0xff + div255(uint32(p[1])*inv))
+			p[2] = uint8(q>>16&0xff + div255(uint32(p[2])*inv))
+			lastS, lastD = q, in
+			lastOut = uint32(p[0]) | uint32(p[1])<<8 | uint32(p[2])<<16
 		}
 	}
 }
