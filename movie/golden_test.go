@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -73,6 +74,11 @@ var overlayGoldens = []struct {
 	{"scalebar", "l5_bap", 100, func(o *Options) { o.Overlays.ScaleBar = true }},
 	{"trace", "recorder_ball_stick", 12, func(o *Options) {
 		o.Overlays.Traces = []string{"soma", "axon"}
+	}},
+	{"transparent", "recorder_ball_stick", 12, func(o *Options) {
+		o.Annotate()
+		o.Overlays.Traces = []string{"soma"}
+		o.Look.Transparent = true
 	}},
 	{"annotate_white", "recorder_ball_stick", 12, func(o *Options) {
 		o.Annotate()
@@ -147,9 +153,9 @@ func compareGolden(path string, img *render.Image) error {
 	differ, worst := 0, 0
 	for y := range img.Height {
 		for x := range img.Width {
-			r, g, b, _ := want.At(x, y).RGBA()
-			got := img.RGB(x, y)
-			d := max(absDiff(int(r>>8), int(got[0])), absDiff(int(g>>8), int(got[1])), absDiff(int(b>>8), int(got[2])))
+			w := color.NRGBAModel.Convert(want.At(x, y)).(color.NRGBA)
+			g := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
+			d := max(absDiff(int(w.R), int(g.R)), absDiff(int(w.G), int(g.G)), absDiff(int(w.B), int(g.B)), absDiff(int(w.A), int(g.A)))
 			worst = max(worst, d)
 			if d > goldenLevels {
 				differ++

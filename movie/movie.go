@@ -208,6 +208,11 @@ func (m *Movie) Render(k int, c *Canvas) (*render.Image, error) {
 	t := m.rec.FrameTime(k, m.frames)
 	m.sampler.Sample(t, c.probeV)
 	shader.Render(c.frame, c.probeV)
+	if m.opts.Look.Transparent {
+		if err := shader.Transparent(c.frame); err != nil {
+			return nil, fmt.Errorf("frame %d: %w", k, err)
+		}
+	}
 	if c.overlays != nil {
 		c.overlays.Draw(c.frame.Image, overlay.Frame{Clock: m.clock.text(k), Time: m.clock.at(t)})
 	}

@@ -153,6 +153,10 @@ type Look struct {
 	Background [3]uint8
 	// Bloom is the strength of the glow around the cell; 0 is off.
 	Bloom float64
+	// Transparent leaves the background clear: frames are RGBA, opaque
+	// where the cell is and with the glow as their alpha, for compositing.
+	// Background must stay black.
+	Transparent bool
 }
 
 // DefaultOptions are the command line's defaults: BlenderSpike's geometry
@@ -228,6 +232,9 @@ func (o Options) Validate() error {
 	}
 	if err := o.Overlays.Validate(); err != nil {
 		return err
+	}
+	if o.Look.Transparent && o.Look.Background != [3]uint8{} {
+		return bad("transparent", true, "a transparent frame has no background colour; leave background at #000000")
 	}
 	if err := render.CheckSamples(o.Width, o.Height, o.Look.AA); err != nil {
 		return &OptionError{err}

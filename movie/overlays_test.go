@@ -28,6 +28,10 @@ func TestValidateOverlays(t *testing.T) {
 		{"time-span", func(o *Options) { o.TimeSpan = TimeSpan{Start: 5, Stop: 5, Set: true} }, "time-span 5:5"},
 		{"time-span NaN", func(o *Options) { o.TimeSpan = TimeSpan{Start: math.NaN(), Stop: 5, Set: true} }, "time-span"},
 		{"time-span unset", func(o *Options) { o.TimeSpan = TimeSpan{Start: 5, Stop: 5} }, ""},
+		{"transparent", func(o *Options) { o.Look.Transparent = true }, ""},
+		{"transparent background", func(o *Options) {
+			o.Look.Transparent, o.Look.Background = true, [3]uint8{255, 255, 255}
+		}, "transparent true"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

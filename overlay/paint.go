@@ -100,6 +100,17 @@ func paintRGBA(dst *image.RGBA, mask *image.Alpha, c [3]uint8, alpha float64) {
 func paintImage(img *render.Image, mask *image.Alpha, c [3]uint8, alpha float64) {
 	r := mask.Rect.Intersect(img.Bounds())
 	a8 := uint32(math.Round(alpha * 255))
+	if img.Alpha != nil {
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				if m := uint32(mask.Pix[mask.PixOffset(x, y)]); m != 0 {
+					a := (m*a8 + 127) / 255
+					overRGBA(img, y*img.Width+x, [3]uint32{uint32(c[0]) * a / 255, uint32(c[1]) * a / 255, uint32(c[2]) * a / 255}, a)
+				}
+			}
+		}
+		return
+	}
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		mi, di := mask.PixOffset(r.Min.X, y), 3*(y*img.Width+r.Min.X)
 		for x := r.Min.X; x < r.Max.X; x, mi, di = x+1, mi+1, di+3 {
@@ -121,6 +132,17 @@ func paintImage(img *render.Image, mask *image.Alpha, c [3]uint8, alpha float64)
 // a flat background), the previous result is reused.
 func composite(img *render.Image, src *image.RGBA) {
 	r := src.Rect.Intersect(img.Bounds())
+	if img.Alpha != nil {
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				q := src.Pix[src.PixOffset(x, y):]
+				if q[3] != 0 {
+					overRGBA(img, y*img.Width+x, [3]uint32{uint32(q[0]), uint32(q[1]), uint32(q[2])}, uint32(q[3]))
+				}
+			}
+		}
+		return
+	}
 	n := r.Dx()
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		si, di := src.PixOffset(r.Min.X, y), 3*(y*img.Width+r.Min.X)
@@ -145,6 +167,22 @@ func composite(img *render.Image, src *image.RGBA) {
 			lastOut = uint32(p[0]) | uint32(p[1])<<8 | uint32(p[2])<<16
 		}
 	}
+}
+
+// overRGBA lays colour c, premultiplied by opacity a (both 0–255), over
+// pixel i of a frame with Alpha, whose colours are not premultiplied.
+func overRGBA(img *render.Image, i int, c [3]uint32, a uint32) {
+	if a == 0 {
+		return
+	}
+	sa, da := float32(a)/255, float32(img.Alpha[i])/255
+	rest := da * (1 - sa) // what shows through of the frame
+	oa := sa + rest
+	p := img.Pix[3*i : 3*i+3 : 3*i+3]
+	for k := range 3 {
+		p[k] = uint8((float32(c[k])+float32(p[k])*rest)/oa + 0.5)
+	}
+	img.Alpha[i] = uint8(oa*255 + 0.5)
 }
 
 // div255 is x/255 rounded, for x ≤ 255·255.

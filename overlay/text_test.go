@@ -115,3 +115,33 @@ func TestTypefaceHasTheCharactersAnnotationsUse(t *testing.T) {
 		}
 	}
 }
+
+// TestAnnotationsOnAClearFrame draws on an RGBA frame with a clear
+// background: the type becomes opaque in its colour, its halo partly
+// opaque in the halo colour, and the rest stays clear.
+func TestAnnotationsOnAClearFrame(t *testing.T) {
+	s := fullSpec(t, 640, 360)
+	l, err := New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := render.NewImage(640, 360)
+	img.Alpha = make([]uint8, 640*360)
+	l.NewDrawer().Draw(img, Frame{Clock: "frame 12", Time: 100})
+	opaqueText, partlyHalo := 0, 0
+	for i, a := range img.Alpha {
+		c := [3]uint8(img.Pix[3*i : 3*i+3])
+		switch {
+		case a == 255 && c == s.Colours.Text:
+			opaqueText++
+		case a > 0 && a < 255 && absDiff(c, s.Colours.Halo) <= 1:
+			partlyHalo++
+		}
+	}
+	if opaqueText < 100 || partlyHalo < 100 {
+		t.Errorf("%d opaque pixels in the text colour, %d partly opaque in the halo colour", opaqueText, partlyHalo)
+	}
+	if img.Alpha[360/2*640+640/2] != 0 {
+		t.Error("the middle of the frame is no longer clear")
+	}
+}
