@@ -89,8 +89,8 @@ type Overlays struct {
 	TextColor *[3]uint8
 }
 
-// any reports whether an overlay other than the label is on.
-func (v Overlays) any() bool {
+// on reports whether an overlay other than the label is on.
+func (v Overlays) on() bool {
 	return v.ColorBar || v.ScaleBar || v.Title != "" || len(v.Traces) > 0
 }
 

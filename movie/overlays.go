@@ -80,7 +80,7 @@ func (c *clock) text(k int) string {
 // buildOverlays makes the annotation layer, if any annotation is on.
 func (m *Movie) buildOverlays(cell *morph.Cell) error {
 	o := m.opts
-	if o.Label == "none" && !o.Overlays.any() {
+	if o.Label == "none" && !o.Overlays.on() {
 		return nil
 	}
 	s := overlay.Spec{

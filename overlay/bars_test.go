@@ -167,3 +167,19 @@ func TestLegendRows(t *testing.T) {
 		}
 	}
 }
+
+func TestLongTitlesAreSetSmaller(t *testing.T) {
+	for _, title := range []string{"Short", strings.Repeat("A long title ", 7)} {
+		l, err := New(Spec{Width: 640, Height: 360, Colours: ContrastingColours([3]uint8{}), Title: title})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := l.static[0].Rect
+		if c := (r.Min.X + r.Max.X) / 2; c < 318 || c > 322 {
+			t.Errorf("%q: centred on column %d, want 320", title, c)
+		}
+		if most := 640 - 2*l.margin + 2*(haloRadius(minTitlePx)+1) + 1; r.Dx() > most {
+			t.Errorf("%q: %d pixels wide, want at most %d", title, r.Dx(), most)
+		}
+	}
+}

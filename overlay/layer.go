@@ -155,11 +155,19 @@ func New(s Spec) (*Layer, error) {
 }
 
 // title draws the title centred at the top and returns where the line
-// ends.
+// ends. A title wider than the picture is set smaller, down to the
+// smallest type annotations use, and cut at the edges beyond that.
 func (l *Layer) title() (*image.RGBA, int, error) {
-	f, err := newFace(math.Max(minTitlePx, titleUnits*l.unit))
+	size := math.Max(minTitlePx, titleUnits*l.unit)
+	f, err := newFace(size)
 	if err != nil {
 		return nil, 0, err
+	}
+	if w, room := f.width(l.spec.Title), l.spec.Width-2*l.margin; w > room {
+		smaller := math.Max(l.small.size, size*float64(room)/float64(w))
+		if f, err = newFace(math.Floor(smaller*4) / 4); err != nil {
+			return nil, 0, err
+		}
 	}
 	w := f.width(l.spec.Title)
 	x := (l.spec.Width - w) / 2
