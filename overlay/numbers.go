@@ -54,11 +54,19 @@ func niceStep(span float64, n int) float64 {
 	return roundLength(raw, math.Inf(1))
 }
 
-// ticks returns the multiples of step within [lo, hi].
+// maxTicks bounds how many values ticks returns, whatever the numbers.
+const maxTicks = 1000
+
+// ticks returns the multiples of step within [lo, hi] (none if there would
+// be more than maxTicks, or the numbers are too large to count in steps).
 func ticks(lo, hi, step float64) []float64 {
-	var out []float64
 	eps := step * 1e-9
-	for k := math.Ceil((lo - eps) / step); k*step <= hi+eps; k++ {
+	first, last := math.Ceil((lo-eps)/step), math.Floor((hi+eps)/step)
+	if !(last-first < maxTicks) || math.Abs(first) > 1<<52 || math.Abs(last) > 1<<52 {
+		return nil
+	}
+	var out []float64
+	for k := first; k <= last; k++ {
 		v := k * step
 		if math.Abs(v) < eps {
 			v = 0

@@ -3,6 +3,8 @@ package overlay
 import (
 	"math"
 	"testing"
+
+	"github.com/spikeframes/spikeframes/render"
 )
 
 func TestFormatNumber(t *testing.T) {
@@ -77,6 +79,19 @@ func TestTicks(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestTicksOfHugeNumbersEnd(t *testing.T) {
+	for _, r := range [][3]float64{{1e300, 2e300, 1e284}, {0, 1e6, 1e-3}, {1, 0, 1}} {
+		if got := ticks(r[0], r[1], r[2]); len(got) > maxTicks {
+			t.Errorf("ticks(%v, %v, %v): %d values", r[0], r[1], r[2], len(got))
+		}
+	}
+	l, err := New(Spec{Width: 640, Height: 360, ColorBar: &ColorBar{Place: "right", LUT: testLUT(t), VMin: 1e300, VMax: 1.5e300}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.NewDrawer().Draw(render.NewImage(640, 360), Frame{})
 }
 
 func TestRoundLength(t *testing.T) {

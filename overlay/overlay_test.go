@@ -13,14 +13,6 @@ import (
 // to 20 mV, with a 500-sample trace of two lines.
 func fullSpec(t testing.TB, w, h int) Spec {
 	t.Helper()
-	cm, err := colormap.Get("plasma")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lut, err := colormap.NewLUT(cm, -70, 20)
-	if err != nil {
-		t.Fatal(err)
-	}
 	tr := &Trace{TimeUnit: "ms", Time: make([]float64, 500), Lines: []Line{{Name: "soma", V: make([]float64, 500)}, {Name: "dend", V: make([]float64, 500)}}}
 	for i := range tr.Time {
 		tr.Time[i] = float64(i)
@@ -32,15 +24,22 @@ func fullSpec(t testing.TB, w, h int) Spec {
 		Colours:  ContrastingColours([3]uint8{}),
 		Title:    "CA1 pyramidal cell",
 		Clock:    true,
-		ColorBar: &ColorBar{Place: "right", LUT: lut, Look: render.Style{Emission: 1}, VMin: -70, VMax: 20},
+		ColorBar: &ColorBar{Place: "right", LUT: testLUT(t), Look: render.Style{Emission: 1}, VMin: -70, VMax: 20},
 		ScaleBar: &ScaleBar{MicronsPerPixel: 0.8},
 		Trace:    tr,
 	}
 }
 
+// testLUT is plasma's table over −70…20 mV.
+func testLUT(t testing.TB) *colormap.LUT {
+	t.Helper()
+	_, lut := lutOf(t, "plasma", 0, 1, 0, -70, 20)
+	return lut
+}
+
 // lutOf is the colour table of a named colormap, cut and stepped as
 // given, between vmin and vmax.
-func lutOf(t *testing.T, name string, start, stop float64, steps int, vmin, vmax float64) (*colormap.Map, *colormap.LUT) {
+func lutOf(t testing.TB, name string, start, stop float64, steps int, vmin, vmax float64) (*colormap.Map, *colormap.LUT) {
 	t.Helper()
 	cm, err := colormap.Get(name)
 	if err != nil {
