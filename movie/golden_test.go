@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -26,7 +27,7 @@ const (
 
 // goldenFrames are small frames of the bundled recordings covering the
 // renderer's paths: emission with bloom, lit shading, perspective, an orbit,
-// 3×3 anti-aliasing and a label.
+// 3×3 anti-aliasing with the frame number, and stepped automatic colours.
 var goldenFrames = []struct {
 	name, recording string
 	frame           int
@@ -48,32 +49,89 @@ var goldenFrames = []struct {
 	}},
 }
 
+// overlayGoldens are frames with each annotation, each rendered at two
+// sizes so that the annotations' scaling with the picture is under test.
+var overlayGoldens = []struct {
+	name, recording string
+	frame           int
+	set             func(o *Options)
+}{
+	{"clock_time_span", "simple_ap", 150, func(o *Options) {
+		o.Label = "time"
+		o.TimeSpan = TimeSpan{Start: 0, Stop: 10, Set: true}
+	}},
+	{"title", "l5_bap", 100, func(o *Options) { o.Overlays.Title = "L5 pyramidal cell, bAP" }},
+	{"colorbar_right", "simple_ap", 150, func(o *Options) { o.Overlays.ColorBar = true }},
+	{"colorbar_left_label", "ca1_random_input", 300, func(o *Options) {
+		o.Overlays.ColorBar, o.Overlays.ColorBarPos, o.Overlays.ColorBarLabel = true, "left", "Vm (mV)"
+		o.Colors.Map = "rocket_r"
+	}},
+	{"colorbar_bottom_auto", "ca1_random_input", 300, func(o *Options) {
+		o.Overlays.ColorBar, o.Overlays.ColorBarPos = true, "bottom"
+		o.Colors.VMin, o.Colors.VMax = Limit{Auto: true}, Limit{Auto: true}
+		o.Colors.Start, o.Colors.Stop, o.Colors.Steps = 0.1, 0.9, 10
+	}},
+	{"scalebar", "l5_bap", 100, func(o *Options) { o.Overlays.ScaleBar = true }},
+	{"trace", "recorder_ball_stick", 12, func(o *Options) {
+		o.Overlays.Traces = []string{"soma", "axon"}
+	}},
+	{"transparent", "recorder_ball_stick", 12, func(o *Options) {
+		o.Annotate()
+		o.Overlays.Traces = []string{"soma"}
+		o.Look.Transparent = true
+	}},
+	{"annotate_white", "recorder_ball_stick", 12, func(o *Options) {
+		o.Annotate()
+		o.Overlays.Title = "Ball and stick"
+		o.Overlays.Traces = []string{"soma"}
+		o.Look.Background = [3]uint8{255, 255, 255}
+	}},
+}
+
 func TestGoldenFrames(t *testing.T) {
 	for _, g := range goldenFrames {
 		t.Run(g.name, func(t *testing.T) {
 			o := DefaultOptions()
 			o.Width, o.Height = 160, 90
 			g.set(&o)
-			m := newMovie(t, g.recording, o)
-			img, err := m.Render(g.frame, m.NewCanvas())
-			if err != nil {
-				t.Fatal(err)
-			}
-			path := filepath.Join("testdata", "golden", g.name+".png")
-			if *update {
-				var buf bytes.Buffer
-				if err := png.Encode(&buf, img); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			if err := compareGolden(path, img); err != nil {
-				t.Errorf("%v (if the change is intended, run go test ./movie -update and look at the frames)", err)
-			}
+			checkGolden(t, g.name, g.recording, g.frame, o)
 		})
+	}
+	for _, g := range overlayGoldens {
+		for _, size := range [][2]int{{240, 135}, {480, 270}} {
+			name := fmt.Sprintf("overlay_%s_%dx%d", g.name, size[0], size[1])
+			t.Run(name, func(t *testing.T) {
+				o := DefaultOptions()
+				o.Width, o.Height = size[0], size[1]
+				g.set(&o)
+				checkGolden(t, name, g.recording, g.frame, o)
+			})
+		}
+	}
+}
+
+// checkGolden renders frame k of a bundled recording with o and compares
+// it with the golden frame called name (or, with -update, rewrites it).
+func checkGolden(t *testing.T, name, recording string, k int, o Options) {
+	t.Helper()
+	m := newMovie(t, recording, o)
+	img, err := m.Render(k, m.NewCanvas())
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", "golden", name+".png")
+	if *update {
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, img); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if err := compareGolden(path, img); err != nil {
+		t.Errorf("%v (if the change is intended, run go test ./movie -update and look at the frames)", err)
 	}
 }
 
@@ -95,9 +153,9 @@ func compareGolden(path string, img *render.Image) error {
 	differ, worst := 0, 0
 	for y := range img.Height {
 		for x := range img.Width {
-			r, g, b, _ := want.At(x, y).RGBA()
-			got := img.RGB(x, y)
-			d := max(absDiff(int(r>>8), int(got[0])), absDiff(int(g>>8), int(got[1])), absDiff(int(b>>8), int(got[2])))
+			w := color.NRGBAModel.Convert(want.At(x, y)).(color.NRGBA)
+			g := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
+			d := max(absDiff(int(w.R), int(g.R)), absDiff(int(w.G), int(g.G)), absDiff(int(w.B), int(g.B)), absDiff(int(w.A), int(g.A)))
 			worst = max(worst, d)
 			if d > goldenLevels {
 				differ++

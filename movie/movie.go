@@ -7,6 +7,7 @@ import (
 	"github.com/spikeframes/spikeframes/colormap"
 	"github.com/spikeframes/spikeframes/mesh"
 	"github.com/spikeframes/spikeframes/morph"
+	"github.com/spikeframes/spikeframes/overlay"
 	"github.com/spikeframes/spikeframes/render"
 	"github.com/spikeframes/spikeframes/voltage"
 )
@@ -15,9 +16,6 @@ import (
 // the mesh for: a tube a few pixels across needs no more ring vertices than
 // that, and fewer triangles make coverage cheaper.
 const ringEdgePixels = 1.5
-
-// labelColour is the label's text colour.
-var labelColour = [3]uint8{230, 230, 230}
 
 // Movie is a scene ready to render: the mesh sized to the picture, the
 // camera, the colour table and, for a still camera, the coverage. It is
@@ -29,14 +27,15 @@ type Movie struct {
 	mesh       *mesh.Mesh
 	lut        *colormap.LUT
 	style      render.Style
-	camera     *render.Camera // a still camera
-	still      *render.Shader // its shader: coverage worked out once
+	camera     *render.Camera // the first frame's camera, a still camera's only one
+	still      *render.Shader // a still camera's shader: coverage worked out once
 	orbit      *render.Orbit  // a turning camera: coverage per frame
 	path       *render.Path   // a camera moving through keyframes: coverage per frame
 	sampler    *voltage.Sampler
 	frames     int
 	vmin, vmax float64
-	label      func(k int) string
+	clock      *clock
+	layer      *overlay.Layer // nil without annotations
 }
 
 // New builds the scene of rec on cell as o says. Errors about o (also
@@ -77,7 +76,9 @@ func New(cell *morph.Cell, rec *voltage.Recording, o Options) (*Movie, error) {
 		return nil, err
 	}
 	m.style = o.Look.style()
-	if !m.Moving() {
+	if m.Moving() {
+		m.camera = m.cameraAt(0)
+	} else {
 		if m.camera, err = render.FitCamera(m.mesh, m.opts.View, o.Width, o.Height); err != nil {
 			return nil, err
 		}
@@ -92,7 +93,10 @@ func New(cell *morph.Cell, rec *voltage.Recording, o Options) (*Movie, error) {
 	if m.sampler, err = voltage.NewSampler(rec, m.mesh.Probes); err != nil {
 		return nil, err
 	}
-	m.label = frameLabel(o.Label, rec, m.frames)
+	m.clock = newClock(o, rec, m.frames)
+	if err := m.buildOverlays(cell); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -226,14 +230,18 @@ func (m *Movie) Touched() int {
 // Canvas is one goroutine's picture and scratch space, reused frame after
 // frame. Make it with NewCanvas; it is not safe for concurrent use.
 type Canvas struct {
-	frame   *render.Frame
-	labeler *render.Labeler
-	probeV  []float32
+	frame    *render.Frame
+	overlays *overlay.Drawer // nil without annotations
+	probeV   []float32
 }
 
 // NewCanvas makes a canvas for this movie's frames.
 func (m *Movie) NewCanvas() *Canvas {
-	return &Canvas{probeV: make([]float32, m.sampler.Len())}
+	c := &Canvas{probeV: make([]float32, m.sampler.Len())}
+	if m.layer != nil {
+		c.overlays = m.layer.NewDrawer()
+	}
+	return c
 }
 
 // Render draws frame k (0 ≤ k < Frames) into c and returns the picture,
@@ -248,12 +256,17 @@ func (m *Movie) Render(k int, c *Canvas) (*render.Image, error) {
 	}
 	if c.frame == nil {
 		c.frame = shader.NewFrame()
-		c.labeler = render.NewLabeler(m.opts.Height, labelColour)
 	}
-	m.sampler.Sample(m.rec.FrameTime(k, m.frames), c.probeV)
+	t := m.rec.FrameTime(k, m.frames)
+	m.sampler.Sample(t, c.probeV)
 	shader.Render(c.frame, c.probeV)
-	if m.label != nil {
-		c.labeler.Draw(c.frame.Image, m.label(k))
+	if m.opts.Look.Transparent {
+		if err := shader.Transparent(c.frame); err != nil {
+			return nil, fmt.Errorf("frame %d: %w", k, err)
+		}
+	}
+	if c.overlays != nil {
+		c.overlays.Draw(c.frame.Image, overlay.Frame{Clock: m.clock.text(k), Time: m.clock.at(t)})
 	}
 	return c.frame.Image, nil
 }
@@ -281,23 +294,4 @@ func (m *Movie) cameraAt(k int) *render.Camera {
 		return m.path.At(float64(k))
 	}
 	return m.camera
-}
-
-// frameLabel returns the text for output frame k of total, or nil for no
-// label. Times come from the recording's span: recorded frames are spread
-// evenly from its start to its end.
-func frameLabel(kind string, rec *voltage.Recording, total int) func(int) string {
-	switch {
-	case kind == "time" && rec.HasTime:
-		return func(k int) string {
-			t := rec.TStart
-			if rec.Frames > 1 {
-				t += (rec.TStop - rec.TStart) * rec.FrameTime(k, total) / float64(rec.Frames-1)
-			}
-			return fmt.Sprintf("%.2f ms", t)
-		}
-	case kind == "time" || kind == "frame":
-		return func(k int) string { return fmt.Sprintf("frame %d", k) }
-	}
-	return nil
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/spikeframes/spikeframes/blenderspike"
 	"github.com/spikeframes/spikeframes/morph"
 	"github.com/spikeframes/spikeframes/render"
-	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // newMovie builds a movie of the bundled recording name with o.
@@ -172,6 +171,9 @@ func (s *memorySink) Writer() func(int, *render.Image) error {
 func TestRunIsTheSameOnAnyNumberOfWorkers(t *testing.T) {
 	o := small()
 	o.Orbit = 90 // the moving camera's path too
+	o.Annotate() // and the annotations, drawn by each worker's own drawer
+	o.Overlays.Title, o.Overlays.Traces = "Ball and stick", []string{"soma", "axon"}
+	o.TimeSpan = TimeSpan{Start: 0, Stop: 10, Set: true}
 	m := newMovie(t, "simple_ap", o)
 	r := Range{100, 112}
 	one, four := newMemorySink(), newMemorySink()
@@ -330,32 +332,5 @@ func TestKeyframesFlyFromTheWholeCellToTheSoma(t *testing.T) {
 	o.Orbit = 90
 	if _, err := New(cell, rec, o); err == nil {
 		t.Error("an orbit and keyframes together were accepted")
-	}
-}
-
-func TestFrameLabel(t *testing.T) {
-	timed := &voltage.Recording{Frames: 41, TStart: 0, TStop: 10, HasTime: true}
-	untimed := &voltage.Recording{Frames: 300}
-	tests := []struct {
-		kind  string
-		rec   *voltage.Recording
-		total int
-		k     int
-		want  string
-	}{
-		{"time", timed, 41, 0, "0.00 ms"},
-		{"time", timed, 41, 40, "10.00 ms"},
-		{"time", timed, 41, 10, "2.50 ms"},
-		{"time", timed, 81, 1, "0.12 ms"}, // resampled: 0.125 ms, rounded half to even
-		{"time", untimed, 300, 7, "frame 7"},
-		{"frame", timed, 41, 3, "frame 3"},
-	}
-	for _, tc := range tests {
-		if got := frameLabel(tc.kind, tc.rec, tc.total)(tc.k); got != tc.want {
-			t.Errorf("%s frame %d of %d: %q, want %q", tc.kind, tc.k, tc.total, got, tc.want)
-		}
-	}
-	if frameLabel("none", timed, 41) != nil {
-		t.Error("label none draws a label")
 	}
 }

@@ -4,10 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/spikeframes/spikeframes/colormap"
 	"github.com/spikeframes/spikeframes/mesh"
 	"github.com/spikeframes/spikeframes/morph"
+	"github.com/spikeframes/spikeframes/overlay"
 	"github.com/spikeframes/spikeframes/render"
 )
 
@@ -63,9 +67,68 @@ type Options struct {
 	// recorded frame.
 	Resample int
 	// Label is the text drawn in the top-left corner: "none", "time" (the
-	// simulated time when the recording stores its span, else the frame
-	// number) or "frame".
+	// simulated time when TimeSpan or the recording gives it, else the
+	// frame number) or "frame".
 	Label string
+	// TimeSpan is the simulated time of the recording's first and last
+	// frames, for recordings that do not store it (BlenderSpike's); it
+	// takes precedence over a span the recording stores.
+	TimeSpan TimeSpan
+	// Overlays are the annotations drawn over every frame.
+	Overlays Overlays
+}
+
+// TimeSpan is the simulated time (ms) of a recording's first and last
+// frames; the frames between are evenly spaced, as BlenderSpike resamples
+// the whole run to its frames.
+type TimeSpan struct {
+	Start, Stop float64
+	// Set says whether the span is given.
+	Set bool
+}
+
+// Overlays are the annotations drawn over the frames, after shading and
+// glow (see package overlay).
+type Overlays struct {
+	// ColorBar draws the colormap between the limits with round ticks, in
+	// exactly the colours the frames show, at ColorBarPos ("right",
+	// "left" or "bottom").
+	ColorBar    bool
+	ColorBarPos string
+	// ColorBarLabel is the colour bar's unit label; "" is "mV".
+	ColorBarLabel string
+	// ScaleBar draws a bar of ScaleBarLength µm (0: a round length of
+	// about a fifth of the picture's width) in the bottom-left corner. It
+	// is exact in the plane through the framed centre of the cell, square
+	// to the view: everywhere with an orthographic camera, at that depth
+	// with a perspective one.
+	ScaleBar       bool
+	ScaleBarLength float64
+	// Title is drawn centred at the top ("" draws none).
+	Title string
+	// Traces plots the voltage at the middle of these sections over the
+	// whole recording in an inset, with a cursor at each frame's time:
+	// "soma", a section index, or a section's name (or its type, when one
+	// section has it). At most overlay.MaxLines.
+	Traces []string
+	// TextColor is the colour of the annotations' type and marks; nil
+	// takes near-white or near-black, whichever contrasts more with the
+	// background.
+	TextColor *[3]uint8
+}
+
+// on reports whether an overlay other than the label is on.
+func (v Overlays) on() bool {
+	return v.ColorBar || v.ScaleBar || v.Title != "" || len(v.Traces) > 0
+}
+
+// Annotate turns on the common annotations: the colour bar, the scale bar
+// and the time in the corner (unless a label is already chosen).
+func (o *Options) Annotate() {
+	o.Overlays.ColorBar, o.Overlays.ScaleBar = true, true
+	if o.Label == "none" {
+		o.Label = "time"
+	}
 }
 
 // Keyframe is the camera at one frame of a moving-camera movie. Between
@@ -133,6 +196,10 @@ type Look struct {
 	Background [3]uint8
 	// Bloom is the strength of the glow around the cell; 0 is off.
 	Bloom float64
+	// Transparent leaves the background clear: frames are RGBA, opaque
+	// where the cell is and with the glow as their alpha, for compositing.
+	// Background must stay black.
+	Transparent bool
 }
 
 // DefaultOptions are the command line's defaults: BlenderSpike's geometry
@@ -147,6 +214,7 @@ func DefaultOptions() Options {
 		Colors:   Colors{Map: "plasma", Start: 0, Stop: 1, VMin: Limit{Value: -70}, VMax: Limit{Value: 20}},
 		Look:     Look{AA: 2, MinWidth: 1, Shading: "emission", Emission: 1, Bloom: 0.6},
 		Label:    "none",
+		Overlays: Overlays{ColorBarPos: "right"},
 	}
 }
 
@@ -186,6 +254,14 @@ func (o Options) Validate() error {
 		return bad("label", o.Label, "want none, time or frame")
 	case o.Resample < 0 || o.Resample > MaxFrames:
 		return bad("resample", o.Resample, "must be 0 (one frame per recorded frame) to %d", MaxFrames)
+	case o.TimeSpan.Set && !(finite(o.TimeSpan.Start) && finite(o.TimeSpan.Stop) && o.TimeSpan.Start < o.TimeSpan.Stop):
+		return bad("time-span", fmt.Sprintf("%g:%g", o.TimeSpan.Start, o.TimeSpan.Stop), "want START:STOP in ms with START < STOP")
+	}
+	if err := o.Overlays.Validate(); err != nil {
+		return err
+	}
+	if o.Look.Transparent && o.Look.Background != [3]uint8{} {
+		return bad("transparent", true, "a transparent frame has no background colour; leave background at #000000")
 	}
 	if err := render.CheckSamples(o.Width, o.Height, o.Look.AA); err != nil {
 		return &OptionError{err}
@@ -202,6 +278,9 @@ func (o Options) Validate() error {
 		if err != nil {
 			return err
 		}
+	}
+	if o.Overlays.ScaleBar && len(o.Keys) > 0 {
+		return bad("scalebar", true, "the camera moves through keyframes, so lengths on screen change; leave the scale bar out")
 	}
 	if o.Orbit != 0 && len(o.Keys) > 0 {
 		return bad("orbit", o.Orbit, "the camera moves through keyframes: turn it with their azimuths instead")
@@ -243,6 +322,43 @@ func validateView(v render.View) error {
 	}
 	if v.FOV != 0 && !(v.FOV >= MinFOV && v.FOV <= MaxFOV) {
 		return bad("fov", v.FOV, "must be %g to %g degrees, or 0 for orthographic", float64(MinFOV), float64(MaxFOV))
+	}
+	return nil
+}
+
+// Longest texts an overlay takes, in characters.
+const (
+	maxTitle     = 200
+	maxUnitLabel = 32
+	maxTraceName = 200
+)
+
+// Validate reports the first overlay option that has no meaning.
+func (v Overlays) Validate() error {
+	if !slices.Contains(overlay.Places, v.ColorBarPos) {
+		return bad("colorbar-pos", v.ColorBarPos, "want right, left or bottom")
+	}
+	if !(v.ScaleBarLength >= 0) || math.IsInf(v.ScaleBarLength, 0) {
+		return bad("scalebar", v.ScaleBarLength, "must be a length in µm, or 0 for a round one")
+	}
+	if len(v.Traces) > overlay.MaxLines {
+		return bad("trace", strings.Join(v.Traces, ","), "at most %d sections in the inset", overlay.MaxLines)
+	}
+	type text struct {
+		option, text string
+		most         int
+	}
+	texts := []text{{"title", v.Title, maxTitle}, {"colorbar-label", v.ColorBarLabel, maxUnitLabel}}
+	for _, t := range v.Traces {
+		texts = append(texts, text{"trace", t, maxTraceName})
+	}
+	for _, t := range texts {
+		if n := utf8.RuneCountInString(t.text); n > t.most {
+			return bad(t.option, fmt.Sprintf("%.20q…", t.text), "%d characters; at most %d", n, t.most)
+		}
+		if err := overlay.CheckText(t.text); err != nil {
+			return bad(t.option, fmt.Sprintf("%q", t.text), "%v", err)
+		}
 	}
 	return nil
 }

@@ -10,11 +10,12 @@ import (
 	"github.com/klauspost/compress/flate"
 )
 
-// PNGEncoder writes Images as 8-bit RGB PNG files. It keeps its buffers
-// between calls, so a worker encoding frame after frame allocates nothing;
-// it is not safe for concurrent use.
+// PNGEncoder writes Images as 8-bit RGB PNG files (RGBA for an Image with
+// Alpha). It keeps its buffers between calls, so a worker encoding frame
+// after frame allocates nothing; it is not safe for concurrent use.
 type PNGEncoder struct {
-	raw  []byte // filtered scanlines
+	raw  []byte    // filtered scanlines
+	rows [2][]byte // an RGBA picture's current and previous rows, interleaved
 	zbuf bytes.Buffer
 	fw   *flate.Writer
 	out  bytes.Buffer
@@ -62,6 +63,9 @@ func (e *PNGEncoder) Encode(w io.Writer, img *Image) error {
 	binary.BigEndian.PutUint32(ihdr[0:], uint32(img.Width))
 	binary.BigEndian.PutUint32(ihdr[4:], uint32(img.Height))
 	ihdr[8], ihdr[9] = 8, 2 // 8 bits per sample, truecolour RGB
+	if img.Alpha != nil {
+		ihdr[9] = 6 // truecolour with alpha
+	}
 	e.chunk("IHDR", ihdr[:])
 	e.chunk("IDAT", e.zbuf.Bytes())
 	e.chunk("IEND", nil)
@@ -76,6 +80,10 @@ func (e *PNGEncoder) Encode(w io.Writer, img *Image) error {
 // deflate level 1 came out smaller than the standard library's adaptive
 // filters at BestSpeed, and smaller than Sub or no filter at levels 1–3.
 func (e *PNGEncoder) filter(img *Image) {
+	if img.Alpha != nil {
+		e.filterRGBA(img)
+		return
+	}
 	stride := 3 * img.Width
 	n := (stride + 1) * img.Height
 	if cap(e.raw) < n {
@@ -88,6 +96,38 @@ func (e *PNGEncoder) filter(img *Image) {
 		prev := img.Pix[(y-1)*stride : y*stride]
 		row := img.Pix[y*stride : (y+1)*stride]
 		dst := e.raw[y*(stride+1) : (y+1)*(stride+1)]
+		dst[0] = filterUp
+		subtractBytes(dst[1:], row, prev)
+	}
+}
+
+// filterRGBA is filter for a picture with Alpha: each row is laid out as
+// R, G, B, A before it is filtered.
+func (e *PNGEncoder) filterRGBA(img *Image) {
+	stride := 4 * img.Width
+	n := (stride + 1) * img.Height
+	if cap(e.raw) < n {
+		e.raw = make([]byte, n)
+	}
+	e.raw = e.raw[:n]
+	for i := range e.rows {
+		if cap(e.rows[i]) < stride {
+			e.rows[i] = make([]byte, stride)
+		}
+		e.rows[i] = e.rows[i][:stride]
+	}
+	for y := range img.Height {
+		row, prev := e.rows[y%2], e.rows[(y+1)%2]
+		for x := range img.Width {
+			copy(row[4*x:4*x+3], img.Pix[3*(y*img.Width+x):])
+			row[4*x+3] = img.Alpha[y*img.Width+x]
+		}
+		dst := e.raw[y*(stride+1) : (y+1)*(stride+1)]
+		if y == 0 {
+			dst[0] = filterNone
+			copy(dst[1:], row)
+			continue
+		}
 		dst[0] = filterUp
 		subtractBytes(dst[1:], row, prev)
 	}

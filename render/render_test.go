@@ -97,6 +97,22 @@ func TestConstantVoltageShowsTheTableColour(t *testing.T) {
 	}
 }
 
+// TestShownIsWhatTheFrameShows checks that Style.Shown, which colour bars
+// use, gives the colour the middle of a tube shows, also where emission
+// makes colours brighter than the table's or clips them.
+func TestShownIsWhatTheFrameShows(t *testing.T) {
+	m := tube(100, 10, 5, 16)
+	for _, emission := range []float64{0.4, 1, 1.7, 4} {
+		style := Style{Background: [3]uint8{30, 30, 30}, Emission: emission}
+		for i, v := range []float32{-70, -40, -10, 20} {
+			img := renderOnce(t, m, constant(len(m.Probes), v), 200, 100, 2, style, false)
+			if got, want := img.RGB(100, 50), style.Shown(fourColours[i]); got != want {
+				t.Errorf("emission %g, %v mV: middle pixel %v, Shown %v", emission, v, got, want)
+			}
+		}
+	}
+}
+
 func TestOnlyTableColoursAndBackground(t *testing.T) {
 	m := tube(100, 10, 5, 16)
 	bg := [3]uint8{5, 6, 7}
@@ -279,26 +295,6 @@ func TestAdler32(t *testing.T) {
 }
 
 func stdAdler32(data []byte) uint32 { return stdadler.Checksum(data) }
-
-func TestLabelDrawsTextInTheCorner(t *testing.T) {
-	img := NewImage(720, 360)
-	NewLabeler(img.Height, [3]uint8{255, 255, 255}).Draw(img, "12.50 ms")
-	lit, outside := 0, 0
-	for y := range img.Height {
-		for x := range img.Width {
-			if img.RGB(x, y) != [3]uint8{} {
-				if x < 120 && y < 30 {
-					lit++
-				} else {
-					outside++
-				}
-			}
-		}
-	}
-	if lit < 20 || outside != 0 {
-		t.Errorf("%d lit pixels in the corner, %d elsewhere", lit, outside)
-	}
-}
 
 // TestStraightSectionShowsThePlasmaColour meshes a one-section cell the
 // way the render command does and checks the middle of the tube shows

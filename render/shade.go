@@ -31,6 +31,23 @@ func (s Style) Validate() error {
 	return nil
 }
 
+// emitted is the linear light a sample coloured c by the colour table gives
+// off.
+func (s Style) emitted(c [3]uint8) [3]float32 {
+	e := float32(s.Emission)
+	return [3]float32{decode8(c[0]) * e, decode8(c[1]) * e, decode8(c[2]) * e}
+}
+
+// Shown is the sRGB colour that a pixel wholly covered by table colour c
+// shows where no glow reaches: c through the frame's colour transform
+// (emission, then encoding). It is the one place outside Shader.Render where
+// that transform is applied, so that a colour bar matches the frames; a
+// change to how frames turn light into pixels belongs in both.
+func (s Style) Shown(c [3]uint8) [3]uint8 {
+	e := s.emitted(c)
+	return [3]uint8{encode8(e[0]), encode8(e[1]), encode8(e[2])}
+}
+
 // Shader turns one frame's voltages into a picture for a fixed coverage.
 // It is safe for concurrent use by several goroutines, each with its own
 // Frame.
@@ -63,9 +80,7 @@ func NewShader(m *mesh.Mesh, cov *Coverage, lut *colormap.LUT, s Style) (*Shader
 		bloom:      float32(s.Bloom),
 	}
 	for i, c := range lut.RGB {
-		for k := range 3 {
-			sh.colours[i][k] = decode8(c[k]) * float32(s.Emission)
-		}
+		sh.colours[i] = s.emitted(c)
 	}
 	for k := range 3 {
 		sh.bg[k] = decode8(s.Background[k])

@@ -1,0 +1,198 @@
+package movie
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/spikeframes/spikeframes/morph"
+	"github.com/spikeframes/spikeframes/overlay"
+	"github.com/spikeframes/spikeframes/voltage"
+)
+
+// clock says when each frame is: the text in its corner and its place on
+// the trace inset's time axis.
+type clock struct {
+	kind string // Options.Label
+	// Simulated time of recorded frame 0 and per recorded frame (ms), when
+	// known; else the axis counts output frames.
+	known           bool
+	start, perFrame float64
+	outPerRecorded  float64 // output frames per recorded frame
+	decimals        int     // of the time text, the same on every frame
+	total           int
+	rec             *voltage.Recording
+}
+
+// newClock works out the time of a movie's frames: TimeSpan if given, else
+// the span the recording stores; recorded frames are evenly spaced over it
+// and output frame k shows recorded frame rec.FrameTime(k, total).
+func newClock(o Options, rec *voltage.Recording, total int) *clock {
+	c := &clock{kind: o.Label, total: total, rec: rec}
+	span := o.TimeSpan
+	if !span.Set && rec.HasTime {
+		span = TimeSpan{Start: rec.TStart, Stop: rec.TStop, Set: true}
+	}
+	if rec.Frames > 1 {
+		c.outPerRecorded = float64(total-1) / float64(rec.Frames-1)
+	}
+	if span.Set {
+		c.known, c.start = true, span.Start
+		if rec.Frames > 1 {
+			c.perFrame = (span.Stop - span.Start) / float64(rec.Frames-1)
+		}
+		step := span.Stop - span.Start
+		if total > 1 {
+			step /= float64(total - 1)
+		}
+		c.decimals = overlay.DecimalsFor(step)
+	}
+	return c
+}
+
+// at is the place of recorded frame t (fractional) on the time axis: its
+// simulated time in ms, or without one the output frame it falls on.
+func (c *clock) at(t float64) float64 {
+	if c.known {
+		return c.start + t*c.perFrame
+	}
+	return t * c.outPerRecorded
+}
+
+// unit is the time axis's unit.
+func (c *clock) unit() string {
+	if c.known {
+		return "ms"
+	}
+	return "frame"
+}
+
+// text is the label of output frame k, or "" for none.
+func (c *clock) text(k int) string {
+	switch {
+	case c.kind == "time" && c.known:
+		return overlay.Quantity(c.at(c.rec.FrameTime(k, c.total)), c.decimals, "ms")
+	case c.kind == "time" || c.kind == "frame":
+		return "frame " + strconv.Itoa(k)
+	}
+	return ""
+}
+
+// buildOverlays makes the annotation layer, if any annotation is on.
+func (m *Movie) buildOverlays(cell *morph.Cell) error {
+	o := m.opts
+	if o.Label == "none" && !o.Overlays.on() {
+		return nil
+	}
+	s := overlay.Spec{
+		Width:   o.Width,
+		Height:  o.Height,
+		Colours: overlay.ContrastingColours(o.Look.Background),
+		Title:   o.Overlays.Title,
+		Clock:   o.Label != "none",
+	}
+	if c := o.Overlays.TextColor; c != nil {
+		s.Colours = overlay.TextColours(*c)
+	}
+	if o.Overlays.ColorBar {
+		s.ColorBar = &overlay.ColorBar{
+			Place: o.Overlays.ColorBarPos,
+			LUT:   m.lut, Look: m.style,
+			VMin: m.vmin, VMax: m.vmax,
+			Label: o.Overlays.ColorBarLabel,
+		}
+	}
+	if o.Overlays.ScaleBar {
+		sb := overlay.ScaleBar{MicronsPerPixel: m.micronsPerPixel(), Length: o.Overlays.ScaleBarLength}
+		if _, _, err := sb.Pixels(o.Width); err != nil {
+			length := "auto"
+			if sb.Length != 0 {
+				length = strconv.FormatFloat(sb.Length, 'g', -1, 64)
+			}
+			return bad("scalebar", length, "%v", err)
+		}
+		s.ScaleBar = &sb
+	}
+	if len(o.Overlays.Traces) > 0 {
+		t, err := m.traces(cell)
+		if err != nil {
+			return err
+		}
+		s.Trace = t
+	}
+	var err error
+	m.layer, err = overlay.New(s)
+	return err
+}
+
+// micronsPerPixel is the recorded length a pixel spans in the plane
+// through the framed centre of the cell, square to the view: the mesh is
+// the recording's µm divided by Downscale. An orthographic camera, still
+// or orbiting, has the same scale at every depth; a perspective one has it
+// at that plane, which an orbit keeps at a fixed distance.
+func (m *Movie) micronsPerPixel() float64 {
+	return m.camera.UnitsPerPixel() * m.opts.Geometry.Prepare.Downscale
+}
+
+// traces samples the middle of each traced section at every recorded
+// frame.
+func (m *Movie) traces(cell *morph.Cell) (*overlay.Trace, error) {
+	specs := m.opts.Overlays.Traces
+	probes := make([]voltage.Probe, len(specs))
+	t := &overlay.Trace{TimeUnit: m.clock.unit(), Lines: make([]overlay.Line, len(specs))}
+	for i, spec := range specs {
+		sec, name, err := findSection(cell, spec)
+		if err != nil {
+			return nil, bad("trace", spec, "%v", err)
+		}
+		probes[i] = voltage.Probe{Section: int32(sec), Pos: 0.5}
+		t.Lines[i] = overlay.Line{Name: name, V: make([]float64, m.rec.Frames)}
+	}
+	sampler, err := voltage.NewSampler(m.rec, probes)
+	if err != nil {
+		return nil, err
+	}
+	t.Time = make([]float64, m.rec.Frames)
+	v := make([]float32, len(probes))
+	for f := range m.rec.Frames {
+		t.Time[f] = m.clock.at(float64(f))
+		sampler.Sample(float64(f), v)
+		for i := range probes {
+			t.Lines[i].V[f] = float64(v[i])
+		}
+	}
+	return t, nil
+}
+
+// findSection resolves a trace's section: "soma" (the first soma section),
+// an index, a section's name, or a type only one section has. It returns
+// the index and the name to show in the legend.
+func findSection(cell *morph.Cell, spec string) (int, string, error) {
+	secs := cell.Sections
+	if i, err := strconv.Atoi(spec); err == nil {
+		if i < 0 || i >= len(secs) {
+			return 0, "", fmt.Errorf("no section %d: the cell has sections 0…%d", i, len(secs)-1)
+		}
+		if secs[i].Name != "" {
+			return i, secs[i].Name, nil
+		}
+		return i, fmt.Sprintf("%s %d", secs[i].Type, i), nil
+	}
+	for i, s := range secs {
+		if s.Name != "" && s.Name == spec {
+			return i, spec, nil
+		}
+	}
+	var typed []int
+	for i, s := range secs {
+		if s.Type == spec {
+			typed = append(typed, i)
+		}
+	}
+	switch {
+	case len(typed) == 1 || (spec == "soma" && len(typed) > 0):
+		return typed[0], spec, nil
+	case len(typed) > 1:
+		return 0, "", fmt.Errorf("%d sections are %s; give a section's index or name", len(typed), spec)
+	}
+	return 0, "", fmt.Errorf("no section has that name or type (use soma, an index 0…%d, or a name)", len(secs)-1)
+}
