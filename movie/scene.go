@@ -67,8 +67,8 @@ func (l Layout) Validate() error {
 	return inRange("gap", l.Gap, 0, MaxGap)
 }
 
-// validate reports a placement value that has no meaning.
-func (p Placement) validate() error {
+// Validate reports a placement value that has no meaning.
+func (p Placement) Validate() error {
 	for a := range 3 {
 		if err := inRange("offset", p.Offset[a], -MaxOffset, MaxOffset); err != nil {
 			return err
@@ -90,18 +90,24 @@ func validateCells(cells []Cell) error {
 		if c.Morph == nil || c.Rec == nil {
 			return fmt.Errorf("cell %d: needs a cell and its recording", i)
 		}
-		err := c.Place.validate()
-		if err == nil && c.Colors != nil {
-			err = c.Colors.Validate()
-		}
-		if err == nil && c.TimeSpan.Set {
-			err = c.TimeSpan.validate()
-		}
-		if err != nil {
+		if err := c.Validate(); err != nil {
 			return &OptionError{fmt.Errorf("cell %d: %w", i, err)}
 		}
 	}
 	return nil
+}
+
+// Validate reports the first of the cell's own values that has no meaning
+// (its placement, colours or time span), as an *OptionError.
+func (c Cell) Validate() error {
+	err := c.Place.Validate()
+	if err == nil && c.Colors != nil {
+		err = c.Colors.Validate()
+	}
+	if err == nil && c.TimeSpan.Set {
+		err = c.TimeSpan.validate()
+	}
+	return err
 }
 
 // validate reports a time span that has no meaning.
