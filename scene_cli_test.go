@@ -211,3 +211,16 @@ func TestSeveralRecordings(t *testing.T) {
 		t.Errorf("--arrange diagonal: status %d, %s", status, errOut)
 	}
 }
+
+// TestExampleSceneRenders renders a few frames of examples/scene.toml, so
+// that the example the README shows keeps working.
+func TestExampleSceneRenders(t *testing.T) {
+	dir := t.TempDir()
+	status, _, errOut := runCmd("render", "--scene", "examples/scene.toml", "-o", dir, "--width", "320", "--height", "180", "--frames", "24:26", "-q")
+	if status != exitOK {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	if got := sortedNames(readDir(t, dir)); !slices.Equal(got, []string{"frame_00024.png", "frame_00025.png"}) {
+		t.Errorf("frames %v", got)
+	}
+}
