@@ -35,6 +35,7 @@ func FuzzRenderFlags(f *testing.F) {
 		"cell.pickle\n--fps\n1e-3\n--crf\n51\n-j\n9223372036854775807\n--video\nout.mp4",
 		"cell.pickle\n--orbit\n360\n--elevation\n-90\n--roll\n1e6\n--view\nyz",
 		"cell.pickle\n-o\nout.ply\n--frame\n3\n--homogeneity\n1",
+		"a.pickle\nb.pickle\n--arrange\ngrid\n--target\n1:soma\n--overwrite\n--print-scene",
 	} {
 		f.Add(seed)
 	}

@@ -125,9 +125,9 @@ func (f folder) clash() bool {
 func (f folder) describe(dir string, now scene.Scene, flagOf func(key string) string) string {
 	switch {
 	case f.badFile != nil:
-		return fmt.Sprintf("%s holds frames of a render whose manifest does not read (%v)", dir, f.badFile)
+		return fmt.Sprintf("output folder %s holds frames of a render whose manifest does not read (%v)", dir, f.badFile)
 	case f.had == nil:
-		return fmt.Sprintf("%s holds %d frames that no manifest describes (written by another program, or by a spikeframes without manifests)", dir, f.frames)
+		return fmt.Sprintf("output folder %s holds %d frames that no manifest describes (written by another program, or by a spikeframes without manifests)", dir, f.frames)
 	}
 	var parts []string
 	told := map[int]bool{} // cells only one scene has, said once each
@@ -160,7 +160,7 @@ func (f folder) describe(dir string, now scene.Scene, flagOf func(key string) st
 	if len(parts) > maxChangesShown {
 		parts = append(parts[:maxChangesShown], fmt.Sprintf("and %d more", len(parts)-maxChangesShown))
 	}
-	return fmt.Sprintf("%s holds frames of another render: %s", dir, strings.Join(parts, "; "))
+	return fmt.Sprintf("output folder %s holds frames of another render: %s", dir, strings.Join(parts, "; "))
 }
 
 // cellIndex is the cell a value's path is in ("cells[2].offset" is in 2).

@@ -9,8 +9,8 @@ import (
 
 // Sizes of a table shared by cells coloured differently: each colouring
 // gets a band of the table, at most maxBand entries long, and all bands
-// together at most maxBands·entries long, so that float32 voltages mapped
-// into the bands keep every band's entries apart.
+// together are at most maxBandTotal entries long, so that voltages mapped
+// into the bands as float32 stay well within an entry of their place.
 const (
 	maxBand      = 4096
 	maxBandTotal = 1 << 20
