@@ -10,8 +10,8 @@ import (
 	"github.com/spikeframes/spikeframes/movie"
 )
 
-// full is a scene that sets a value of every kind away from its default.
-func full() Scene {
+// fullScene is a scene that sets a value of every kind away from its default.
+func fullScene() Scene {
 	s := Default()
 	s.SetRecordings([]string{"/data/a.pickle", "/data/b c \"q\".pickle", "/data/c.pickle"})
 	s.Cells[0].SHA256 = "abc123"
@@ -48,7 +48,7 @@ func write(t *testing.T, s Scene) []byte {
 func TestWriteThenParseGivesTheScene(t *testing.T) {
 	defaults := Default()
 	defaults.SetRecordings([]string{"x.pickle"})
-	for name, s := range map[string]Scene{"defaults": defaults, "full": full()} {
+	for name, s := range map[string]Scene{"defaults": defaults, "full": fullScene()} {
 		text := write(t, s)
 		got, err := Parse(text, "printed.toml")
 		if err != nil {
@@ -157,7 +157,7 @@ func TestReadResolvesPathsFromTheFilesFolder(t *testing.T) {
 }
 
 func TestSetRecordingsKeepsPlacements(t *testing.T) {
-	s := full()
+	s := fullScene()
 	s.SetRecordings([]string{"x", "y"})
 	if len(s.Cells) != 2 || s.Cells[0].Recording != "x" || s.Cells[0].SHA256 != "" || s.Cells[1].Place.Rotate[1] != 90 {
 		t.Errorf("cells %+v", s.Cells)
@@ -183,7 +183,7 @@ func TestKeysAndTake(t *testing.T) {
 			t.Errorf("Keys holds %s, which no flag can set", never)
 		}
 	}
-	s, from := Default(), full()
+	s, from := Default(), fullScene()
 	for _, k := range []string{"colors.map", "view.fov", "output.fps", "width"} {
 		if err := s.Take(k, &from); err != nil {
 			t.Fatal(err)
@@ -209,7 +209,7 @@ func contains(list []string, s string) bool {
 }
 
 func TestDiff(t *testing.T) {
-	was, is := full(), full()
+	was, is := fullScene(), fullScene()
 	is.Options.Colors.Map = "viridis"
 	is.Cells[1].Place.Offset[0] = 11
 	is.Cells = is.Cells[:2]
@@ -234,7 +234,7 @@ func TestDiff(t *testing.T) {
 			t.Errorf("change %d: %s, want a value of the dropped cell 2", i, got)
 		}
 	}
-	if same, _ := Diff(was, full(), nil); len(same) != 0 {
+	if same, _ := Diff(was, fullScene(), nil); len(same) != 0 {
 		t.Errorf("Diff of equal scenes: %v", same)
 	}
 }
