@@ -42,8 +42,18 @@ type renderFlags struct {
 	background string
 	bloom      float64
 
-	resample     int
-	label        string
+	resample int
+	label    string
+
+	annotate                   bool
+	labelGiven                 bool // --label was on the command line
+	colorbar                   bool
+	colorbarPos, colorbarLabel string
+	scalebar                   string
+	timeSpan, title, textColor string
+	traces                     []string
+	transparent                bool
+
 	frames       string
 	shard        string
 	skipExisting bool
@@ -83,6 +93,17 @@ func addRenderFlags(fs *pflag.FlagSet) *renderFlags {
 	fs.Float64Var(&f.bloom, "bloom", d.Look.Bloom, "glow around bright parts (0 = off)")
 	fs.IntVar(&f.resample, "resample", d.Resample, fmt.Sprintf("render N frames spread evenly over the recording, up to %d (0 = one per recorded frame)", movie.MaxFrames))
 	fs.StringVar(&f.label, "label", d.Label, `text in the top-left corner: none, time (simulated ms; the frame number when the recording has no time span) or frame`)
+	fs.BoolVar(&f.annotate, "annotate", false, "the common annotations: colour bar, scale bar and --label time (unless --label is given)")
+	fs.BoolVar(&f.colorbar, "colorbar", false, "draw the colormap between --vmin and --vmax with round ticks")
+	fs.StringVar(&f.colorbarPos, "colorbar-pos", d.Overlays.ColorBarPos, "where the colour bar goes: right, left or bottom")
+	fs.StringVar(&f.colorbarLabel, "colorbar-label", d.Overlays.ColorBarLabel, `the colour bar's unit label (default "mV")`)
+	fs.StringVar(&f.scalebar, "scalebar", "", "draw a scale bar: alone a round length about a fifth of the width, or a length in µm (--scalebar 50)")
+	fs.Lookup("scalebar").NoOptDefVal = "auto"
+	fs.StringVar(&f.timeSpan, "time-span", "", "simulated time (ms) of the first and last recorded frames, as START:STOP, for recordings that store none")
+	fs.StringVar(&f.title, "title", "", "a title centred at the top")
+	fs.StringArrayVar(&f.traces, "trace", nil, "an inset plot of a section's voltage over the recording (soma, an index or a name); repeat for up to four lines")
+	fs.StringVar(&f.textColor, "text-color", "auto", "colour of the annotations (#rrggbb), or auto: contrasting with --background")
+	fs.BoolVar(&f.transparent, "transparent", false, "RGBA PNGs with a clear background (the glow as alpha), for compositing")
 	fs.StringVar(&f.frames, "frames", "", "render only output frames A ≤ f < B, as A:B (either side may be left out)")
 	fs.StringVar(&f.shard, "shard", "", `render the K-th of N contiguous blocks of the frames, as K/N (0-based), or "auto" from a Slurm array job`)
 	fs.BoolVar(&f.skipExisting, "skip-existing", false, "skip frames already written whole (resume a killed job)")
@@ -128,7 +149,75 @@ func (f *renderFlags) options(geom *geometryFlags) (movie.Options, error) {
 		return o, err
 	}
 	o.Resample, o.Label = f.resample, f.label
+	if err := f.overlays(&o); err != nil {
+		return o, err
+	}
 	return o, flagError(o.Validate())
+}
+
+// overlays sets the annotation options from their flags.
+func (f *renderFlags) overlays(o *movie.Options) error {
+	v := &o.Overlays
+	v.ColorBar, v.ColorBarPos, v.ColorBarLabel = f.colorbar, f.colorbarPos, f.colorbarLabel
+	v.Title, v.Traces = f.title, f.traces
+	if f.annotate {
+		label := o.Label
+		o.Annotate()
+		if f.labelGiven {
+			o.Label = label
+		}
+	}
+	switch f.scalebar {
+	case "":
+	case "auto":
+		v.ScaleBar = true
+	default:
+		length, err := strconv.ParseFloat(f.scalebar, 64)
+		if err != nil || !(length > 0) {
+			return fmt.Errorf("--scalebar %q: want a length in µm, or nothing for a round one", f.scalebar)
+		}
+		v.ScaleBar, v.ScaleBarLength = true, length
+	}
+	if f.timeSpan != "" {
+		a, b, ok := strings.Cut(f.timeSpan, ":")
+		start, errA := strconv.ParseFloat(a, 64)
+		stop, errB := strconv.ParseFloat(b, 64)
+		if !ok || errA != nil || errB != nil {
+			return fmt.Errorf("--time-span %q: want START:STOP in ms", f.timeSpan)
+		}
+		o.TimeSpan = movie.TimeSpan{Start: start, Stop: stop, Set: true}
+	}
+	if f.textColor != "auto" {
+		c, err := colorful.Hex(f.textColor)
+		if err != nil {
+			return fmt.Errorf("--text-color %q: want a colour as #rrggbb, or auto", f.textColor)
+		}
+		r, g, b := c.RGB255()
+		v.TextColor = &[3]uint8{r, g, b}
+	}
+	o.Look.Transparent = f.transparent
+	return nil
+}
+
+// scalebarLength joins "--scalebar N" into "--scalebar=N" when N is a
+// number, since a flag that may stand alone takes its value only after
+// "=" otherwise.
+func scalebarLength(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		if args[i] == "--scalebar" && i+1 < len(args) {
+			if _, err := strconv.ParseFloat(args[i+1], 64); err == nil {
+				out = append(out, "--scalebar="+args[i+1])
+				i++
+				continue
+			}
+		}
+		if args[i] == "--" {
+			return append(out, args[i:]...)
+		}
+		out = append(out, args[i])
+	}
+	return out
 }
 
 // validateOutput checks where frames go and which: the file names, the
@@ -152,6 +241,8 @@ func (f *renderFlags) validateOutput() error {
 		return fmt.Errorf("--crf %d: must be 0 to %d", f.crf, maxCRF)
 	case f.video != "" && f.shard != "":
 		return fmt.Errorf("--video makes one movie: it cannot be split with --shard (render PNG shards, then stitch them)")
+	case f.video != "" && f.transparent:
+		return fmt.Errorf("--transparent makes RGBA PNGs; a --video has no alpha (render PNGs and composite them)")
 	case f.video != "" && f.skipExisting:
 		return fmt.Errorf("--skip-existing resumes PNG frames; a --video is always written whole")
 	case !(f.fps >= minFPS && f.fps <= maxFPS):
@@ -194,12 +285,13 @@ func parseRenderArgs(args []string, stdout, stderr io.Writer) (f *renderFlags, o
 	fs := newFlags("render", "RECORDING [flags]", stdout, stderr)
 	f = addRenderFlags(fs)
 	geom := addGeometryFlags(fs)
-	if status, done := parseFlags(fs, args); done {
+	if status, done := parseFlags(fs, scalebarLength(args)); done {
 		return nil, o, "", status, true
 	}
 	if fs.NArg() != 1 {
 		return nil, o, "", usageErr(stderr, "render", "want exactly one recording file (see --help)"), true
 	}
+	f.labelGiven = fs.Changed("label")
 	o, err := f.options(geom)
 	if err == nil {
 		err = f.validateOutput()
