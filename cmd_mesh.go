@@ -5,15 +5,14 @@ import (
 	"io"
 
 	"github.com/spikeframes/spikeframes/atomicfile"
-	"github.com/spikeframes/spikeframes/blenderspike"
 	"github.com/spikeframes/spikeframes/ply"
 	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // meshCommand writes a recording's cell as a PLY mesh coloured by the
-// voltage of one frame.
+// voltage of one frame, or a morphology file's cell with voltage 0.
 func meshCommand() command {
-	return command{name: "mesh", summary: "write the cell as a PLY mesh (positions, normals, voltage)", run: runMesh}
+	return command{name: "mesh", summary: "write the cell of a recording or morphology file as a PLY mesh (positions, normals, voltage)", run: runMesh}
 }
 
 func runMesh(args []string, stdout, stderr io.Writer) int {
@@ -26,7 +25,7 @@ func runMesh(args []string, stdout, stderr io.Writer) int {
 	}
 	switch {
 	case fs.NArg() != 1:
-		return usageErr(stderr, "mesh", "want exactly one recording FILE, got %d arguments", fs.NArg())
+		return usageErr(stderr, "mesh", "want exactly one recording or morphology FILE, got %d arguments", fs.NArg())
 	case *out == "":
 		return usageErr(stderr, "mesh", "-o OUT.ply is required")
 	case *frame < 0:
@@ -36,12 +35,15 @@ func runMesh(args []string, stdout, stderr io.Writer) int {
 		return usageErr(stderr, "mesh", "%v", err)
 	}
 
-	cell, rec, err := blenderspike.ReadFile(fs.Arg(0))
+	cell, rec, _, err := readInput(fs.Arg(0))
 	if err != nil {
 		fmt.Fprintf(stderr, "spikeframes mesh: %v\n", err)
 		return exitInput
 	}
-	if *frame >= rec.Frames {
+	switch {
+	case rec == nil && *frame > 0:
+		return usageErr(stderr, "mesh", "--frame %d: a morphology file has no frames", *frame)
+	case rec != nil && *frame >= rec.Frames:
 		return usageErr(stderr, "mesh", "--frame %d: the recording has frames 0…%d", *frame, rec.Frames-1)
 	}
 	m, err := geom.buildMesh(cell, rec)
@@ -49,13 +51,16 @@ func runMesh(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "spikeframes mesh: %s: %v\n", fs.Arg(0), err)
 		return exitInput
 	}
-	sampler, err := voltage.NewSampler(rec, m.Probes)
-	if err != nil {
-		fmt.Fprintf(stderr, "spikeframes mesh: %s: %v\n", fs.Arg(0), err)
-		return exitInput
+	// A morphology file records no voltage: every vertex gets 0 mV.
+	volts := make([]float32, len(m.Probes))
+	if rec != nil {
+		sampler, err := voltage.NewSampler(rec, m.Probes)
+		if err != nil {
+			fmt.Fprintf(stderr, "spikeframes mesh: %s: %v\n", fs.Arg(0), err)
+			return exitInput
+		}
+		sampler.Sample(float64(*frame), volts)
 	}
-	volts := make([]float32, sampler.Len())
-	sampler.Sample(float64(*frame), volts)
 	if err := atomicfile.Write(*out, func(w io.Writer) error { return ply.Write(w, m, volts) }); err != nil {
 		fmt.Fprintf(stderr, "spikeframes mesh: %v\n", err)
 		return exitOutput

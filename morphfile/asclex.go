@@ -94,7 +94,12 @@ func (lx *lexer) next() token {
 			return lx.token()
 		}
 	}
-	return token{kind: tokEOF, line: lx.line}
+	// The end of a file that ends with a newline is on the line before.
+	line := lx.line
+	if line > 1 && len(lx.data) > 0 && lx.data[len(lx.data)-1] == '\n' {
+		line--
+	}
+	return token{kind: tokEOF, line: line}
 }
 
 // token reads the token that starts at lx.pos.
