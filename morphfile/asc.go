@@ -7,6 +7,10 @@ import (
 	"github.com/spikeframes/spikeframes/morph"
 )
 
+// maxSomaOutlines bounds the soma outlines of a file: each becomes a
+// centre line of many points, however few points it has itself.
+const maxSomaOutlines = 10000
+
 // maxSomaTreePairs bounds the work of connecting trees to somas, which
 // compares every tree with every soma.
 const maxSomaTreePairs = 50_000_000
@@ -62,22 +66,6 @@ type ascParser struct {
 	sectype int
 	plist   [][]token // the properties read last, each its tokens
 	depth   int
-}
-
-// parserState is what a rollback restores.
-type parserState struct {
-	lx            lexer
-	cur, la1, la2 token
-	npts          int
-}
-
-func (p *ascParser) save() parserState {
-	return parserState{p.lx, p.cur, p.la1, p.la2, len(p.pts)}
-}
-
-func (p *ascParser) restore(s parserState) {
-	p.lx, p.cur, p.la1, p.la2 = s.lx, s.cur, s.la1, s.la2
-	p.pts, p.ptLines = p.pts[:s.npts], p.ptLines[:s.npts]
 }
 
 func (p *ascParser) lex() token {
@@ -186,31 +174,43 @@ func (p *ascParser) markerOrProperty() {
 	}
 }
 
-// treeOrText reads "( properties point string )" as text if it is that,
-// else rereads the same tokens as a tree.
+// treeOrText reads "( properties point string )", a text, or a tree:
+// "( properties branch )". Import3d tries the text first and, failing,
+// rereads the same tokens as a tree (making again any tree that a set
+// among the properties holds); both start alike, so the tokens are read
+// once here, which keeps reading linear in the file's size however deeply
+// sets nest in properties.
 func (p *ascParser) treeOrText() {
-	s := p.save()
-	if p.text() || p.err != nil {
-		return
-	}
-	p.restore(s)
-	p.tree()
-}
-
-func (p *ascParser) text() bool {
 	p.expect(tokLeft)
 	p.advance()
+	p.parent = nil
 	p.properties()
+	p.sectype = 0
+	if n := len(p.plist); n > 0 {
+		switch p.plist[n-1][0].text {
+		case "Axon":
+			p.sectype = typeAxon
+		case "Dendrite":
+			p.sectype = typeDend
+		case "Apical":
+			p.sectype = typeApical
+		}
+	}
+	begin, line := len(p.pts), p.cur.line
 	p.point()
-	if p.err != nil || p.cur.kind != tokString {
-		return false
+	if p.err != nil {
+		return
 	}
-	p.advance()
-	if p.cur.kind != tokRight {
-		return false
+	if p.cur.kind == tokString { // a text
+		p.advance()
+		p.expect(tokRight)
+		p.advance()
+		return
 	}
+	p.branchFrom(begin, line)
+	p.expect(tokRight)
 	p.advance()
-	return true
+	p.parent = nil
 }
 
 func (p *ascParser) properties() {
@@ -267,7 +267,7 @@ func (p *ascParser) values(prop []token) []token {
 			p.optionalComma()
 			p.expect(tokNumber)
 			p.demand(tokRight)
-		} else {
+		} else if len(prop) < 3 { // the name and two values are all that is used
 			prop = append(prop, p.cur)
 		}
 		p.advance()
@@ -322,38 +322,29 @@ func (p *ascParser) marker() {
 	p.advance()
 }
 
-func (p *ascParser) tree() {
-	p.parent = nil
-	p.expect(tokLeft)
-	p.advance()
-	p.properties()
-	p.sectype = 0
-	if n := len(p.plist); n > 0 {
-		switch p.plist[n-1][0].text {
-		case "Axon":
-			p.sectype = typeAxon
-		case "Dendrite":
-			p.sectype = typeDend
-		case "Apical":
-			p.sectype = typeApical
-		}
-	}
-	p.branch()
-	p.expect(tokRight)
-	p.advance()
-	p.parent = nil
-}
-
 // branch reads an unbranched run of points, then what ends it: markers,
 // and a split into further branches or an ending word.
 func (p *ascParser) branch() {
+	begin, line := len(p.pts), p.cur.line
+	p.treePoint()
+	p.branchFrom(begin, line)
+}
+
+// branchFrom goes on with a branch whose first tree point, from begin on,
+// has been read.
+func (p *ascParser) branchFrom(begin, line int) {
 	if !p.nest() {
 		return
 	}
 	saved := p.parent
-	begin := len(p.pts)
-	line := p.cur.line
-	p.treePoints()
+	p.spines()
+	for p.err == nil {
+		p.optionalComma()
+		if p.cur.kind != tokLeft || p.la1.kind != tokNumber {
+			break
+		}
+		p.treePoint()
+	}
 	if p.err != nil {
 		return
 	}
@@ -375,6 +366,10 @@ func (p *ascParser) newSection(begin, end, line int) *section {
 		p.fail("a branch without points (from line %d)", line)
 		return nil
 	}
+	if len(p.secs) >= MaxSections {
+		p.fail("more than %d sections", MaxSections)
+		return nil
+	}
 	sec := &section{typ: p.sectype, parentX: 1, line: p.ptLines[begin]}
 	own := p.pts[begin:end]
 	if p.parent != nil {
@@ -389,23 +384,17 @@ func (p *ascParser) newSection(begin, end, line int) *section {
 	return sec
 }
 
-func (p *ascParser) treePoints() {
-	p.treePoint()
-	for p.err == nil {
-		p.optionalComma()
-		if p.cur.kind != tokLeft || p.la1.kind != tokNumber {
-			break
-		}
-		p.treePoint()
-	}
-}
-
 func (p *ascParser) treePoint() {
 	if p.la1.kind == tokLabel {
 		p.markerOrProperty()
 		return
 	}
 	p.point()
+	p.spines()
+}
+
+// spines reads the spines that follow a point.
+func (p *ascParser) spines() {
 	for p.err == nil && p.cur.kind == tokSpineIn {
 		p.spine()
 	}
@@ -549,6 +538,9 @@ func connectToSoma(secs []*section) ([]*section, error) {
 		if s.contour {
 			ordered = append(ordered, s)
 		}
+	}
+	if len(ordered) > maxSomaOutlines {
+		return nil, fmt.Errorf("more than %d soma outlines", maxSomaOutlines)
 	}
 	var somas []*section
 	var prevBox [4]float64

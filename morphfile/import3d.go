@@ -1,9 +1,11 @@
 package morphfile
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spikeframes/spikeframes/morph"
@@ -43,6 +45,7 @@ type section struct {
 	subsidiary bool
 
 	removed bool // dropped by validation (see dropDegenerate)
+	index   int  // position in the instantiated cell
 }
 
 // dropDegenerate marks the sections Import3d removes before instantiating:
@@ -123,53 +126,41 @@ func sectionType(name string) string {
 func instantiate(secs []*section) (*morph.Cell, error) {
 	dropDegenerate(secs)
 	reattach(secs)
-	var kept []*section
+	var order []*section
 	for _, s := range secs {
 		if !s.removed && !s.subsidiary {
-			kept = append(kept, s)
-		}
-	}
-	if len(kept) == 0 {
-		return nil, fmt.Errorf("no sections")
-	}
-	// Group by type code, keeping file order within a code.
-	byType := map[int][]*section{}
-	var codes []int
-	for _, s := range kept {
-		if _, ok := byType[s.typ]; !ok {
-			codes = append(codes, s.typ)
-		}
-		byType[s.typ] = append(byType[s.typ], s)
-	}
-	slices.Sort(codes)
-	index := make(map[*section]int, len(kept))
-	order := make([]*section, 0, len(kept))
-	for _, c := range codes {
-		for _, s := range byType[c] {
-			index[s] = len(order)
 			order = append(order, s)
 		}
 	}
-
-	cell := &morph.Cell{Sections: make([]morph.Section, len(order))}
-	seen := map[int]int{}
+	if len(order) == 0 {
+		return nil, fmt.Errorf("no sections")
+	}
+	slices.SortStableFunc(order, func(a, b *section) int { return cmp.Compare(a.typ, b.typ) })
 	for i, s := range order {
-		name := fmt.Sprintf("%s[%d]", typeName(s.typ), seen[s.typ])
-		seen[s.typ]++
+		s.index = i
+	}
+	cell := &morph.Cell{Sections: make([]morph.Section, len(order))}
+	var array string
+	count := 0
+	for i, s := range order {
+		if i == 0 || s.typ != order[i-1].typ {
+			array, count = typeName(s.typ), 0
+		}
+		name := array + "[" + strconv.Itoa(count) + "]"
+		count++
 		pts, err := instantiatedPoints(s)
 		if err != nil {
 			return nil, fmt.Errorf("line %d: %s: %w", s.line, name, err)
 		}
 		sec := morph.Section{ID: i, Type: sectionType(name), Name: name, Points: pts, Parent: -1}
 		if s.parent != nil {
-			sec.Parent, sec.ParentX = index[s.parent], s.parentX
+			sec.Parent, sec.ParentX = s.parent.index, s.parentX
 		}
 		cell.Sections[i] = sec
 	}
 	return cell, nil
 }
 
-// instantiatedPoints are the 3-D points NEURON gets for s.
 func instantiatedPoints(s *section) ([]morph.Point, error) {
 	raw := s.pts[s.first:]
 	if s.contour {

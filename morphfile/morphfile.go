@@ -45,6 +45,11 @@ import (
 // bytes; real reconstructions are a few megabytes at most.
 const MaxFileSize = 256 << 20
 
+// MaxSections is the most sections a file may make: far more than any
+// single cell has, and it bounds memory, since a section can take a few
+// hundred bytes where a file needs only a few.
+const MaxSections = 1 << 20
+
 // Format is a kind of file, as Detect recognises it.
 type Format int
 
@@ -56,6 +61,7 @@ const (
 	Pickle         // a Python pickle (a BlenderSpike recording), not a morphology
 )
 
+// String names the format.
 func (f Format) String() string {
 	switch f {
 	case SWC:

@@ -70,6 +70,7 @@ func TestRefused(t *testing.T) {
 		{"asc soma in one place", "(\"CellBody\" (CellBody) (0 0 0 1) (0 0 0 1) (0 0 0 1))\n((Axon) (0 0 0 1) (0 5 0 1))", "line 1: soma[0]: outline too small"},
 		{"asc nested too deep", nestedBranches(maxNesting + 1), fmt.Sprintf("nested more than %d deep", maxNesting)},
 		{"asc many somas and trees", somasAndTrees(1000, maxSomaTreePairs/1000+1), "1000 somas and 50001 trees: too many to connect"},
+		{"asc too many somas", somasAndTrees(maxSomaOutlines+1, 0), "more than 10000 soma outlines"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -251,4 +252,24 @@ func TestReaderMatchesFile(t *testing.T) {
 	if fmt.Sprint(a) != fmt.Sprint(b) {
 		t.Error("Read and ReadFile differ")
 	}
+}
+
+// TestNestedSets reads trees nested in the sets of each other's
+// properties. Import3d reads each such tree twice (once trying it as
+// text), doubling the work, and the trees made, at every level; read
+// once, 200 levels take no time.
+func TestNestedSets(t *testing.T) {
+	const depth = 200
+	tree := "((Axon) (0 0 0 1) (1 0 0 1))"
+	for range depth {
+		tree = "((Set \"s\" " + tree + ") (0 0 0 1) (1 0 0 1))"
+	}
+	cell, err := Read(strings.NewReader(tree))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cell.Sections) != depth+1 {
+		t.Errorf("%d sections, want %d", len(cell.Sections), depth+1)
+	}
+	checkCell(t, cell.Sections)
 }

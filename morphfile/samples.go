@@ -76,6 +76,9 @@ func treeSections(samples []sample, at func(pos int) string) ([]*section, error)
 	}
 	t.markBranches()
 	t.sectionify()
+	if last := t.secOf[n-1]; last >= MaxSections {
+		return nil, fmt.Errorf("more than %d sections", MaxSections)
+	}
 	return t.sections(), nil
 }
 

@@ -33,9 +33,9 @@ func lineName(line int) string { return fmt.Sprintf("line %d", line) }
 // parseSWC reads the samples of an SWC file.
 func parseSWC(data []byte) ([]sample, error) {
 	data = bytes.TrimPrefix(data, utf8BOM)
-	// A sample line takes at least 14 bytes ("1 1 0 0 0 0 -1"): the file's
-	// size bounds how many samples it can hold.
-	samples := make([]sample, 0, min(len(data)/14+1, 1<<16))
+	// One sample a line at most, and a sample line takes at least 14
+	// bytes ("1 1 0 0 0 0 -1").
+	samples := make([]sample, 0, min(bytes.Count(data, []byte{'\n'})+1, len(data)/14+1))
 	var fields [7][]byte
 	for line := 1; len(data) > 0; line++ {
 		var text []byte
