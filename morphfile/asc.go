@@ -207,6 +207,7 @@ func (p *ascParser) treeOrText() {
 		p.advance()
 		return
 	}
+	p.spines()
 	p.branchFrom(begin, line)
 	p.expect(tokRight)
 	p.advance()
@@ -337,7 +338,6 @@ func (p *ascParser) branchFrom(begin, line int) {
 		return
 	}
 	saved := p.parent
-	p.spines()
 	for p.err == nil {
 		p.optionalComma()
 		if p.cur.kind != tokLeft || p.la1.kind != tokNumber {

@@ -65,6 +65,7 @@ func TestRefused(t *testing.T) {
 		{"asc marker to the end", "((Dendrite)\n (0 0 0 1)\n (Dot (1 2 3 4)\n", "end of file inside a marker"},
 		{"asc bad character", "((Dendrite)\n (0 0 0 1)\n @)\n", `line 3: expected ")", found "@"`},
 		{"asc tree without points", "((Dendrite) (Color Red))", `expected "(", found ")"`},
+		{"asc spine after a marker", "((Axon) (0 0 0 1) ((Dot (1 1 1 1)) <(1 1 0 0.5)> (2 2 2 1)))", `expected ")", found "<"`},
 		{"asc spine class", "((Dendrite) (0 0 0 1) <(Class) (1 1 1 1)>)", "(Class) needs a number and a name"},
 		{"asc what follows (", "(|)", `expected a contour name, a tree, a marker or a property, found "|"`},
 		{"asc soma in one place", "(\"CellBody\" (CellBody) (0 0 0 1) (0 0 0 1) (0 0 0 1))\n((Axon) (0 0 0 1) (0 5 0 1))", "line 1: soma[0]: outline too small"},
@@ -122,6 +123,7 @@ func TestAccepted(t *testing.T) {
 		// NEURON's lexer fails on a tab (or other white space but spaces)
 		// at the end of an ASC line.
 		{"asc trailing tabs", "((Dendrite)\t\n (0 0 0 1)\t\n\t\n (0 5 0 1)\v\n)\n", []string{"dend[0]"}},
+		{"asc spine on the first point", "((Axon) (0 0 0 1) <(1 1 0 0.5)> (0 5 0 1))", []string{"axon[0]"}},
 		{"asc byte order mark", "\xef\xbb\xbf((Axon) (0 0 0 1) (0 5 0 1))", []string{"axon[0]"}},
 		{"swc byte order mark", "\xef\xbb\xbf1 1 0 0 0 2 -1\n2 3 0 5 0 1 1\n3 3 0 9 0 1 2\n", []string{"soma[0]", "dend[0]"}},
 		// As in Import3d, the first sample's parent need not exist, and
