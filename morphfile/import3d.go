@@ -119,10 +119,10 @@ func sectionType(name string) string {
 
 // instantiate makes the cell NEURON's Import3d_GUI.instantiate makes from
 // secs: degenerate sections dropped, one section array per type code
-// created in increasing code order (so soma, axon, dend, apic, then
-// other codes), each section's 3-D points from its first own point on,
-// soma outlines replaced by their centre line, and a single-point section
-// drawn as a cylinder as long as it is wide along x.
+// created in increasing code order (soma 1, axon 2, dend 3, apic 4, other
+// codes in their place), each section's 3-D points from its first own
+// point on, soma outlines replaced by their centre line, and a
+// single-point section drawn as a cylinder as long as it is wide along x.
 func instantiate(secs []*section) (*morph.Cell, error) {
 	dropDegenerate(secs)
 	reattach(secs)

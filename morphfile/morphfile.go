@@ -8,9 +8,10 @@
 //
 //   - a section is an unbranched stretch of one type; every section but a
 //     root starts with a copy of its parent's point where it attaches;
-//   - sections are created type by type — soma, axon, dend, apic, then
-//     other SWC type codes n as dend_n (or minus_n) — each in file order,
-//     and named like NEURON's: soma[0], dend[3], dend_7[0];
+//   - sections are created type by type in increasing type code — soma
+//     (1), axon (2), dend (3), apic (4), other codes n as dend_n (minus_n
+//     below zero) in their place — each in file order, and named like
+//     NEURON's: soma[0], dend[3], dend_7[0];
 //   - a soma given as one point (SWC), or as NeuroMorpho.org's three
 //     points, becomes a cylinder as long as it is wide, along x; a soma
 //     outline (ASC "CellBody" contour) becomes a 21-point centre line
@@ -23,13 +24,14 @@
 //     children moved to the dropped section's parent.
 //
 // Files are recognised by their content (Detect). Input is bounded
-// (MaxFileSize) and every structure grows only with the input it is
-// built from; malformed input gives an error naming the line, never a
-// panic.
+// (MaxFileSize, MaxSections) and every structure grows only with the
+// input it is built from; malformed input gives an error naming the line,
+// never a panic.
 //
-// The package is organised so that formats stored as a tree of points
-// (SWC; BBP HDF5 morphologies can be given that form) share one builder,
-// treeSections, and all formats share the instantiation step.
+// Formats stored as a tree of points, each naming its parent, share one
+// builder, treeSections (SWC uses it; a BBP HDF5 reader can hand it its
+// points or build sections of its own), and all formats share the
+// instantiation step.
 package morphfile
 
 import (
