@@ -9,15 +9,15 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/spikeframes/spikeframes/blenderspike"
 	"github.com/spikeframes/spikeframes/morph"
+	"github.com/spikeframes/spikeframes/morphfile"
 	"github.com/spikeframes/spikeframes/voltage"
 )
 
 func inspectCommand() command {
 	return command{
 		name:    "inspect",
-		summary: "summarise a recording: sections, frames, voltage range, bounding box",
+		summary: "summarise a recording or a morphology file: sections, frames, voltage range, bounding box",
 		run:     runInspect,
 	}
 }
@@ -47,15 +47,20 @@ func runInspect(args []string, stdout, stderr io.Writer) int {
 		return status
 	}
 	if fs.NArg() != 1 {
-		return usageErr(stderr, "inspect", "want exactly one recording FILE, got %d arguments", fs.NArg())
+		return usageErr(stderr, "inspect", "want exactly one recording or morphology FILE, got %d arguments", fs.NArg())
 	}
 	path := fs.Arg(0)
-	cell, rec, err := blenderspike.ReadFile(path)
+	cell, rec, format, err := readInput(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "spikeframes inspect: %v\n", err)
 		return exitInput
 	}
-	s := summarize(path, cell, rec)
+	var s interface{ text() string }
+	if rec == nil {
+		s = summarizeMorphology(path, format, cell)
+	} else {
+		s = summarize(path, cell, rec)
+	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		if err := enc.Encode(s); err != nil {
@@ -69,6 +74,63 @@ func runInspect(args []string, stdout, stderr io.Writer) int {
 		return exitOutput
 	}
 	return exitOK
+}
+
+// morphologySummary is what inspect reports about a morphology file; its
+// JSON form is the --json output.
+type morphologySummary struct {
+	File     string `json:"file"`
+	Format   string `json:"format"`
+	Sections int    `json:"sections"`
+	// Types counts sections by NEURON section array: soma, axon, dend,
+	// apic, and dend_N for other SWC type codes N.
+	Types    map[string]int `json:"types"`
+	N3DTotal int            `json:"n3d_total"`
+	BBoxMin  [3]float64     `json:"bbox_min"`
+	BBoxMax  [3]float64     `json:"bbox_max"`
+	// NeuriteLength is the summed length of every section but the soma's,
+	// in µm.
+	NeuriteLength float64 `json:"neurite_length"`
+}
+
+func summarizeMorphology(path string, format morphfile.Format, cell *morph.Cell) morphologySummary {
+	s := morphologySummary{
+		File:     path,
+		Format:   format.String(),
+		Sections: len(cell.Sections),
+		Types:    map[string]int{},
+		BBoxMin:  [3]float64{math.Inf(1), math.Inf(1), math.Inf(1)},
+		BBoxMax:  [3]float64{math.Inf(-1), math.Inf(-1), math.Inf(-1)},
+	}
+	for _, sec := range cell.Sections {
+		array, _, _ := strings.Cut(sec.Name, "[")
+		s.Types[array]++
+		s.N3DTotal += len(sec.Points)
+		for _, p := range sec.Points {
+			for k, x := range [3]float64{p.X, p.Y, p.Z} {
+				s.BBoxMin[k] = min(s.BBoxMin[k], x)
+				s.BBoxMax[k] = max(s.BBoxMax[k], x)
+			}
+		}
+		if array != "soma" {
+			s.NeuriteLength += sec.Length()
+		}
+	}
+	return s
+}
+
+// text is the readable summary of a morphology file.
+func (s morphologySummary) text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n", s.File)
+	fmt.Fprintf(&b, "  format        %s\n", s.Format)
+	fmt.Fprintf(&b, "  sections      %d\n", s.Sections)
+	fmt.Fprintf(&b, "  types         %s\n", wrapList(typeList(s.Types), 60, "\n                "))
+	fmt.Fprintf(&b, "  3-D points    %d\n", s.N3DTotal)
+	fmt.Fprintf(&b, "  bounding box  (%g, %g, %g) … (%g, %g, %g) µm\n",
+		s.BBoxMin[0], s.BBoxMin[1], s.BBoxMin[2], s.BBoxMax[0], s.BBoxMax[1], s.BBoxMax[2])
+	fmt.Fprintf(&b, "  neurites      %.6g µm long, summed over every section but the soma\n", s.NeuriteLength)
+	return b.String()
 }
 
 func summarize(path string, cell *morph.Cell, rec *voltage.Recording) summary {
@@ -109,7 +171,7 @@ func (s summary) text() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n", s.File)
 	fmt.Fprintf(&b, "  sections      %d\n", s.Sections)
-	fmt.Fprintf(&b, "  types         %s\n", wrapList(s.typeList(), 60, "\n                "))
+	fmt.Fprintf(&b, "  types         %s\n", wrapList(typeList(s.Types), 60, "\n                "))
 	fmt.Fprintf(&b, "  frames        %d\n", s.Frames)
 	if s.TStart != nil {
 		fmt.Fprintf(&b, "  time          %.6g … %.6g ms\n", *s.TStart, *s.TStop)
@@ -126,17 +188,17 @@ func (s summary) text() string {
 
 // typeList lists "type count" by falling count, then by name in natural
 // order (user5[2] before user5[10]).
-func (s summary) typeList() []string {
-	names := make([]string, 0, len(s.Types))
-	for t := range s.Types {
+func typeList(types map[string]int) []string {
+	names := make([]string, 0, len(types))
+	for t := range types {
 		names = append(names, t)
 	}
 	slices.SortFunc(names, func(a, b string) int {
-		return cmp.Or(cmp.Compare(s.Types[b], s.Types[a]), naturalCompare(a, b))
+		return cmp.Or(cmp.Compare(types[b], types[a]), naturalCompare(a, b))
 	})
 	items := make([]string, len(names))
 	for i, t := range names {
-		items[i] = fmt.Sprintf("%s %d", t, s.Types[t])
+		items[i] = fmt.Sprintf("%s %d", t, types[t])
 	}
 	return items
 }
