@@ -34,6 +34,7 @@ type Movie struct {
 	sampler    *voltage.Sampler
 	frames     int
 	vmin, vmax float64
+	unit       string // of the shaded values: mV, or µm for path distance
 	clock      *clock
 	layer      *overlay.Layer // nil without annotations
 }
@@ -45,24 +46,24 @@ func New(cell *morph.Cell, rec *voltage.Recording, o Options) (*Movie, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	if cell == nil || rec == nil {
-		return nil, fmt.Errorf("movie needs a cell and its recording")
+	if cell == nil {
+		return nil, fmt.Errorf("movie needs a cell")
 	}
-	m := &Movie{opts: o, rec: rec, frames: rec.Frames}
+	shaded, err := o.coloring(cell, rec)
+	if err != nil {
+		return nil, err
+	}
+	rec = shaded
+	m := &Movie{opts: o, rec: rec, frames: rec.Frames, unit: "mV"}
+	if o.ColorBy == ByDistance {
+		m.unit = "µm"
+	}
 	m.place = func(p morph.Point) morph.Point { return o.Geometry.Prepare.Place(cell, p) }
 	if o.Resample > 0 {
 		m.frames = o.Resample
 	}
-	var err error
-	if m.vmin, m.vmax, err = o.Colors.limits(rec); err != nil {
+	if err := m.colourTable(); err != nil {
 		return nil, err
-	}
-	cmap, err := o.Colors.colormap()
-	if err != nil {
-		return nil, err
-	}
-	if m.lut, err = colormap.NewLUT(cmap, m.vmin, m.vmax); err != nil {
-		return nil, &OptionError{err}
 	}
 	if o.Target != "" {
 		p, err := resolveTarget(cell, o.Target)
@@ -98,6 +99,27 @@ func New(cell *morph.Cell, rec *voltage.Recording, o Options) (*Movie, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// colourTable sets the table that colours the shaded values, and the
+// limits it spans.
+func (m *Movie) colourTable() error {
+	lut, fixed, err := m.opts.fixedTable()
+	if fixed {
+		m.lut = lut
+		return err
+	}
+	if m.vmin, m.vmax, err = m.opts.Colors.limits(m.rec); err != nil {
+		return err
+	}
+	cmap, err := m.opts.Colors.colormap()
+	if err != nil {
+		return err
+	}
+	if m.lut, err = colormap.NewLUT(cmap, m.vmin, m.vmax); err != nil {
+		return &OptionError{err}
+	}
+	return nil
 }
 
 // buildMesh sweeps the cell for the picture. The mesh is built twice: once

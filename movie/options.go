@@ -76,6 +76,14 @@ type Options struct {
 	TimeSpan TimeSpan
 	// Overlays are the annotations drawn over every frame.
 	Overlays Overlays
+	// ColorBy is what the cell's colours show: ByVoltage (the recording,
+	// through the colormap), ByType (TypeColors), ByDistance (path distance
+	// from the soma in µm, through the colormap and the limits, which are
+	// then in µm) or ByColor (Color everywhere). Only ByVoltage needs a
+	// recording.
+	ColorBy string
+	// Color is the colour of ByColor (sRGB).
+	Color [3]uint8
 }
 
 // TimeSpan is the simulated time (ms) of a recording's first and last
@@ -215,6 +223,8 @@ func DefaultOptions() Options {
 		Look:     Look{AA: 2, MinWidth: 1, Shading: "emission", Emission: 1, Bloom: 0.6},
 		Label:    "none",
 		Overlays: Overlays{ColorBarPos: "right"},
+		ColorBy:  ByVoltage,
+		Color:    [3]uint8{230, 230, 230},
 	}
 }
 
@@ -258,6 +268,9 @@ func (o Options) Validate() error {
 		return bad("time-span", fmt.Sprintf("%g:%g", o.TimeSpan.Start, o.TimeSpan.Stop), "want START:STOP in ms with START < STOP")
 	}
 	if err := o.Overlays.Validate(); err != nil {
+		return err
+	}
+	if err := o.validateColoring(); err != nil {
 		return err
 	}
 	if o.Look.Transparent && o.Look.Background != [3]uint8{} {
@@ -424,4 +437,25 @@ func (k Keyframe) validate(plane string) error {
 		return err
 	}
 	return validateTarget(k.Target)
+}
+
+// validateColoring checks ColorBy and the overlays that need a colormap or
+// a recording.
+func (o Options) validateColoring() error {
+	switch o.ColorBy {
+	case ByVoltage, ByDistance:
+		if o.ColorBy == ByDistance && len(o.Overlays.Traces) > 0 {
+			return bad("trace", o.Overlays.Traces[0], "plots voltage: colour by voltage")
+		}
+		return nil
+	case ByType, ByColor:
+		switch {
+		case o.Overlays.ColorBar:
+			return bad("colorbar", true, "shows a colormap, and colouring by %s uses none", o.ColorBy)
+		case len(o.Overlays.Traces) > 0:
+			return bad("trace", o.Overlays.Traces[0], "plots voltage: colour by voltage")
+		}
+		return nil
+	}
+	return bad("color-by", o.ColorBy, "want voltage, type, distance or color")
 }

@@ -98,7 +98,7 @@ func (m *Movie) buildOverlays(cell *morph.Cell) error {
 			Place: o.Overlays.ColorBarPos,
 			LUT:   m.lut, Look: m.style,
 			VMin: m.vmin, VMax: m.vmax,
-			Label: o.Overlays.ColorBarLabel,
+			Label: m.colorBarLabel(),
 		}
 	}
 	if o.Overlays.ScaleBar {
@@ -195,4 +195,13 @@ func findSection(cell *morph.Cell, spec string) (int, string, error) {
 		return 0, "", fmt.Errorf("%d sections are %s; give a section's index or name", len(typed), spec)
 	}
 	return 0, "", fmt.Errorf("no section has that name or type (use soma, an index 0…%d, or a name)", len(secs)-1)
+}
+
+// colorBarLabel is the colour bar's unit label: the one given, or the unit
+// of the shaded values.
+func (m *Movie) colorBarLabel() string {
+	if l := m.opts.Overlays.ColorBarLabel; l != "" {
+		return l
+	}
+	return m.unit
 }
