@@ -1,6 +1,7 @@
 package render
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -21,6 +22,21 @@ const bandSampleRows = 64
 // picture (2²⁸: 8K at aa 2, 4K at aa 4), so that a typo cannot ask for more
 // memory than a machine has.
 const MaxSamples = 1 << 28
+
+// MaxCoverageTests bounds the sample tests of one coverage pass (about 10
+// s of one core): past it, or past 16 tests per sample for pictures of
+// more than 2²⁷ samples, Rasterize refuses the mesh. Every front-facing
+// triangle is tested at every sample it covers, hidden ones too, so the
+// tests are the picture's samples times how many surfaces lie over each
+// other: a reconstructed cell at 1920×1080 makes a few million, while
+// thousands of large sections drawn at one place would make tens of
+// billions.
+const MaxCoverageTests = 1 << 31
+
+// ErrTooCostly is wrapped by the error Rasterize and CheckCoverage return
+// for a mesh whose coverage pass would make more sample tests than
+// MaxCoverageTests allows.
+var ErrTooCostly = errors.New("coverage too costly")
 
 // Coverage is what a fixed camera sees of a fixed mesh: for every pixel the
 // mesh touches, which triangle each of its AA×AA samples sees and where on
@@ -77,12 +93,10 @@ func Rasterize(m *mesh.Mesh, cam *Camera, aa int, lit bool, workers int) (*Cover
 	}
 	verts := make([]screenVertex, len(m.Positions))
 	for i, p := range m.Positions {
-		x, y, z := cam.project(vec3{float64(p[0]), float64(p[1]), float64(p[2])})
-		v := screenVertex{x: x, y: y, d: z, iw: 1, ok: !math.IsNaN(x) && !math.IsNaN(y)}
-		if cam.perspective {
-			v.d, v.iw = -1/z, 1/z
-		}
-		verts[i] = v
+		verts[i] = cam.screen(p)
+	}
+	if err := checkTests(m, cam, aa, func(v uint32) screenVertex { return verts[v] }); err != nil {
+		return nil, err
 	}
 	bands := binTriangles(m, verts, cam.Height, bandRows)
 
@@ -125,6 +139,60 @@ func Rasterize(m *mesh.Mesh, cam *Camera, aa int, lit bool, workers int) (*Cover
 		cov.shade = append(cov.shade, r.shade...)
 	}
 	return cov, nil
+}
+
+// screen projects a mesh vertex into the picture.
+func (cam *Camera) screen(p mesh.Vec3) screenVertex {
+	x, y, z := cam.project(vec3{float64(p[0]), float64(p[1]), float64(p[2])})
+	v := screenVertex{x: x, y: y, d: z, iw: 1, ok: !math.IsNaN(x) && !math.IsNaN(y)}
+	if cam.perspective {
+		v.d, v.iw = -1/z, 1/z
+	}
+	return v
+}
+
+// CheckCoverage reports, without rasterizing, whether the coverage pass
+// of m seen by cam at aa×aa samples per pixel would make more sample tests
+// than MaxCoverageTests allows (an error wrapping ErrTooCostly). It costs
+// one pass over the triangles and allocates nothing.
+func CheckCoverage(m *mesh.Mesh, cam *Camera, aa int) error {
+	return checkTests(m, cam, aa, func(v uint32) screenVertex { return cam.screen(m.Positions[v]) })
+}
+
+// checkTests refuses a coverage pass whose sample tests, with vertex v
+// projected by at(v), would pass the limit.
+func checkTests(m *mesh.Mesh, cam *Camera, aa int, at func(v uint32) screenVertex) error {
+	samples := int64(cam.Width) * int64(cam.Height) * int64(aa*aa)
+	limit := max(MaxCoverageTests, 16*samples)
+	if tests := coverageTests(m, cam, aa, at); tests > float64(limit) {
+		return fmt.Errorf("%w: about %.3g sample tests, more than %d: the picture is covered %.0f times over, hidden surfaces included",
+			ErrTooCostly, tests, limit, tests/float64(samples))
+	}
+	return nil
+}
+
+// coverageTests estimates the sample tests of a coverage pass: for every
+// front-facing triangle, its area in samples (at most its bounding box
+// within the picture) and three more per sample row, which is what the
+// rasterizer tests.
+func coverageTests(m *mesh.Mesh, cam *Camera, aa int, at func(v uint32) screenVertex) float64 {
+	w, h := float64(cam.Width*aa), float64(cam.Height*aa)
+	s := float64(aa)
+	var tests float64
+	for _, tr := range m.Triangles {
+		a, b, c := at(tr[0]), at(tr[1]), at(tr[2])
+		area := -edge(a, b, c.x, c.y) // twice the area, positive for a front face
+		if !a.ok || !b.ok || !c.ok || !(area > 0) {
+			continue
+		}
+		rows := math.Min(h, math.Ceil(max(a.y, b.y, c.y)*s)) - math.Max(0, math.Floor(min(a.y, b.y, c.y)*s)) + 1
+		cols := math.Min(w, math.Ceil(max(a.x, b.x, c.x)*s)) - math.Max(0, math.Floor(min(a.x, b.x, c.x)*s)) + 1
+		if rows <= 0 || cols <= 0 {
+			continue
+		}
+		tests += math.Min(area/2*s*s, rows*cols) + 3*rows
+	}
+	return tests
 }
 
 // headlight is the unit direction towards the light for lit shading.
