@@ -46,8 +46,7 @@ func runMesh(args []string, stdout, stderr io.Writer) int {
 	}
 	m, err := geom.buildMesh(cell, rec)
 	if err != nil {
-		fmt.Fprintf(stderr, "spikeframes mesh: %s: %v\n", fs.Arg(0), err)
-		return exitInput
+		return meshStatus(stderr, "mesh", fs.Arg(0), err)
 	}
 	sampler, err := voltage.NewSampler(rec, m.Probes)
 	if err != nil {

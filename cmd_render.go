@@ -274,12 +274,20 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 		say("warning: --video needs an even picture size for yuv420p: rendering %d×%d", width, height)
 	}
 	view := render.View{Plane: f.view, Azimuth: f.azimuth, Elevation: f.elevation, Roll: f.roll, Zoom: f.zoom, FOV: f.fov}
-	m, cams, err := meshAndCameras(cell, rec, geom, view, f.orbit, width, height, f.minWidth)
+	m, cams, coarser, err := meshAndCameras(cell, rec, geom, view, f.orbit, width, height, f.minWidth)
 	if err != nil {
-		fmt.Fprintf(stderr, "spikeframes render: %s: %v\n", path, err)
-		return exitInput
+		return meshStatus(stderr, "render", path, err)
 	}
 	say("mesh: %d vertices, %d triangles (%.2f s)", len(m.Positions), len(m.Triangles), time.Since(start).Seconds())
+	switch {
+	case math.IsInf(coarser, 1):
+		say("note: mesh at its coarsest detail to fit %d vertices", mesh.PictureMaxVertices)
+	case coarser > 1:
+		say("note: mesh detail lowered to fit %d vertices: ring edges up to %.3g pixels instead of %g", mesh.PictureMaxVertices, coarser*ringEdgePixels, ringEdgePixels)
+	}
+	if err := checkCoverage(m, cams, f.aa); err != nil {
+		return usageErr(stderr, "render", "%s: %v; lower --aa, --zoom or --width/--height", path, err)
+	}
 
 	start = time.Now()
 	cmap, _ := f.colormap() // validated above
@@ -404,26 +412,74 @@ func frameCameras(m *mesh.Mesh, view render.View, orbit float64, width, height i
 	return c, c.orbit.At(0), nil
 }
 
-// meshAndCameras builds the mesh and the cameras that frame it. The mesh
-// is built a second time for the picture scale the first framing measured:
-// with every tube at least minWidth pixels wide (0: true widths) and thin
-// tubes swept with fewer ring vertices. The framing hardly moves, since
-// only sub-pixel radii grow.
-func meshAndCameras(cell *morph.Cell, rec *voltage.Recording, geom *geometryFlags, view render.View, orbit float64, width, height int, minWidth float64) (*mesh.Mesh, cameras, error) {
-	m, err := geom.buildMesh(cell, rec)
+// meshAndCameras builds the mesh and the cameras that frame it. A first
+// mesh, sized to a picture of the whole cell's bounding box, only measures
+// the picture scale that the framing gives; the mesh is then built for
+// that scale: every tube at least minWidth pixels wide (0: true widths),
+// rings sized to ringEdgePixels, and within mesh.PictureMaxVertices,
+// coarser when it would not fit: coarser is how many times longer than
+// ringEdgePixels its ring edges may be (1: as asked, +Inf: the coarsest).
+// The framing hardly moves, since only sub-pixel details change.
+func meshAndCameras(cell *morph.Cell, rec *voltage.Recording, geom *geometryFlags, view render.View, orbit float64, width, height int, minWidth float64) (m *mesh.Mesh, c cameras, coarser float64, err error) {
+	prepared, so, err := geom.prepare(cell, rec)
 	if err != nil {
-		return nil, cameras{}, err
+		return nil, c, 0, err
+	}
+	so.MaxVertices = mesh.PictureMaxVertices
+	so.MaxEdge = ringEdgePixels * boxPixel(prepared, width, height)
+	if m, err = mesh.Build(prepared, so); err != nil {
+		return nil, c, 0, err
 	}
 	_, first, err := frameCameras(m, view, orbit, width, height)
 	if err != nil {
-		return nil, cameras{}, err
+		return nil, c, 0, err
 	}
 	px := first.UnitsPerPixel()
-	if m, err = geom.buildMeshFor(cell, rec, minWidth/2*px, ringEdgePixels*px); err != nil {
-		return nil, cameras{}, err
+	so.MinRadius, so.MaxEdge = minWidth/2*px, ringEdgePixels*px
+	m = nil // the first mesh may go before the second is built
+	size, err := mesh.Estimate(prepared, so)
+	if err != nil {
+		return nil, c, 0, err
 	}
-	c, _, err := frameCameras(m, view, orbit, width, height)
-	return m, c, err
+	if m, err = mesh.Build(prepared, so); err != nil {
+		return nil, c, 0, err
+	}
+	c, _, err = frameCameras(m, view, orbit, width, height)
+	return m, c, size.Edge / so.MaxEdge, err
+}
+
+// checkCoverage refuses, before any coverage is worked out, a mesh whose
+// coverage passes would cost too much: seen by the static camera, or from
+// eight points of the orbit.
+func checkCoverage(m *mesh.Mesh, c cameras, aa int) error {
+	if c.orbit == nil {
+		return render.CheckCoverage(m, c.static, aa)
+	}
+	for k := range 8 {
+		if err := render.CheckCoverage(m, c.orbit.At(float64(k)/8), aa); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// boxPixel is the size in mesh units of a pixel of a width × height
+// picture whose shorter side spans the diagonal of the box that holds the
+// prepared cell's centre lines, widened by its thickest radius.
+func boxPixel(c *morph.Cell, width, height int) float64 {
+	lo := [3]float64{math.Inf(1), math.Inf(1), math.Inf(1)}
+	hi := [3]float64{math.Inf(-1), math.Inf(-1), math.Inf(-1)}
+	var diam float64
+	for _, s := range c.Sections {
+		for _, p := range s.Points {
+			for a, v := range [3]float64{p.X, p.Y, p.Z} {
+				lo[a], hi[a] = math.Min(lo[a], v), math.Max(hi[a], v)
+			}
+			diam = math.Max(diam, p.Diam)
+		}
+	}
+	reach := math.Hypot(math.Hypot(hi[0]-lo[0], hi[1]-lo[1]), hi[2]-lo[2]) + max(c.Thickness, mesh.SomaScale)*diam
+	return reach / float64(min(width, height))
 }
 
 // evenSizeFilter is the ffmpeg option that pads an odd-sized picture to

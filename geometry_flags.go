@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"strconv"
 
 	"github.com/spf13/pflag"
@@ -67,26 +69,29 @@ func (g *geometryFlags) validate() error {
 	return err
 }
 
-// buildMesh prepares the cell and sweeps it; rec supplies each section's
-// simulated segment count for auto segmentation and may be nil. Errors are
-// input errors (status 1).
+// buildMesh prepares the cell and sweeps it at the flags' full detail; rec
+// supplies each section's simulated segment count for auto segmentation
+// and may be nil.
 func (g *geometryFlags) buildMesh(cell *morph.Cell, rec *voltage.Recording) (*mesh.Mesh, error) {
-	return g.buildMeshFor(cell, rec, 0, 0)
-}
-
-// buildMeshFor is buildMesh for a known picture scale: tube radii are
-// raised to at least minRadius mesh units, and thin tubes get just enough
-// ring vertices to keep ring edges within maxEdge (0: no limit, no change).
-func (g *geometryFlags) buildMeshFor(cell *morph.Cell, rec *voltage.Recording, minRadius, maxEdge float64) (*mesh.Mesh, error) {
-	mo, so, err := g.options()
+	prepared, so, err := g.prepare(cell, rec)
 	if err != nil {
 		return nil, err
 	}
-	so.MinRadius, so.MaxEdge = minRadius, maxEdge
+	return mesh.Build(prepared, so)
+}
+
+// prepare turns the flags into meshing options and prepares the cell for
+// them; rec supplies each section's simulated segment count for auto
+// segmentation and may be nil. See meshStatus for what its errors mean.
+func (g *geometryFlags) prepare(cell *morph.Cell, rec *voltage.Recording) (*morph.Cell, mesh.Options, error) {
+	mo, so, err := g.options()
+	if err != nil {
+		return nil, so, err
+	}
 	var nseg []int
 	if rec != nil {
 		if len(rec.Traces) != len(cell.Sections) {
-			return nil, fmt.Errorf("recording has %d voltage traces for %d sections", len(rec.Traces), len(cell.Sections))
+			return nil, so, fmt.Errorf("recording has %d voltage traces for %d sections", len(rec.Traces), len(cell.Sections))
 		}
 		nseg = make([]int, len(rec.Traces))
 		for i, t := range rec.Traces {
@@ -94,8 +99,17 @@ func (g *geometryFlags) buildMeshFor(cell *morph.Cell, rec *voltage.Recording, m
 		}
 	}
 	prepared, err := morph.Prepare(cell, nseg, mo)
-	if err != nil {
-		return nil, err
+	return prepared, so, err
+}
+
+// meshStatus reports an error from preparing or meshing the recording at
+// path and returns the exit status: a cell too large for the geometry
+// flags is a usage error (2) that names the flags to change, anything
+// else an input error (1).
+func meshStatus(stderr io.Writer, cmd, path string, err error) int {
+	if errors.Is(err, morph.ErrTooLarge) || errors.Is(err, mesh.ErrTooLarge) {
+		return usageErr(stderr, cmd, "%s: %v; lower --segmentation (auto adds points for every simulated segment) or --sides", path, err)
 	}
-	return mesh.Build(prepared, so)
+	fmt.Fprintf(stderr, "spikeframes %s: %s: %v\n", cmd, path, err)
+	return exitInput
 }
