@@ -132,14 +132,15 @@ func TestDenseSegmentationFollowsThePicture(t *testing.T) {
 	}
 }
 
-// TestOverlapTooCostlyIsAUsageError renders 600 copies of one fat section
-// at one place: the picture would be covered about 600 times over, so
-// render stops before the coverage pass, naming the flags that help.
+// TestOverlapTooCostlyIsAUsageError renders 1500 copies of one fat section
+// at one place: the coverage pass would test every sample of the picture
+// hundreds of times, so render stops before it, naming the flags that
+// help.
 func TestOverlapTooCostlyIsAUsageError(t *testing.T) {
-	path := writeRecording(t, stackedRecording(600, []float64{0, 100}, []float64{0, 0}, []float64{0, 0}, []float64{40, 40}))
+	path := writeRecording(t, stackedRecording(1500, []float64{0, 100}, []float64{0, 0}, []float64{0, 0}, []float64{40, 40}))
 	dir := filepath.Join(t.TempDir(), "frames")
 	status, _, errOut := runCmd("render", path, "-o", dir, "-q")
-	if status != exitUsage || !strings.Contains(errOut, "covered") || !strings.Contains(errOut, "--aa") {
+	if status != exitUsage || !strings.Contains(errOut, "per sample") || !strings.Contains(errOut, "--aa") {
 		t.Errorf("status %d, stderr %q; want %d naming --aa", status, errOut, exitUsage)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {

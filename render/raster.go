@@ -23,14 +23,15 @@ const bandSampleRows = 64
 // memory than a machine has.
 const MaxSamples = 1 << 28
 
-// MaxCoverageTests bounds the sample tests of one coverage pass (about 10
-// s of one core): past it, or past 16 tests per sample for pictures of
-// more than 2²⁷ samples, Rasterize refuses the mesh. Every front-facing
-// triangle is tested at every sample it covers, hidden ones too, so the
-// tests are the picture's samples times how many surfaces lie over each
-// other: a reconstructed cell at 1920×1080 makes a few million, while
-// thousands of large sections drawn at one place would make tens of
-// billions.
+// MaxCoverageTests bounds the work of one coverage pass, in sample tests
+// (2³¹, about 7 s of one core): past it, or past 32 tests per sample for
+// pictures of more than 2²⁶ samples, Rasterize refuses the mesh. Every
+// front-facing triangle is tested at every sample it covers, hidden ones
+// too, and setting up a triangle costs about as much as 200 tests, each of
+// its sample rows 14 (measured), which the count includes. A reconstructed
+// cell at 1920×1080 with 2×2 samples per pixel makes a few tens of
+// millions at any zoom, a mesh of mesh.PictureMaxVertices about half the
+// limit; a few hundred large sections stacked at one place make billions.
 const MaxCoverageTests = 1 << 31
 
 // ErrTooCostly is wrapped by the error Rasterize and CheckCoverage return
@@ -159,22 +160,29 @@ func CheckCoverage(m *mesh.Mesh, cam *Camera, aa int) error {
 	return checkTests(m, cam, aa, func(v uint32) screenVertex { return cam.screen(m.Positions[v]) })
 }
 
+// What setting up a triangle and each of its sample rows costs, in sample
+// tests (measured on balls and tubes of 16 to 256 sides at 1920×1080).
+const (
+	triangleTests = 200
+	rowTests      = 14
+)
+
 // checkTests refuses a coverage pass whose sample tests, with vertex v
 // projected by at(v), would pass the limit.
 func checkTests(m *mesh.Mesh, cam *Camera, aa int, at func(v uint32) screenVertex) error {
 	samples := int64(cam.Width) * int64(cam.Height) * int64(aa*aa)
-	limit := max(MaxCoverageTests, 16*samples)
+	limit := max(MaxCoverageTests, 32*samples)
 	if tests := coverageTests(m, cam, aa, at); tests > float64(limit) {
-		return fmt.Errorf("%w: about %.3g sample tests, more than %d: the picture is covered %.0f times over, hidden surfaces included",
-			ErrTooCostly, tests, limit, tests/float64(samples))
+		return fmt.Errorf("%w: about %.3g sample tests, %.0f per sample of the picture (surfaces stacked over each other, hidden ones included), more than the limit of %d",
+			ErrTooCostly, tests, tests/float64(samples), limit)
 	}
 	return nil
 }
 
-// coverageTests estimates the sample tests of a coverage pass: for every
-// front-facing triangle, its area in samples (at most its bounding box
-// within the picture) and three more per sample row, which is what the
-// rasterizer tests.
+// coverageTests estimates the work of a coverage pass in sample tests:
+// for every front-facing triangle in the picture, its area in samples (at
+// most its bounding box within the picture), 14 per sample row and 200
+// for its set-up.
 func coverageTests(m *mesh.Mesh, cam *Camera, aa int, at func(v uint32) screenVertex) float64 {
 	w, h := float64(cam.Width*aa), float64(cam.Height*aa)
 	s := float64(aa)
@@ -190,7 +198,7 @@ func coverageTests(m *mesh.Mesh, cam *Camera, aa int, at func(v uint32) screenVe
 		if rows <= 0 || cols <= 0 {
 			continue
 		}
-		tests += math.Min(area/2*s*s, rows*cols) + 3*rows
+		tests += math.Min(area/2*s*s, rows*cols) + rowTests*rows + triangleTests
 	}
 	return tests
 }
