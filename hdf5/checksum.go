@@ -60,6 +60,10 @@ func lookup3(k []byte) uint32 {
 	return c
 }
 
+// ignoreChecksums makes verifyChecksum accept any checksum: the fuzz
+// tests set it to reach the structures that checksums guard.
+var ignoreChecksums = false
+
 // verifyChecksum checks a block whose last four bytes are the lookup3
 // checksum of everything before them.
 func verifyChecksum(block []byte, what string) error {
@@ -67,7 +71,7 @@ func verifyChecksum(block []byte, what string) error {
 		return fmt.Errorf("%s: %w", what, errShort)
 	}
 	n := len(block) - 4
-	if got, want := lookup3(block[:n]), le.Uint32(block[n:]); got != want {
+	if got, want := lookup3(block[:n]), le.Uint32(block[n:]); got != want && !ignoreChecksums {
 		return fmt.Errorf("%s: checksum %#08x, computed %#08x", what, want, got)
 	}
 	return nil

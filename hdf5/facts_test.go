@@ -296,6 +296,10 @@ func checkGroup(t *testing.T, g *Group, want objectFacts) {
 			if !errors.Is(err, ErrNotFound) {
 				t.Errorf("%s/%s (dangling link): %v, want ErrNotFound", g.Path(), name, err)
 			}
+		case kind == "soft:/links/loop":
+			if err == nil || !strings.Contains(err.Error(), "more than 40 soft links") {
+				t.Errorf("%s/%s (a soft link to itself): %v, want too many soft links", g.Path(), name, err)
+			}
 		case err != nil:
 			t.Errorf("%s/%s: %v", g.Path(), name, err)
 		case obj.Path() != g.join(name):

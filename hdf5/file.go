@@ -251,13 +251,23 @@ func (f *File) superblockV0(head []byte, pos uint64) error {
 	}
 	d.addr() // base address
 	d.addr() // free-space info
-	d.addr() // end of file
+	eof := d.addr()
 	d.addr() // driver information block
 	// The root group's symbol table entry.
 	d.length() // link name offset
 	f.rootAddr = d.addr()
 	if d.err != nil {
 		return d.err
+	}
+	return f.checkEOF(eof)
+}
+
+// checkEOF refuses a file shorter than its superblock says (the end of
+// file address counts a user block too): a truncated file, refused as
+// libhdf5 refuses it.
+func (f *File) checkEOF(eof uint64) error {
+	if eof != undefined && eof > f.size {
+		return fmt.Errorf("truncated file: %d bytes, the superblock says %d", f.size, eof)
 	}
 	return nil
 }
@@ -270,7 +280,7 @@ func (f *File) superblockV2(head []byte, pos uint64) error {
 	d.skip(12)
 	d.addr() // base address
 	d.addr() // superblock extension
-	d.addr() // end of file
+	eof := d.addr()
 	f.rootAddr = d.addr()
 	d.u32()
 	if d.err != nil {
@@ -279,5 +289,5 @@ func (f *File) superblockV2(head []byte, pos uint64) error {
 	if err := verifyChecksum(head[:d.off], "superblock"); err != nil {
 		return err
 	}
-	return nil
+	return f.checkEOF(eof)
 }

@@ -211,6 +211,7 @@ def write_content(f, version):
     links["soft"] = h5py.SoftLink("/a/b/c/d/leaf")
     links["soft_relative"] = h5py.SoftLink("many")
     links["dangling"] = h5py.SoftLink("/nowhere")
+    links["loop"] = h5py.SoftLink("/links/loop")
     links["external"] = h5py.ExternalLink("other.h5", "/x")
     links["up"] = f["a"]
     f["a/b/c/d/root"] = f["/"]
@@ -454,6 +455,17 @@ def main():
     with create("small.h5", "earliest") as f:
         write_small(f)
     made.append("small.h5")
+    # Small, for the fuzz target to start from: what small.h5 lacks, in
+    # the latest format.
+    with create("dense.h5", "latest") as f:
+        g = f.create_group("dense")
+        for i in range(10):
+            g["link%d" % i] = h5py.SoftLink("/dense")
+            g.attrs["attr%d" % i] = np.int8(i)
+        d = g.create_dataset("both", shape=(5, 5), maxshape=(None, None), dtype="<i2",
+                             chunks=(2, 2), compression="gzip", fletcher32=True)
+        d[:] = ramp(25, "<i2").reshape(5, 5)
+    made.append("dense.h5")
     # Addresses and lengths of 4 bytes instead of 8.
     with create("offsets4.h5", "v108", sizes=(4, 4)) as f:
         write_small(f)
