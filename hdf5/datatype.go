@@ -2,6 +2,7 @@ package hdf5
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"strconv"
@@ -199,17 +200,23 @@ func (t *datatype) checkIEEE(d *decoder, b0, b1 uint8) {
 	}
 }
 
-// uintAt decodes element i of raw as an unsigned integer.
+// uintAt decodes element i of raw, an Integer or a Float (of 1, 2, 4 or
+// 8 bytes), as an unsigned integer.
 func (t *datatype) uintAt(raw []byte, i int) uint64 {
-	p := raw[i*t.Size : (i+1)*t.Size]
-	if !t.BigEndian {
-		return leUint(p)
+	var order binary.ByteOrder = binary.LittleEndian
+	if t.BigEndian {
+		order = binary.BigEndian
 	}
-	var v uint64
-	for _, b := range p {
-		v = v<<8 | uint64(b)
+	switch p := raw[i*t.Size:]; t.Size {
+	case 1:
+		return uint64(p[0])
+	case 2:
+		return uint64(order.Uint16(p))
+	case 4:
+		return uint64(order.Uint32(p))
+	default:
+		return order.Uint64(p)
 	}
-	return v
 }
 
 // intAt decodes element i of an Integer as int64 and, for unsigned
@@ -288,8 +295,12 @@ func (t *datatype) float64s(raw []byte, n int) ([]float64, error) {
 func (t *datatype) float32s(raw []byte, n int) ([]float32, error) {
 	if t.Kind == Float && t.Size == 4 {
 		out := make([]float32, n)
+		var order binary.ByteOrder = binary.LittleEndian
+		if t.BigEndian {
+			order = binary.BigEndian
+		}
 		for i := range out {
-			out[i] = math.Float32frombits(uint32(t.uintAt(raw, i)))
+			out[i] = math.Float32frombits(order.Uint32(raw[4*i:]))
 		}
 		return out, nil
 	}
