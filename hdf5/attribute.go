@@ -9,6 +9,7 @@ import (
 // Attribute is a small named value attached to a group or dataset.
 type Attribute struct {
 	f     *File
+	owner string // the path of the object it is attached to
 	name  string
 	space *dataspace
 	dtype *datatype
@@ -49,7 +50,7 @@ func (a *Attribute) wrap(err error) error {
 	if err == nil {
 		return nil
 	}
-	return fmt.Errorf("hdf5: attribute %q: %w", a.name, err)
+	return fmt.Errorf("hdf5: %s: attribute %q: %w", a.owner, a.name, err)
 }
 
 // strings decodes n fixed- or variable-length strings.
@@ -103,7 +104,10 @@ var errStop = fmt.Errorf("stop")
 // eachAttr calls fn with each attribute until fn returns false: those in
 // the object header, then those in dense storage.
 func (o *object) eachAttr(fn func(*Attribute) bool) error {
-	err := o.eachAttrErr(fn)
+	err := o.eachAttrErr(func(a *Attribute) bool {
+		a.owner = o.path
+		return fn(a)
+	})
 	if err == errStop {
 		return nil
 	}

@@ -350,8 +350,9 @@ type extensibleArray struct {
 	pageElems   uint64
 	arrOffSize  int
 	iblock      uint64
-	sblk        []superBlockInfo
-	iblockSblks int // super blocks whose data blocks the index block lists
+	sblk        []superBlockInfo // those whose entries can be reached
+	nsblks      int              // super blocks in all
+	iblockSblks int              // super blocks whose data blocks the index block lists
 	ndblkAddrs  int
 	unlimDim    int
 	down        []uint64 // in the order with the unlimited dimension first
@@ -403,12 +404,15 @@ func (ds *Dataset) openExtensibleArray() (chunkIndex, error) {
 		info := superBlockInfo{ndblks: 1 << (u / 2), dblkElems: x.minElems << ((u + 1) / 2), startIdx: startIdx, startDblk: startDblk}
 		x.sblk = append(x.sblk, info)
 		n, ok := mulOK(info.ndblks, info.dblkElems)
-		if startIdx, ok = addOK(startIdx, n); !ok {
-			// Entries past 2^63 cannot be reached.
-			break
+		if ok {
+			startIdx, ok = addOK(startIdx, n)
+		}
+		if !ok {
+			break // entries past 2^63 cannot be reached
 		}
 		startDblk += info.ndblks
 	}
+	x.nsblks = nsblks
 	x.iblockSblks = min(2*log2(minPtrs), nsblks)
 	x.ndblkAddrs = int(2 * (minPtrs - 1))
 	if err := x.swizzle(ds); err != nil {
@@ -546,7 +550,7 @@ func (x *extensibleArray) lookup(i uint64) ([]byte, error) {
 }
 
 func (x *extensibleArray) readIndexBlock() (*indexBlock, int64, error) {
-	nsblkAddrs := len(x.sblk) - x.iblockSblks
+	nsblkAddrs := x.nsblks - x.iblockSblks
 	o := uint64(x.f.offSize)
 	size := 6 + o + x.idxElems*x.esz + uint64(x.ndblkAddrs+nsblkAddrs)*o + 4
 	p, err := x.readBlock(x.iblock, size, "EAIB")

@@ -159,9 +159,10 @@ func (ds *Dataset) ReadFloat64() ([]float64, error) {
 	return ds.ReadFloat64Slab(nil, nil)
 }
 
-// ReadFloat64Slab reads the box of count elements along each dimension
-// from start (nil for all of it), in row-major order. Only the chunks
-// that meet the box are read.
+// ReadFloat64Slab reads a box of the dataset, in row-major order, integers
+// converted to float64: count elements along each dimension, from start
+// (both nil: the whole dataset). Only the chunks that meet the box are
+// read; rows [a, b) of a 2-D dataset are start {a, 0}, count {b-a, n}.
 func (ds *Dataset) ReadFloat64Slab(start, count []uint64) ([]float64, error) {
 	raw, n, err := ds.readRaw(start, count)
 	if err != nil {
@@ -187,7 +188,8 @@ func (ds *Dataset) ReadFloat32Slab(start, count []uint64) ([]float32, error) {
 	return v, ds.wrap(err)
 }
 
-// ReadInt64 reads the whole dataset of integers.
+// ReadInt64 reads the whole dataset of integers; unsigned values past
+// the int64 range are an error (ReadFloat64 reads them).
 func (ds *Dataset) ReadInt64() ([]int64, error) {
 	return ds.ReadInt64Slab(nil, nil)
 }

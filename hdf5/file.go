@@ -6,8 +6,8 @@
 // 2; groups stored as symbol tables or as compact or dense links; datasets
 // stored contiguous, compact or chunked under any chunk index libhdf5
 // 1.10 writes, with the deflate, shuffle and Fletcher32 filters; integers
-// and floats of any size and byte order, fixed- and variable-length
-// strings. A part of a dataset can be read without reading the rest: only
+// and IEEE floats of 1 to 8 bytes in either byte order, fixed- and
+// variable-length strings. A part of a dataset can be read without reading the rest: only
 // the chunks that meet the selection are read and decompressed, and
 // decompressed chunks are kept in a cache bounded in bytes.
 //
@@ -23,7 +23,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sync"
+	"sync/atomic"
 )
 
 // ErrNotFound is returned (wrapped) for a member or attribute that does
@@ -38,7 +38,7 @@ const (
 	defaultReadLimit  = 1 << 30
 	defaultChunkCache = 64 << 20
 	defaultMetaCache  = 16 << 20
-	// sizes of the signature search: the superblock is at 0, 512, 1024, ...
+	// The superblock is at 0, 512, 1024, 2048, ...: after a user block.
 	firstSuperblockPos = 512
 )
 
@@ -54,8 +54,7 @@ type File struct {
 	lenSize    int // bytes in a length
 	rootAddr   uint64
 
-	mu        sync.Mutex
-	readLimit uint64
+	readLimit atomic.Uint64
 	chunks    *chunkCache
 	meta      *metaCache // decoded heaps, B-tree nodes and index blocks
 	root      *Group
@@ -87,12 +86,12 @@ func NewFile(r io.ReaderAt, size int64) (*File, error) {
 		return nil, fmt.Errorf("hdf5: negative size %d", size)
 	}
 	f := &File{
-		r:         r,
-		size:      uint64(size),
-		readLimit: defaultReadLimit,
-		chunks:    newChunkCache(defaultChunkCache),
-		meta:      newMetaCache(defaultMetaCache),
+		r:      r,
+		size:   uint64(size),
+		chunks: newChunkCache(defaultChunkCache),
+		meta:   newMetaCache(defaultMetaCache),
 	}
+	f.readLimit.Store(defaultReadLimit)
 	if err := f.readSuperblock(); err != nil {
 		return nil, fmt.Errorf("hdf5: %w", err)
 	}
@@ -119,9 +118,7 @@ func (f *File) Root() *Group { return f.root }
 // the values a read returns, or one decompressed chunk. Reads that would
 // need more are refused. The default is 1 GiB.
 func (f *File) SetReadLimit(bytes int64) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.readLimit = uint64(max(bytes, 0))
+	f.readLimit.Store(uint64(max(bytes, 0)))
 }
 
 // SetChunkCache sets how many bytes of decompressed chunks are kept for
@@ -130,11 +127,7 @@ func (f *File) SetChunkCache(bytes int64) {
 	f.chunks.resize(max(bytes, 0))
 }
 
-func (f *File) limit() uint64 {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.readLimit
-}
+func (f *File) limit() uint64 { return f.readLimit.Load() }
 
 // checkRange reports whether n bytes at address addr lie inside the file.
 func (f *File) checkRange(addr, n uint64) error {

@@ -7,6 +7,8 @@ import (
 	"testing"
 )
 
+var indexNames = [...]string{"version 1 B-tree", "single chunk", "implicit", "fixed array", "extensible array", "version 2 B-tree"}
+
 // TestEveryFormatFeature checks that the generated files hold every
 // storage form the package reads, so that TestGeneratedFiles reads each
 // of them at least once.

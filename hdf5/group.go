@@ -163,40 +163,45 @@ func (g *Group) resolve(p string, hops *int) (uint64, error) {
 // ends; soft and external links are not followed and named datatypes
 // are skipped. An error from fn or from opening an object stops the walk.
 func (g *Group) Walk(fn func(Object) error) error {
-	seen := map[uint64]bool{}
-	var walk func(g *Group) error
-	walk = func(g *Group) error {
-		seen[g.hdr.addr] = true
-		if err := fn(g); err != nil {
+	// An explicit stack, not recursion: a hostile file may nest groups
+	// deeper than a goroutine's stack allows.
+	type frame struct {
+		g    *Group
+		next int // the next member to visit
+	}
+	seen := map[uint64]bool{g.hdr.addr: true}
+	if err := fn(g); err != nil {
+		return err
+	}
+	stack := []frame{{g, 0}}
+	for len(stack) > 0 {
+		top := &stack[len(stack)-1]
+		if top.next == len(top.g.names) {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		g, name := top.g, top.g.names[top.next]
+		top.next++
+		l := g.links[name]
+		if l.kind != hardLink || seen[l.addr] {
+			continue
+		}
+		seen[l.addr] = true
+		obj, err := g.f.openObject(l.addr, g.join(name))
+		if errors.Is(err, errNamedDatatype) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("hdf5: %s: %w", g.join(name), err)
+		}
+		if err := fn(obj); err != nil {
 			return err
 		}
-		for _, name := range g.names {
-			l := g.links[name]
-			if l.kind != hardLink || seen[l.addr] {
-				continue
-			}
-			obj, err := g.f.openObject(l.addr, g.join(name))
-			if errors.Is(err, errNamedDatatype) {
-				seen[l.addr] = true
-				continue
-			}
-			if err != nil {
-				return fmt.Errorf("hdf5: %s: %w", g.join(name), err)
-			}
-			if sub, ok := obj.(*Group); ok {
-				if err := walk(sub); err != nil {
-					return err
-				}
-				continue
-			}
-			seen[l.addr] = true
-			if err := fn(obj); err != nil {
-				return err
-			}
+		if sub, ok := obj.(*Group); ok {
+			stack = append(stack, frame{sub, 0})
 		}
-		return nil
 	}
-	return walk(g)
+	return nil
 }
 
 var errNamedDatatype = fmt.Errorf("a named datatype: %w", ErrUnsupported)

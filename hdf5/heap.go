@@ -115,6 +115,9 @@ func align8(n int) int { return (n + 7) &^ 7 }
 func (f *File) vlenStrings(raw []byte, n int) ([]string, error) {
 	out := make([]string, n)
 	ref := 8 + f.offSize
+	// Many references may name one long string: the read limit bounds
+	// their total.
+	total, limit := uint64(0), f.limit()
 	for i := range out {
 		d := f.decoder(raw[i*ref : (i+1)*ref])
 		length := uint64(d.u32())
@@ -136,6 +139,9 @@ func (f *File) vlenStrings(raw []byte, n int) ([]string, error) {
 		}
 		if length > uint64(len(obj)) {
 			return nil, fmt.Errorf("string %d: %d bytes in an object of %d", i, length, len(obj))
+		}
+		if total += length; total > limit {
+			return nil, fmt.Errorf("strings of more than the read limit of %d bytes", limit)
 		}
 		out[i] = string(obj[:length])
 	}

@@ -14,16 +14,13 @@ const (
 // Chunk indexes: the version 1 B-tree of layout version 3, and those of
 // layout version 4.
 const (
-	indexBTree1      = 0
-	indexSingle      = 1
-	indexImplicit    = 2
-	indexFixedArray  = 3
-	indexExtensible  = 4
-	indexBTree2      = 5
-	maxChunkIndexNum = 5
+	indexBTree1     = 0
+	indexSingle     = 1
+	indexImplicit   = 2
+	indexFixedArray = 3
+	indexExtensible = 4
+	indexBTree2     = 5
 )
-
-var indexNames = [...]string{"version 1 B-tree", "single chunk", "implicit", "fixed array", "extensible array", "version 2 B-tree"}
 
 // layout is a decoded data layout message.
 type layout struct {
@@ -33,12 +30,10 @@ type layout struct {
 	// contiguous: where and how many bytes; chunked: the index's address
 	addr, size uint64
 	// chunked
-	chunk     []uint64 // chunk dimensions, one per dataset dimension
-	index     int      // chunk index type
-	edgeRaw   bool     // partial edge chunks are not filtered
-	single    chunkLoc // a filtered single chunk's size and filter mask
-	pageBits  uint8    // fixed array: log2 of the entries in a data block page
-	earrayCfg [5]uint8 // extensible array creation parameters
+	chunk   []uint64 // chunk dimensions, one per dataset dimension
+	index   int      // chunk index type
+	edgeRaw bool     // partial edge chunks are not filtered
+	single  chunkLoc // a filtered single chunk's size and filter mask
 }
 
 // parseLayout decodes a data layout message (versions 3 and 4).
@@ -51,9 +46,7 @@ func (f *File) parseLayout(p []byte) (*layout, error) {
 	}
 	switch l.class {
 	case layoutCompact:
-		n := int(d.u16())
-		l.data = d.take(n)
-		l.size = uint64(n)
+		l.data = d.take(int(d.u16()))
 	case layoutContiguous:
 		l.addr = d.addr()
 		l.size = d.length()
@@ -120,14 +113,13 @@ func (f *File) chunkedV4(d *decoder, l *layout) error {
 			l.single.filtered = true
 		}
 	case indexImplicit:
+	// The parameters of the other indexes are in their headers too.
 	case indexFixedArray:
-		l.pageBits = d.u8()
+		d.skip(1) // page size
 	case indexExtensible:
-		for i := range l.earrayCfg {
-			l.earrayCfg[i] = d.u8()
-		}
+		d.skip(5) // element counts and page size
 	case indexBTree2:
-		d.skip(6) // node size, split and merge percentages: in the B-tree's header too
+		d.skip(6) // node size, split and merge percentages
 	default:
 		if d.err == nil {
 			return fmt.Errorf("data layout: chunk index type %d", l.index)

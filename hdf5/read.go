@@ -105,7 +105,7 @@ func (ds *Dataset) readChunked(out []byte, start, count []uint64) error {
 			err = copyBox(out, count, dstAt, data, chunk, srcAt, ext, esz)
 		} else if ds.fill != nil {
 			if fillRow == nil {
-				fillRow = bytes.Repeat(ds.fill, int(chunk[rank-1]))
+				fillRow = bytes.Repeat(ds.fill, int(min(count[rank-1], 4096)))
 			}
 			err = rows(ext, ext, make([]uint64, rank), count, dstAt, func(_, dst, n uint64) error {
 				for n > 0 {
