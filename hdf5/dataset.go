@@ -164,7 +164,7 @@ func (ds *Dataset) ReadFloat64() ([]float64, error) {
 // (both nil: the whole dataset). Only the chunks that meet the box are
 // read; rows [a, b) of a 2-D dataset are start {a, 0}, count {b-a, n}.
 func (ds *Dataset) ReadFloat64Slab(start, count []uint64) ([]float64, error) {
-	raw, n, err := ds.readRaw(start, count)
+	raw, n, err := ds.readRaw(start, count, 8)
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +180,7 @@ func (ds *Dataset) ReadFloat32() ([]float32, error) {
 // ReadFloat32Slab reads a box of the dataset (see ReadFloat64Slab) as
 // float32 values.
 func (ds *Dataset) ReadFloat32Slab(start, count []uint64) ([]float32, error) {
-	raw, n, err := ds.readRaw(start, count)
+	raw, n, err := ds.readRaw(start, count, 4)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +197,7 @@ func (ds *Dataset) ReadInt64() ([]int64, error) {
 // ReadInt64Slab reads a box of a dataset of integers (see
 // ReadFloat64Slab).
 func (ds *Dataset) ReadInt64Slab(start, count []uint64) ([]int64, error) {
-	raw, n, err := ds.readRaw(start, count)
+	raw, n, err := ds.readRaw(start, count, 8)
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +214,7 @@ func (ds *Dataset) ReadStrings() ([]string, error) {
 // ReadStringsSlab reads a box of a dataset of strings (see
 // ReadFloat64Slab).
 func (ds *Dataset) ReadStringsSlab(start, count []uint64) ([]string, error) {
-	raw, n, err := ds.readRaw(start, count)
+	raw, n, err := ds.readRaw(start, count, stringSize)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -434,5 +435,43 @@ func TestMorphologies(t *testing.T) {
 				checkAttrs(t, obj, attrs)
 			}
 		})
+	}
+}
+
+// TestConcurrentReads reads the frames of a report from several
+// goroutines at once, sharing the file, its caches and its datasets.
+func TestConcurrentReads(t *testing.T) {
+	f := openTest(t, "testdata/latest.h5")
+	f.SetChunkCache(4 << 10) // small: chunks come and go while others read them
+	ds, err := f.Root().Dataset("/resized/report")
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := ds.ReadFloat32()
+	if err != nil {
+		t.Fatal(err)
+	}
+	shape := ds.Shape()
+	errs := make(chan error, 4)
+	for w := range 4 {
+		go func() {
+			for r := range shape[0] {
+				row := (r + uint64(w)*7) % shape[0]
+				got, err := ds.ReadFloat32Slab([]uint64{row, 0}, []uint64{1, shape[1]})
+				if err == nil && !slices.Equal(got, whole[row*shape[1]:(row+1)*shape[1]]) {
+					err = fmt.Errorf("row %d differs", row)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }

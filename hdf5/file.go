@@ -115,8 +115,9 @@ func (f *File) Close() error {
 func (f *File) Root() *Group { return f.root }
 
 // SetReadLimit sets the largest buffer one read may allocate, in bytes:
-// the values a read returns, or one decompressed chunk. Reads that would
-// need more are refused. The default is 1 GiB.
+// the values it returns (or the stored bytes behind them, if larger), or
+// one decompressed chunk. Reads that would need more are refused. The
+// default is 1 GiB.
 func (f *File) SetReadLimit(bytes int64) {
 	f.readLimit.Store(uint64(max(bytes, 0)))
 }

@@ -5,14 +5,18 @@ import (
 	"fmt"
 )
 
+// stringSize is what a string costs in a []string, besides its bytes.
+const stringSize = 16
+
 // readRaw reads a box of the dataset as stored bytes, row-major, and
-// returns them with the number of elements.
-func (ds *Dataset) readRaw(start, count []uint64) ([]byte, int, error) {
-	raw, n, err := ds.read(start, count)
+// returns them with the number of elements. outSize is the size of an
+// element once converted: the read limit bounds both.
+func (ds *Dataset) readRaw(start, count []uint64, outSize int) ([]byte, int, error) {
+	raw, n, err := ds.read(start, count, uint64(outSize))
 	return raw, n, ds.wrap(err)
 }
 
-func (ds *Dataset) read(start, count []uint64) ([]byte, int, error) {
+func (ds *Dataset) read(start, count []uint64, outSize uint64) ([]byte, int, error) {
 	if ds.space.null {
 		if start != nil || count != nil {
 			return nil, 0, fmt.Errorf("a box of an empty dataspace")
@@ -34,10 +38,11 @@ func (ds *Dataset) read(start, count []uint64) ([]byte, int, error) {
 		n *= count[k]
 	}
 	esz := uint64(ds.dtype.Size)
-	size, ok := mulOK(n, esz)
+	size, ok := mulOK(n, max(esz, outSize))
 	if limit := ds.f.limit(); !ok || size > limit {
-		return nil, 0, fmt.Errorf("%d elements of %d bytes: more than the read limit of %d bytes", n, esz, limit)
+		return nil, 0, fmt.Errorf("%d elements of %d bytes: more than the read limit of %d bytes", n, max(esz, outSize), limit)
 	}
+	size = n * esz
 	out := make([]byte, size)
 	if n == 0 {
 		return out, 0, nil
