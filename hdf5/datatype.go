@@ -38,9 +38,9 @@ type DType struct {
 	BigEndian bool
 }
 
-// String names the type the way numpy would: int32, uint8, float64 with
-// ">" before big-endian ones, S12 for fixed-length and "str" for
-// variable-length strings.
+// String names the type: int32, uint8, float64 (">float64" when
+// big-endian), S12 for a fixed-length string of 12 bytes, str for a
+// variable-length string.
 func (t DType) String() string {
 	order := ""
 	if t.BigEndian {
