@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -68,7 +69,11 @@ func runMesh(args []string, stdout, stderr io.Writer) int {
 		return usageErr(stderr, "mesh", "--frame %d: the recording has frames 0…%d", a.frame, rec.Frames-1)
 	}
 	m, err := a.geometry.BuildMesh(cell, rec)
-	if err != nil {
+	var oe *movie.OptionError
+	switch {
+	case errors.As(err, &oe):
+		return usageErr(stderr, "mesh", "%s: %v", a.recording, flagError(err))
+	case err != nil:
 		fmt.Fprintf(stderr, "spikeframes mesh: %s: %v\n", a.recording, err)
 		return exitInput
 	}

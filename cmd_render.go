@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/spikeframes/spikeframes/blenderspike"
+	"github.com/spikeframes/spikeframes/mesh"
 	"github.com/spikeframes/spikeframes/movie"
 )
 
@@ -361,6 +362,12 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 	}
 	msh := m.Mesh()
 	say("mesh: %d vertices, %d triangles", len(msh.Positions), len(msh.Triangles))
+	switch c := m.Coarser(); {
+	case math.IsInf(c, 1):
+		say("note: mesh at its coarsest detail to fit %d vertices", mesh.PictureMaxVertices)
+	case c > 1:
+		say("note: mesh detail lowered to fit %d vertices: ring edges %.3g times longer than asked", mesh.PictureMaxVertices, c)
+	}
 	if m.Moving() {
 		say("coverage: worked out for every frame as the camera moves (%.2f s)", time.Since(start).Seconds())
 	} else {

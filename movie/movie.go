@@ -34,7 +34,8 @@ type Movie struct {
 	sampler    *voltage.Sampler
 	frames     int
 	vmin, vmax float64
-	unit       string // of the shaded values: mV, or µm for path distance
+	unit       string  // of the shaded values: mV, or µm for path distance
+	coarser    float64 // see Coarser
 	clock      *clock
 	layer      *overlay.Layer // nil without annotations
 }
@@ -79,10 +80,13 @@ func New(cell *morph.Cell, rec *voltage.Recording, o Options) (*Movie, error) {
 	m.style = o.Look.style()
 	if m.Moving() {
 		m.camera = m.cameraAt(0)
-	} else {
-		if m.camera, err = render.FitCamera(m.mesh, m.opts.View, o.Width, o.Height); err != nil {
-			return nil, err
-		}
+	} else if m.camera, err = render.FitCamera(m.mesh, m.opts.View, o.Width, o.Height); err != nil {
+		return nil, err
+	}
+	if err := m.checkCoverage(); err != nil {
+		return nil, err
+	}
+	if !m.Moving() {
 		cov, err := render.Rasterize(m.mesh, m.camera, o.Look.AA, o.Look.Shading == "lit", 0)
 		if err != nil {
 			return nil, err
@@ -117,7 +121,7 @@ func (m *Movie) colourTable() error {
 		return err
 	}
 	if m.lut, err = colormap.NewLUT(cmap, m.vmin, m.vmax); err != nil {
-		return &OptionError{err}
+		return &OptionError{err: err}
 	}
 	return nil
 }
@@ -129,17 +133,31 @@ func (m *Movie) colourTable() error {
 // sub-pixel radii grow; the orbit, if any, is fitted to the final mesh.
 func (m *Movie) buildMesh(cell *morph.Cell) error {
 	o := m.opts
-	first, err := o.Geometry.buildMesh(cell, m.rec, 0, 0)
+	prepared, err := o.Geometry.prepare(cell, m.rec)
 	if err != nil {
 		return err
+	}
+	so := o.Geometry.meshOptions()
+	so.MaxVertices = mesh.PictureMaxVertices
+	so.MaxEdge = ringEdgePixels * boxPixel(prepared, o.Width, o.Height)
+	first, err := mesh.Build(prepared, so)
+	if err != nil {
+		return o.Geometry.sizeError(err)
 	}
 	cam, err := m.fitCamera(cell, first)
 	if err != nil {
 		return err
 	}
 	px := cam.UnitsPerPixel()
-	if m.mesh, err = o.Geometry.buildMesh(cell, m.rec, o.Look.MinWidth/2*px, ringEdgePixels*px); err != nil {
-		return err
+	so.MinRadius, so.MaxEdge = o.Look.MinWidth/2*px, ringEdgePixels*px
+	first = nil // the first mesh may go before the second is built
+	size, err := mesh.Estimate(prepared, so)
+	if err != nil {
+		return o.Geometry.sizeError(err)
+	}
+	m.coarser = size.Edge / so.MaxEdge
+	if m.mesh, err = mesh.Build(prepared, so); err != nil {
+		return o.Geometry.sizeError(err)
 	}
 	switch {
 	case o.Orbit != 0:
@@ -148,6 +166,33 @@ func (m *Movie) buildMesh(cell *morph.Cell) error {
 		m.path, err = m.fitPath(cell, m.mesh)
 	}
 	return err
+}
+
+// coverageChecks is how many frames of a moving camera's movie are checked
+// for the cost of their coverage before any is rendered.
+const coverageChecks = 8
+
+// checkCoverage refuses, before any coverage is worked out, a picture whose
+// coverage passes would cost too much (render.MaxCoverageTests): the still
+// camera's, or coverageChecks frames spread over a moving camera's movie.
+// The error is an *OptionError naming the options that lower the cost.
+func (m *Movie) checkCoverage() error {
+	cams := []*render.Camera{m.camera}
+	if m.Moving() {
+		for k := 1; k < coverageChecks; k++ {
+			cams = append(cams, m.cameraAt(k*m.frames/coverageChecks))
+		}
+	}
+	aa := m.opts.Look.AA
+	for _, cam := range cams {
+		if err := render.CheckCoverage(m.mesh, cam, aa); err != nil {
+			return &OptionError{
+				err:    fmt.Errorf("aa %d: %w; lower aa, zoom or the picture's width and height", aa, err),
+				Others: []string{"zoom", "width", "height"},
+			}
+		}
+	}
+	return nil
 }
 
 // fitPath resolves the keyframes' targets and fits the camera path to msh.
@@ -167,7 +212,7 @@ func (m *Movie) fitPath(cell *morph.Cell, msh *mesh.Mesh) (*render.Path, error) 
 	}
 	p, err := render.FitPath(msh, keys, m.opts.Width, m.opts.Height)
 	if err != nil {
-		return nil, &OptionError{err}
+		return nil, &OptionError{err: err}
 	}
 	return p, nil
 }
@@ -226,6 +271,11 @@ func (m *Movie) Locate(p morph.Point, k int) (x, y float64) {
 	x, y, _ = cam.Project([3]float64{q.X, q.Y, q.Z})
 	return x, y
 }
+
+// Coarser says how far the mesh's detail was lowered to fit
+// mesh.PictureMaxVertices: 1 not at all, otherwise how many times longer
+// than asked its ring edges may be (+Inf: at its coarsest).
+func (m *Movie) Coarser() float64 { return m.coarser }
 
 // Frames is the number of frames in the whole movie.
 func (m *Movie) Frames() int { return m.frames }

@@ -231,8 +231,13 @@ func DefaultOptions() Options {
 // OptionError is an option value that has no meaning (or, with New, that
 // cannot work with the recording). Its message begins with the option's
 // name as the command line spells it without dashes ("aa 9: must be 1 (off)
-// to 8"), so that a caller can point at the flag to change.
-type OptionError struct{ err error }
+// to 8"), so that a caller can point at the flag to change; Others names
+// further options the message suggests changing, each of which it
+// mentions by name.
+type OptionError struct {
+	err    error
+	Others []string
+}
 
 func (e *OptionError) Error() string { return e.err.Error() }
 
@@ -241,7 +246,7 @@ func (e *OptionError) Unwrap() error { return e.err }
 
 // bad makes an OptionError for option set to value.
 func bad(option string, value any, format string, a ...any) error {
-	return &OptionError{fmt.Errorf("%s %v: %s", option, value, fmt.Sprintf(format, a...))}
+	return &OptionError{err: fmt.Errorf("%s %v: %s", option, value, fmt.Sprintf(format, a...))}
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
@@ -277,7 +282,7 @@ func (o Options) Validate() error {
 		return bad("transparent", true, "a transparent frame has no background colour; leave background at #000000")
 	}
 	if err := render.CheckSamples(o.Width, o.Height, o.Look.AA); err != nil {
-		return &OptionError{err}
+		return &OptionError{err: err}
 	}
 	checks := []error{
 		inRange("min-width", o.Look.MinWidth, 0, MaxMinWidth),
@@ -300,11 +305,11 @@ func (o Options) Validate() error {
 	}
 	for i, k := range o.Keys {
 		if err := k.validate(o.View.Plane); err != nil {
-			return &OptionError{fmt.Errorf("keyframe %d: %w", i, err)}
+			return &OptionError{err: fmt.Errorf("keyframe %d: %w", i, err)}
 		}
 	}
 	if err := o.Look.style().Validate(); err != nil {
-		return &OptionError{err}
+		return &OptionError{err: err}
 	}
 	return o.Colors.Validate()
 }
@@ -384,10 +389,10 @@ func (l Look) style() render.Style {
 // Validate reports the first geometry option that has no meaning.
 func (g Geometry) Validate() error {
 	if err := g.Prepare.Validate(); err != nil {
-		return &OptionError{err}
+		return &OptionError{err: err}
 	}
-	if err := g.meshOptions(0, 0).Validate(); err != nil {
-		return &OptionError{err}
+	if err := g.meshOptions().Validate(); err != nil {
+		return &OptionError{err: err}
 	}
 	return nil
 }
@@ -419,7 +424,7 @@ func (c Colors) colormap() (*colormap.Map, error) {
 		if be.Part == colormap.PartRange && !(c.Stop >= 0 && c.Stop <= 1) {
 			name = "cmap-stop"
 		}
-		return nil, &OptionError{fmt.Errorf("%s: %w", name, err)}
+		return nil, &OptionError{err: fmt.Errorf("%s: %w", name, err)}
 	}
 	return m, err
 }
