@@ -15,7 +15,6 @@ import (
 	"github.com/lucasb-eyer/go-colorful"
 	"github.com/spf13/pflag"
 
-	"github.com/spikeframes/spikeframes/blenderspike"
 	"github.com/spikeframes/spikeframes/mesh"
 	"github.com/spikeframes/spikeframes/movie"
 )
@@ -45,6 +44,10 @@ type renderFlags struct {
 
 	resample int
 	label    string
+
+	colorBy, color string
+	limitsGiven    bool // --vmin or --vmax was on the command line
+	colorByGiven   bool // --color-by was on the command line
 
 	annotate                   bool
 	labelGiven                 bool // --label was on the command line
@@ -94,6 +97,8 @@ func addRenderFlags(fs *pflag.FlagSet) *renderFlags {
 	fs.Float64Var(&f.bloom, "bloom", d.Look.Bloom, "glow around bright parts (0 = off)")
 	fs.IntVar(&f.resample, "resample", d.Resample, fmt.Sprintf("render N frames spread evenly over the recording, up to %d (0 = one per recorded frame)", movie.MaxFrames))
 	fs.StringVar(&f.label, "label", d.Label, `text in the top-left corner: none, time (simulated ms; the frame number when the recording has no time span) or frame`)
+	fs.StringVar(&f.colorBy, "color-by", d.ColorBy, `what the colours show: voltage (the recording), type (soma, axon, basal, apical), distance (path distance from the soma, µm, through --cmap) or color (--color everywhere); a morphology file without a recording defaults to type`)
+	fs.StringVar(&f.color, "color", "#e6e6e6", "the colour of --color-by color (#rrggbb)")
 	fs.BoolVar(&f.annotate, "annotate", false, "the common annotations: colour bar, scale bar and --label time (unless --label is given)")
 	fs.BoolVar(&f.colorbar, "colorbar", false, "draw the colormap between --vmin and --vmax with round ticks")
 	fs.StringVar(&f.colorbarPos, "colorbar-pos", d.Overlays.ColorBarPos, "where the colour bar goes: right, left or bottom")
@@ -150,10 +155,25 @@ func (f *renderFlags) options(geom *geometryFlags) (movie.Options, error) {
 		return o, err
 	}
 	o.Resample, o.Label = f.resample, f.label
+	o.ColorBy = f.colorBy
+	if o.Color, err = parseColour("--color", f.color); err != nil {
+		return o, err
+	}
+	if o.ColorBy == movie.ByDistance && !f.limitsGiven {
+		o.Colors.VMin, o.Colors.VMax = movie.Limit{Value: 0}, movie.Limit{Auto: true}
+	}
 	if err := f.overlays(&o); err != nil {
 		return o, err
 	}
 	return o, flagError(o.Validate())
+}
+
+// fitAnnotations leaves the colour bar that --annotate asks for out when
+// the colours come from no colormap (one --color).
+func (f *renderFlags) fitAnnotations(o *movie.Options) {
+	if f.annotate && !f.colorbar && o.ColorBy == movie.ByColor {
+		o.Overlays.ColorBar = false
+	}
 }
 
 // overlays sets the annotation options from their flags.
@@ -167,6 +187,7 @@ func (f *renderFlags) overlays(o *movie.Options) error {
 		if f.labelGiven {
 			o.Label = label
 		}
+		f.fitAnnotations(o)
 	}
 	switch f.scalebar {
 	case "":
@@ -269,10 +290,13 @@ func parseLimit(s string) (movie.Limit, error) {
 	return movie.Limit{Value: v}, nil
 }
 
-func parseBackground(s string) ([3]uint8, error) {
+func parseBackground(s string) ([3]uint8, error) { return parseColour("--background", s) }
+
+// parseColour reads a #rrggbb colour given to flag.
+func parseColour(flag, s string) ([3]uint8, error) {
 	c, err := colorful.Hex(s)
 	if err != nil {
-		return [3]uint8{}, fmt.Errorf("--background %q: want a colour as #rrggbb", s)
+		return [3]uint8{}, fmt.Errorf("%s %q: want a colour as #rrggbb", flag, s)
 	}
 	r, g, b := c.RGB255()
 	return [3]uint8{r, g, b}, nil
@@ -293,6 +317,8 @@ func parseRenderArgs(args []string, stdout, stderr io.Writer) (f *renderFlags, o
 		return nil, o, "", usageErr(stderr, "render", "want exactly one recording file (see --help)"), true
 	}
 	f.labelGiven = fs.Changed("label")
+	f.limitsGiven = fs.Changed("vmin") || fs.Changed("vmax")
+	f.colorByGiven = fs.Changed("color-by")
 	o, err := f.options(geom)
 	if err == nil {
 		err = f.validateOutput()
@@ -329,7 +355,7 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 	}
 
 	start := time.Now()
-	cell, rec, err := blenderspike.ReadFile(path)
+	cell, rec, _, err := readInput(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "spikeframes render: %v\n", err)
 		return exitInput
@@ -337,7 +363,18 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 	if stop.caught() {
 		return stopped()
 	}
-	say("read %s: %d sections, %d frames (%.2f s)", path, len(cell.Sections), rec.Frames, time.Since(start).Seconds())
+	if rec == nil {
+		say("read %s: %d sections, a morphology without voltage (%.2f s)", path, len(cell.Sections), time.Since(start).Seconds())
+		if !f.colorByGiven {
+			o.ColorBy = movie.ByType
+			f.fitAnnotations(&o)
+		}
+		if !f.labelGiven {
+			o.Label = "none" // a morphology has no time
+		}
+	} else {
+		say("read %s: %d sections, %d frames (%.2f s)", path, len(cell.Sections), rec.Frames, time.Since(start).Seconds())
+	}
 
 	start = time.Now()
 	if f.video != "" && (o.Width%2 != 0 || o.Height%2 != 0) {
@@ -356,9 +393,9 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 	if stop.caught() {
 		return stopped()
 	}
-	if o.Colors.VMin.Auto || o.Colors.VMax.Auto {
+	if (o.Colors.VMin.Auto || o.Colors.VMax.Auto) && (o.ColorBy == movie.ByVoltage || o.ColorBy == movie.ByDistance) {
 		vmin, vmax := m.Limits()
-		say("limits: --vmin %g --vmax %g (mV)", vmin, vmax)
+		say("limits: --vmin %g --vmax %g (%s)", vmin, vmax, m.Unit())
 	}
 	msh := m.Mesh()
 	say("mesh: %d vertices, %d triangles", len(msh.Positions), len(msh.Triangles))
@@ -373,7 +410,7 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 	} else {
 		say("coverage: %d of %d pixels touched (%.2f s)", m.Touched(), o.Width*o.Height, time.Since(start).Seconds())
 	}
-	if o.Label == "time" && !rec.HasTime {
+	if o.Label == "time" && rec != nil && !rec.HasTime && !o.TimeSpan.Set {
 		say("note: %s records no time span; --label time shows frame numbers", path)
 	}
 

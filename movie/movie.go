@@ -272,6 +272,10 @@ func (m *Movie) Locate(p morph.Point, k int) (x, y float64) {
 	return x, y
 }
 
+// Unit is the unit of the values the colours show: mV, or µm when
+// colouring by path distance.
+func (m *Movie) Unit() string { return m.unit }
+
 // Coarser says how far the mesh's detail was lowered to fit
 // mesh.PictureMaxVertices: 1 not at all, otherwise how many times longer
 // than asked its ring edges may be (+Inf: at its coarsest).

@@ -100,7 +100,8 @@ type TimeSpan struct {
 type Overlays struct {
 	// ColorBar draws the colormap between the limits with round ticks, in
 	// exactly the colours the frames show, at ColorBarPos ("right",
-	// "left" or "bottom").
+	// "left" or "bottom"); colouring by type, it draws a legend of the
+	// types at the top-right corner instead.
 	ColorBar    bool
 	ColorBarPos string
 	// ColorBarLabel is the colour bar's unit label; "" is "mV".
@@ -455,8 +456,8 @@ func (o Options) validateColoring() error {
 		return nil
 	case ByType, ByColor:
 		switch {
-		case o.Overlays.ColorBar:
-			return bad("colorbar", true, "shows a colormap, and colouring by %s uses none", o.ColorBy)
+		case o.Overlays.ColorBar && o.ColorBy == ByColor:
+			return bad("colorbar", true, "shows a colormap, and colouring by one colour uses none")
 		case len(o.Overlays.Traces) > 0:
 			return bad("trace", o.Overlays.Traces[0], "plots voltage: colour by voltage")
 		}

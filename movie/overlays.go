@@ -93,7 +93,10 @@ func (m *Movie) buildOverlays(cell *morph.Cell) error {
 	if c := o.Overlays.TextColor; c != nil {
 		s.Colours = overlay.TextColours(*c)
 	}
-	if o.Overlays.ColorBar {
+	switch {
+	case o.Overlays.ColorBar && o.ColorBy == ByType:
+		s.Legend = typeLegend(cell)
+	case o.Overlays.ColorBar:
 		s.ColorBar = &overlay.ColorBar{
 			Place: o.Overlays.ColorBarPos,
 			LUT:   m.lut, Look: m.style,
@@ -204,4 +207,19 @@ func (m *Movie) colorBarLabel() string {
 		return l
 	}
 	return m.unit
+}
+
+// typeLegend names the ByType colours of the section types the cell has.
+func typeLegend(cell *morph.Cell) *overlay.Legend {
+	have := make([]bool, len(TypeNames))
+	for _, s := range cell.Sections {
+		have[typeClass(s.Type)] = true
+	}
+	g := &overlay.Legend{}
+	for i, name := range TypeNames {
+		if have[i] {
+			g.Entries = append(g.Entries, overlay.LegendEntry{Name: name, Colour: TypeColors[i]})
+		}
+	}
+	return g
 }
