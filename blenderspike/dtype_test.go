@@ -35,7 +35,7 @@ func TestDtypes(t *testing.T) {
 		t.Run(tc.typ+tc.order, func(t *testing.T) {
 			size := len(tc.raw) / len(tc.want)
 			data := newPickle().array(tc.typ, tc.order, tc.raw, int64(len(tc.raw)/size)).stop()
-			pl, err := prescan(data)
+			pl, err := prescan(data, newBudget(int64(len(data))))
 			if err != nil {
 				t.Fatal(err)
 			}

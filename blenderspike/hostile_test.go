@@ -157,9 +157,7 @@ func sectionTwice() []byte {
 
 // unbuiltArray is a numpy array made by _reconstruct and never given its
 // BUILD state.
-func unbuiltArray(p *pk) {
-	p.global("numpy.core.multiarray", "_reconstruct").global("numpy", "ndarray").int(0).op(opTuple1).bytes([]byte("b")).op(opTuple3, opReduce)
-}
+func unbuiltArray(p *pk) { p.reconstruct() }
 
 // allocated reports the bytes f allocates.
 func allocated(f func()) uint64 {
@@ -180,7 +178,7 @@ func sharedFrames(n, m int) []byte {
 		e.val(p)
 	}
 	vals := make([]float64, m)
-	p.str("Voltage").op(opEmptyDict).int(0).apply(f8(vals...)).op(opMemoize, opSetItem)
+	p.str("Voltage").op(opEmptyDict).int(0).reconstruct().op(opMemoize).arrayState("f8", "<", f8raw(vals...), int64(m)).op(opSetItem)
 	for f := 1; f < n; f++ {
 		p.op(opMark).int(int64(f)).op(opLongBinGet).u32(0).op(opSetItems)
 	}
@@ -242,6 +240,12 @@ func TestRefusedPickles(t *testing.T) {
 		{"APPEND to a dict", newPickle().op(opEmptyDict, opNone, opAppend).stop(), "cannot append to a dict"},
 		{"SETITEM on a list", newPickle().op(opEmptyList, opNone, opNone, opSetItem).stop(), "cannot set items of a list"},
 		{"memo slot skipped", newPickle().op(opNone, opBinPut, 5).stop(), "memo slot 5 out of order"},
+		{"memo slot stored twice", newPickle().op(opEmptyList, opBinPut, 0, opNone, opBinPut, 0, opAppend).stop(), "memo slot 0 stored twice"},
+		{"MEMOIZE twice", newPickle().str("x").op(opMemoize, opMemoize).stop(), "memo put of a value the previous opcode did not make"},
+		{"MEMOIZE after BINGET", newPickle().op(opEmptyList, opMemoize, opBinGet, 0, opMemoize).stop(), "memo put of a value the previous opcode did not make"},
+		{"MEMOIZE after APPEND", newPickle().op(opEmptyList, opNone, opAppend, opMemoize).stop(), "memo put of a value the previous opcode did not make"},
+		{"MEMOIZE after POP", newPickle().op(opNone, opNone, opPop, opMemoize).stop(), "memo put of a value the previous opcode did not make"},
+		{"PROTO after the header", newPickle().op(opProto, 4, opNone).stop(), "(PROTO): unsupported opcode"},
 		{"memo slot unset", newPickle().op(opBinGet, 0).stop(), "memo slot 0 was never stored"},
 		{"invalid UTF-8", newPickle().op(opShortBinUnicode, 1, 0xff).stop(), "not valid UTF-8"},
 		{"call a list", newPickle().op(opEmptyList, opEmptyTuple, opReduce).stop(), "cannot call a list"},

@@ -22,22 +22,23 @@ const (
 	globScalar                          // numpy…multiarray.scalar
 )
 
-// allowedGlobals is the complete allow-list: what numpy 1.x and 2.x write
-// for arrays and scalars, and protocol 2's way of storing raw bytes.
-var allowedGlobals = map[string]pyGlobal{
-	"numpy.core.multiarray._reconstruct":  globReconstruct,
-	"numpy._core.multiarray._reconstruct": globReconstruct,
-	"numpy.ndarray":                       globNdarray,
-	"numpy.dtype":                         globDtype,
-	"numpy.core.numeric._frombuffer":      globFromBuffer,
-	"numpy._core.numeric._frombuffer":     globFromBuffer,
-	"_codecs.encode":                      globEncode,
-	"numpy.core.multiarray.scalar":        globScalar,
-	"numpy._core.multiarray.scalar":       globScalar,
+// allowedGlobals is the complete allow-list, by module and name: what
+// numpy 1.x and 2.x write for arrays and scalars, and protocol 2's way of
+// storing raw bytes.
+var allowedGlobals = map[[2]string]pyGlobal{
+	{"numpy.core.multiarray", "_reconstruct"}:  globReconstruct,
+	{"numpy._core.multiarray", "_reconstruct"}: globReconstruct,
+	{"numpy", "ndarray"}:                       globNdarray,
+	{"numpy", "dtype"}:                         globDtype,
+	{"numpy.core.numeric", "_frombuffer"}:      globFromBuffer,
+	{"numpy._core.numeric", "_frombuffer"}:     globFromBuffer,
+	{"_codecs", "encode"}:                      globEncode,
+	{"numpy.core.multiarray", "scalar"}:        globScalar,
+	{"numpy._core.multiarray", "scalar"}:       globScalar,
 }
 
 func lookupGlobal(module, name string) (pyGlobal, error) {
-	if g, ok := allowedGlobals[module+"."+name]; ok {
+	if g, ok := allowedGlobals[[2]string{module, name}]; ok {
 		return g, nil
 	}
 	full := module + "." + name
@@ -115,10 +116,11 @@ func call(f, args any) (any, error) {
 	if !ok {
 		return nil, fmt.Errorf("cannot call %s", aType(f))
 	}
-	a, ok := args.(pyTuple)
+	t, ok := args.(*pyTuple)
 	if !ok {
 		return nil, fmt.Errorf("%v: arguments are %s, not a tuple", g, aType(args))
 	}
+	a := t.items
 	switch g {
 	case globReconstruct:
 		// _reconstruct(ndarray, (0,), b'b'): an empty array, filled by BUILD.
@@ -146,7 +148,7 @@ func call(f, args any) (any, error) {
 }
 
 // fromBuffer implements _frombuffer(buffer, dtype, shape, order).
-func fromBuffer(a pyTuple) (*ndarray, error) {
+func fromBuffer(a []any) (*ndarray, error) {
 	if len(a) != 4 {
 		return nil, fmt.Errorf("_frombuffer: %d arguments, want 4", len(a))
 	}
@@ -168,14 +170,14 @@ func fromBuffer(a pyTuple) (*ndarray, error) {
 // fill sets a _reconstruct or _frombuffer array's contents: a shape of one
 // dimension whose length times the item size is exactly len(raw).
 func (arr *ndarray) fill(shape any, dt *dtype, raw []byte) error {
-	s, ok := shape.(pyTuple)
-	if !ok || len(s) != 1 {
+	s, ok := shape.(*pyTuple)
+	if !ok || len(s.items) != 1 {
 		if ok {
-			return fmt.Errorf("array has %d dimensions, want 1", len(s))
+			return fmt.Errorf("array has %d dimensions, want 1", len(s.items))
 		}
 		return fmt.Errorf("array shape is %s, not a tuple", aType(shape))
 	}
-	n, ok := s[0].(int64)
+	n, ok := s.items[0].(int64)
 	if !ok || n < 0 {
 		return fmt.Errorf("array length is not a non-negative int")
 	}
@@ -188,10 +190,11 @@ func (arr *ndarray) fill(shape any, dt *dtype, raw []byte) error {
 
 // build applies a BUILD state to a dtype or a _reconstruct array.
 func build(obj, state any) error {
-	st, ok := state.(pyTuple)
+	t, ok := state.(*pyTuple)
 	if !ok {
 		return fmt.Errorf("BUILD state of %s is %s, not a tuple", aType(obj), aType(state))
 	}
+	st := t.items
 	switch o := obj.(type) {
 	case *dtype:
 		// (version, byteorder, subarray, names, fields, elsize, alignment, flags)
@@ -246,7 +249,7 @@ func build(obj, state any) error {
 
 // latin1 implements _codecs.encode(text, 'latin1'), protocol 2's way of
 // storing bytes: each code point 0–255 of text is one byte.
-func latin1(a pyTuple) (pyBytes, error) {
+func latin1(a []any) (pyBytes, error) {
 	if len(a) != 2 {
 		return nil, fmt.Errorf("_codecs.encode: %d arguments, want 2", len(a))
 	}
@@ -270,7 +273,7 @@ func latin1Bytes(s string) (pyBytes, error) {
 }
 
 // scalar implements numpy's multiarray.scalar(dtype, raw bytes): one number.
-func scalar(a pyTuple) (any, error) {
+func scalar(a []any) (any, error) {
 	if len(a) != 2 {
 		return nil, fmt.Errorf("numpy scalar: %d arguments, want 2", len(a))
 	}
@@ -393,7 +396,7 @@ func aType(v any) string {
 		return "a list"
 	case *pyDict, *voltageTable:
 		return "a dict"
-	case pyTuple:
+	case *pyTuple:
 		return "a tuple"
 	case *ndarray:
 		return "a numpy array"

@@ -9,7 +9,8 @@
 // lets every length be checked against the file before anything is
 // allocated, lets numpy's raw bytes be decoded in place without copying,
 // and keeps no object the file does not read back. Decoding runs in two
-// passes over the file, held whole in memory:
+// passes over the file, held whole in memory, both driven by one table
+// of the opcodes (ops.go: each one's argument and effect on the stack):
 //
 //   - prescan walks every opcode and builds nothing. It checks each
 //     length against the bytes left, the stack discipline, and each
@@ -17,7 +18,8 @@
 //     (numpy's _reconstruct, ndarray, dtype, _frombuffer and scalar in
 //     their numpy 1 and 2 homes, and _codecs.encode), so a pickle naming
 //     os.system or anything else is refused before any value exists. It
-//     records which memo slots are read back.
+//     records which memo slots are read back, and refuses a memo that
+//     stores a value twice or one the previous opcode did not make.
 //   - decodePickle then builds the values; numpy arrays point into the
 //     file's bytes, and only memo slots that are read back are kept.
 //
@@ -39,9 +41,6 @@ import (
 	"github.com/spikeframes/spikeframes/morph"
 	"github.com/spikeframes/spikeframes/voltage"
 )
-
-// MaxFileSize is the largest recording the reader accepts, in bytes.
-const MaxFileSize = 4 << 30
 
 // Read decodes a recording from r.
 func Read(r io.Reader) (*morph.Cell, *voltage.Recording, error) {
@@ -98,7 +97,7 @@ func unwrapPath(err error) error {
 
 // decode reads a whole recording held in data.
 func decode(data []byte) (*morph.Cell, *voltage.Recording, error) {
-	pl, err := prescan(data)
+	pl, err := prescan(data, newBudget(int64(len(data))))
 	if err != nil {
 		return nil, nil, err
 	}

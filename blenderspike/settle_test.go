@@ -11,7 +11,7 @@ import (
 // the per-frame arrays are not kept to the end of the file.
 func TestVoltageSettledWhileDecoding(t *testing.T) {
 	data := encode(ballAndStick())
-	pl, err := prescan(data)
+	pl, err := prescan(data, newBudget(int64(len(data))))
 	if err != nil {
 		t.Fatal(err)
 	}
