@@ -3,6 +3,7 @@ package blenderspike
 import (
 	"fmt"
 	"math"
+	"unsafe"
 
 	"github.com/spikeframes/spikeframes/morph"
 	"github.com/spikeframes/spikeframes/voltage"
@@ -115,12 +116,11 @@ func leUint64(b []byte) uint64 {
 
 // lookup finds the known keys of a section dict and checks the shape of
 // what they hold: everything that costs constant time per section.
-func lookup(i int, v any) (*sectionDict, error) {
+func lookup(i int, v any) (s sectionDict, err error) {
 	d, ok := v.(*pyDict)
 	if !ok {
-		return nil, fmt.Errorf("section %d is %s, expected a dict", i, aType(v))
+		return s, fmt.Errorf("section %d is %s, expected a dict", i, aType(v))
 	}
-	s := &sectionDict{}
 	for j, k := range d.keys {
 		name, ok := k.(string)
 		if !ok {
@@ -129,7 +129,7 @@ func lookup(i int, v any) (*sectionDict, error) {
 		for key, kn := range keyNames {
 			if name == kn {
 				if s.has[key] {
-					return nil, fmt.Errorf("section %d: key %q appears twice", i, name)
+					return s, fmt.Errorf("section %d: key %q appears twice", i, name)
 				}
 				s.val[key], s.has[key] = d.vals[j], true
 			}
@@ -137,33 +137,31 @@ func lookup(i int, v any) (*sectionDict, error) {
 	}
 	for key := range numRequired {
 		if !s.has[key] {
-			return nil, fmt.Errorf("section %d: missing key %q", i, keyNames[key])
+			return s, fmt.Errorf("section %d: missing key %q", i, keyNames[key])
 		}
 	}
 	for g := range s.geom {
-		var err error
 		if s.geom[g], err = asNumbers(s.val[keyX+g]); err != nil {
-			return nil, fmt.Errorf("section %d: %s %w", i, keyNames[keyX+g], err)
+			return s, fmt.Errorf("section %d: %s %w", i, keyNames[keyX+g], err)
 		}
 	}
 	s.npoints = s.geom[0].len()
 	if n := [4]int{s.geom[0].len(), s.geom[1].len(), s.geom[2].len(), s.geom[3].len()}; n[1] != n[0] || n[2] != n[0] || n[3] != n[0] {
-		return nil, fmt.Errorf("section %d: X, Y, Z and DIAM have different lengths (%d, %d, %d, %d points)", i, n[0], n[1], n[2], n[3])
+		return s, fmt.Errorf("section %d: X, Y, Z and DIAM have different lengths (%d, %d, %d, %d points)", i, n[0], n[1], n[2], n[3])
 	}
 	if s.npoints == 0 {
-		return nil, fmt.Errorf("section %d: no 3-D points (X, Y, Z and DIAM are empty)", i)
+		return s, fmt.Errorf("section %d: no 3-D points (X, Y, Z and DIAM are empty)", i)
 	}
 	switch v := s.val[keyVoltage].(type) {
 	case *voltageTable:
 		s.table, s.frames, s.nseg = v, v.frames, v.nseg
 	case *pyDict:
-		var err error
 		if s.frames, s.nseg, err = voltageShape(i, v); err != nil {
-			return nil, err
+			return s, err
 		}
 		s.volt = v
 	default:
-		return nil, fmt.Errorf("section %d: Voltage is %s, expected a dict {frame: values}", i, aType(v))
+		return s, fmt.Errorf("section %d: Voltage is %s, expected a dict {frame: values}", i, aType(v))
 	}
 	return s, nil
 }
@@ -188,11 +186,17 @@ func voltageShape(i int, d *pyDict) (frames, nseg int, err error) {
 
 // decodeVoltage decodes section i's Voltage dict, checking that its keys
 // are the frames 0…F−1 and that every frame holds as many finite float32
-// values as the first. The caller bounds frames × nseg before calling.
-func decodeVoltage(i int, d *pyDict) (*voltageTable, error) {
+// values as the first, and charging b for the table before making it.
+func decodeVoltage(i int, d *pyDict, b *budget) (*voltageTable, error) {
 	frames, nseg, err := voltageShape(i, d)
 	if err != nil {
 		return nil, err
+	}
+	if err := b.spendTable(int64(frames), int64(nseg), 4); err != nil {
+		return nil, fmt.Errorf("section %d: Voltage of %d frames × %d values: %w", i, frames, nseg, err)
+	}
+	if err := b.spend(allocCost(int64(unsafe.Sizeof(voltageTable{}))) + allocCost(8*int64(frames)) + allocCost(8*int64(nseg))); err != nil {
+		return nil, fmt.Errorf("section %d: %w", i, err)
 	}
 	order, err := frameOrder(i, d.keys)
 	if err != nil {
@@ -209,9 +213,10 @@ func decodeVoltage(i int, d *pyDict) (*voltageTable, error) {
 }
 
 // convert turns the decoded list of section dicts into the project's
-// types. limit bounds the number of values (voltages plus 4 per 3-D point)
-// the output may hold; it is checked before anything is allocated.
-func convert(root any, limit int64) (*morph.Cell, *voltage.Recording, error) {
+// types, charging b for them. limit bounds the number of values (voltages
+// plus 4 per 3-D point) the output may hold; it is checked before
+// anything is allocated.
+func convert(root any, limit int64, b *budget) (*morph.Cell, *voltage.Recording, error) {
 	top, ok := root.(*pyList)
 	if !ok {
 		return nil, nil, fmt.Errorf("top level is %s, expected a list of sections", aType(root))
@@ -220,13 +225,16 @@ func convert(root any, limit int64) (*morph.Cell, *voltage.Recording, error) {
 		return nil, nil, fmt.Errorf("the list of sections is empty")
 	}
 	// First pass: structure and sizes only.
-	var first *sectionDict
+	var first sectionDict
 	var nValues, nPoints int64
-	seen := map[*pyDict]int{}
+	seen := map[*pyDict]int{} // sections that a memo slot holds
 	for i, v := range top.items {
-		if d, ok := v.(*pyDict); ok {
+		if d, ok := v.(*pyDict); ok && d.shared {
 			if j, dup := seen[d]; dup {
 				return nil, nil, fmt.Errorf("section %d is the same dict as section %d", i, j)
+			}
+			if err := b.spend(2 * allocCost(64)); err != nil {
+				return nil, nil, fmt.Errorf("section %d: %w", i, err)
 			}
 			seen[d] = i
 		}
@@ -234,7 +242,7 @@ func convert(root any, limit int64) (*morph.Cell, *voltage.Recording, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		if first == nil {
+		if i == 0 {
 			first = s
 		}
 		if s.frames != first.frames {
@@ -263,6 +271,10 @@ func convert(root any, limit int64) (*morph.Cell, *voltage.Recording, error) {
 
 	// Second pass: decode every value.
 	n := len(top.items)
+	if err := b.spend(allocCost(int64(n)*int64(unsafe.Sizeof(morph.Section{}))) + allocCost(int64(n)*int64(unsafe.Sizeof(voltage.Trace{}))) +
+		allocCost(nPoints*int64(unsafe.Sizeof(morph.Point{}))) + 2*allocCost(256)); err != nil {
+		return nil, nil, err
+	}
 	cell := &morph.Cell{Sections: make([]morph.Section, n)}
 	rec := &voltage.Recording{Frames: first.frames, Traces: make([]voltage.Trace, n)}
 	points := make([]morph.Point, nPoints)
@@ -276,9 +288,13 @@ func convert(root any, limit int64) (*morph.Cell, *voltage.Recording, error) {
 		}
 		np := s.npoints
 		sec.Points, points = points[:np:np], points[np:]
-		if scratch, ok = grow(scratch, np); !ok {
-			return nil, nil, fmt.Errorf("section %d: too many values", i)
+		if cap(scratch) < np {
+			if err := b.spend(allocCost(8 * int64(np))); err != nil {
+				return nil, nil, fmt.Errorf("section %d: %w", i, err)
+			}
+			scratch = make([]float64, np)
 		}
+		scratch = scratch[:np]
 		for g, name := range keyNames[keyX : keyDiam+1] {
 			buf := scratch[:np]
 			if err := s.geom[g].decode(buf); err != nil {
@@ -304,7 +320,7 @@ func convert(root any, limit int64) (*morph.Cell, *voltage.Recording, error) {
 		t := s.table
 		if t == nil {
 			var err error
-			if t, err = decodeVoltage(i, s.volt); err != nil {
+			if t, err = decodeVoltage(i, s.volt, b); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -314,17 +330,6 @@ func convert(root any, limit int64) (*morph.Cell, *voltage.Recording, error) {
 		return nil, nil, err
 	}
 	return cell, rec, nil
-}
-
-// grow returns buf with room for n values.
-func grow(buf []float64, n int) ([]float64, bool) {
-	if n < 0 {
-		return buf, false
-	}
-	if cap(buf) < n {
-		buf = make([]float64, n)
-	}
-	return buf[:n], true
 }
 
 // frameOrder checks that section i's Voltage keys are exactly the ints

@@ -268,8 +268,11 @@ func TestRefusedPickles(t *testing.T) {
 		{"section is a list", newPickle().op(opEmptyList, opEmptyList, opAppend).stop(), "section 0 is a list, expected a dict"},
 		{"MARKs nested deep", nested(nil, []byte{opMark}, 1<<20, opStop), "nested deeper than 4096 MARKs"},
 		{"stack very deep", nested(nil, []byte{opNone}, 1<<21, opStop), "stack deeper than 262144 values"},
-		{"lists nested deep", nested(bytes.Repeat([]byte{opEmptyList}, 1<<18), []byte{opAppend}, 1<<18-1, opStop), "section 0 is a list, expected a dict"},
-		{"tuples nested deep", nested([]byte{opEmptyTuple}, []byte{opTuple1}, 1<<20, opStop), "top level is a tuple"},
+		{"lists nested", nested(bytes.Repeat([]byte{opEmptyList}, 1<<12), []byte{opAppend}, 1<<12-1, opStop), "section 0 is a list, expected a dict"},
+		{"tuples nested", nested([]byte{opEmptyTuple}, []byte{opTuple1}, 1<<12, opStop), "top level is a tuple"},
+		// Each empty list or tuple costs far more than its one byte.
+		{"lists nested deep", nested(bytes.Repeat([]byte{opEmptyList}, 1<<18), []byte{opAppend}, 1<<18-1, opStop), "decoding needs more than"},
+		{"tuples nested deep", nested([]byte{opEmptyTuple}, []byte{opTuple1}, 1<<20, opStop), "decoding needs more than"},
 		{"shared frames", sharedFrames(20000, 1000), "claims more values than a file of its size can hold"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // pyGlobal is one of the few Python globals a recording may name. The
@@ -110,8 +111,9 @@ func parseDtype(s string) (*dtype, error) {
 	return dt, nil
 }
 
-// call runs one of the allowed globals on args (REDUCE).
-func call(f, args any) (any, error) {
+// call runs one of the allowed globals on args (REDUCE), taking any
+// bytes stored as text from lc.
+func call(f, args any, lc *latin1Cache) (any, error) {
 	g, ok := f.(pyGlobal)
 	if !ok {
 		return nil, fmt.Errorf("cannot call %s", aType(f))
@@ -140,9 +142,9 @@ func call(f, args any) (any, error) {
 	case globFromBuffer:
 		return fromBuffer(a)
 	case globEncode:
-		return latin1(a)
+		return latin1(a, lc)
 	case globScalar:
-		return scalar(a)
+		return scalar(a, lc)
 	}
 	return nil, fmt.Errorf("cannot call %v", g)
 }
@@ -188,8 +190,9 @@ func (arr *ndarray) fill(shape any, dt *dtype, raw []byte) error {
 	return nil
 }
 
-// build applies a BUILD state to a dtype or a _reconstruct array.
-func build(obj, state any) error {
+// build applies a BUILD state to a dtype or a _reconstruct array, taking
+// bytes stored as text from lc.
+func build(obj, state any, lc *latin1Cache) error {
 	t, ok := state.(*pyTuple)
 	if !ok {
 		return fmt.Errorf("BUILD state of %s is %s, not a tuple", aType(obj), aType(state))
@@ -234,7 +237,7 @@ func build(obj, state any) error {
 		case pyBytes:
 			raw = d
 		case string: // Python 2 str
-			b, err := latin1Bytes(d)
+			b, err := lc.bytes(d)
 			if err != nil {
 				return err
 			}
@@ -249,7 +252,7 @@ func build(obj, state any) error {
 
 // latin1 implements _codecs.encode(text, 'latin1'), protocol 2's way of
 // storing bytes: each code point 0–255 of text is one byte.
-func latin1(a []any) (pyBytes, error) {
+func latin1(a []any, lc *latin1Cache) (pyBytes, error) {
 	if len(a) != 2 {
 		return nil, fmt.Errorf("_codecs.encode: %d arguments, want 2", len(a))
 	}
@@ -258,22 +261,57 @@ func latin1(a []any) (pyBytes, error) {
 	if !ok1 || !ok2 || (enc != "latin1" && enc != "latin-1") {
 		return nil, fmt.Errorf("_codecs.encode: only (str, 'latin1') is supported")
 	}
-	return latin1Bytes(s)
+	return lc.bytes(s)
 }
 
-func latin1Bytes(s string) (pyBytes, error) {
-	b := make(pyBytes, 0, utf8.RuneCountInString(s))
+// latin1Cache converts the str values that protocol 2 and Python 2 use
+// for raw bytes, each code point 0–255 one byte, charging b. A string
+// that the memo hands out again and again is converted once and its
+// bytes shared, so that converting costs no more than the file's own
+// text: a string is known by where its bytes are, since every string the
+// decoder makes is a fresh copy and the memo hands out that same copy.
+type latin1Cache struct {
+	b    *budget
+	done map[latin1Key]pyBytes
+}
+
+// costLatin1Entry is what an entry of latin1Cache.done costs, with the
+// map's spare room and its growth.
+const costLatin1Entry = 128
+
+type latin1Key struct {
+	p *byte
+	n int
+}
+
+func (lc *latin1Cache) bytes(s string) (pyBytes, error) {
+	if s == "" {
+		return pyBytes{}, nil
+	}
+	key := latin1Key{unsafe.StringData(s), len(s)}
+	if b, ok := lc.done[key]; ok {
+		return b, nil
+	}
+	n := utf8.RuneCountInString(s)
+	if err := lc.b.spend(allocCost(int64(n)) + costLatin1Entry); err != nil {
+		return nil, err
+	}
+	b := make(pyBytes, 0, n)
 	for _, r := range s {
 		if r > 0xff {
 			return nil, fmt.Errorf("latin1 text holds code point U+%04X", r)
 		}
 		b = append(b, byte(r))
 	}
+	if lc.done == nil {
+		lc.done = map[latin1Key]pyBytes{}
+	}
+	lc.done[key] = b
 	return b, nil
 }
 
 // scalar implements numpy's multiarray.scalar(dtype, raw bytes): one number.
-func scalar(a []any) (any, error) {
+func scalar(a []any, lc *latin1Cache) (any, error) {
 	if len(a) != 2 {
 		return nil, fmt.Errorf("numpy scalar: %d arguments, want 2", len(a))
 	}
@@ -286,7 +324,10 @@ func scalar(a []any) (any, error) {
 	case pyBytes:
 		raw = d
 	case string:
-		b, err := latin1Bytes(d)
+		if n := utf8.RuneCountInString(d); n != int(dt.size) {
+			return nil, fmt.Errorf("numpy scalar: %d bytes for a %d-byte type", n, dt.size)
+		}
+		b, err := lc.bytes(d)
 		if err != nil {
 			return nil, err
 		}

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"slices"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // The values the pickle machine builds. Python None is nil, bool is bool,
@@ -49,15 +49,19 @@ type machine struct {
 	rank []uint32
 	// free holds tuples that recycle kept for reuse, by length.
 	free [maxRecycled + 1][]*pyTuple
-	// budget is how many more voltages settle may decode: every value
-	// takes at least one byte of a legitimate file.
-	budget int64
+	// b is charged for everything the machine allocates, before it does.
+	b  *budget
+	lc latin1Cache
 }
 
 // decodePickle runs the pickle in data, which prescan has accepted with
-// plan pl, and returns the value it holds.
-func decodePickle(data []byte, pl *plan) (any, error) {
+// plan pl, and returns the value it holds, charging b for it.
+func decodePickle(data []byte, pl *plan, b *budget) (any, error) {
 	if err := checkHeader(data); err != nil {
+		return nil, err
+	}
+	if err := b.spend(allocCost(costSlot*int64(pl.stackSize)) + allocCost(8*int64(pl.markSize)) +
+		allocCost(4*int64(len(pl.read))) + allocCost(costSlot*int64(pl.read.count()))); err != nil {
 		return nil, err
 	}
 	m := &machine{
@@ -65,7 +69,8 @@ func decodePickle(data []byte, pl *plan) (any, error) {
 		stack:  make([]any, 0, pl.stackSize),
 		marks:  make([]int, 0, pl.markSize),
 		memo:   memo{read: pl.read},
-		budget: int64(len(data)),
+		b:      b,
+		lc:     latin1Cache{b: b},
 	}
 	m.rank, m.kept = pl.read.ranks()
 	for m.pos < len(m.data) {
@@ -155,11 +160,11 @@ func (m *machine) apply(n uint64, arg []byte, group, in []any) (any, error) {
 	case opPop, opPopMark:
 		return nil, nil
 	case opEmptyList:
-		return &pyList{}, nil
+		return &pyList{}, m.spend(allocCost(int64(unsafe.Sizeof(pyList{}))))
 	case opEmptyDict:
-		return &pyDict{}, nil
+		return &pyDict{}, m.spend(allocCost(int64(unsafe.Sizeof(pyDict{}))))
 	case opEmptyTuple:
-		return m.newTuple(nil), nil
+		return m.newTuple(nil)
 	case opNone:
 		return nil, nil
 	case opNewTrue:
@@ -167,34 +172,45 @@ func (m *machine) apply(n uint64, arg []byte, group, in []any) (any, error) {
 	case opNewFalse:
 		return false, nil
 	case opBinInt:
-		return int64(int32(uint32(n))), nil
+		return m.int(int64(int32(uint32(n))))
 	case opBinInt1, opBinInt2:
-		return int64(n), nil
+		return m.int(int64(n))
 	case opLong1:
-		return m.long1(arg)
+		v, err := m.long1(arg)
+		if err != nil {
+			return nil, err
+		}
+		return m.int(v)
 	case opBinFloat:
-		return math.Float64frombits(binary.BigEndian.Uint64(arg)), nil
+		return math.Float64frombits(binary.BigEndian.Uint64(arg)), m.spend(costBox)
 	case opShortBinUnicode, opBinUnicode, opBinUnicode8:
 		if !utf8.Valid(arg) {
 			return nil, m.errorf("string is not valid UTF-8")
 		}
+		if err := m.spend(allocCost(int64(len(arg))) + allocCost(int64(unsafe.Sizeof("")))); err != nil {
+			return nil, err
+		}
 		return string(arg), nil
 	case opShortBinBytes, opBinBytes, opBinBytes8, opByteArray8:
-		return pyBytes(arg), nil
+		return pyBytes(arg), m.spend(allocCost(int64(unsafe.Sizeof(arg))))
 	case opTuple:
-		return m.newTuple(group), nil
+		return m.newTuple(group)
 	case opTuple1, opTuple2, opTuple3:
-		return m.newTuple(in), nil
+		return m.newTuple(in)
 	case opAppend, opAppends:
 		l, ok := in[0].(*pyList)
 		if !ok {
 			return nil, m.errorf("cannot append to %s", aType(in[0]))
 		}
+		items := group
 		if m.op == opAppend {
-			l.items = append(l.items, in[1])
-		} else {
-			l.items = append(l.items, group...)
+			items = in[1:]
 		}
+		var err error
+		if l.items, err = m.room(l.items, len(items)); err != nil {
+			return nil, err
+		}
+		l.items = append(l.items, items...)
 		return l, nil
 	case opSetItem, opSetItems:
 		d, ok := in[0].(*pyDict)
@@ -205,11 +221,14 @@ func (m *machine) apply(n uint64, arg []byte, group, in []any) (any, error) {
 		if m.op == opSetItem {
 			items = in[1:]
 		}
-		// Python writes a dict in batches of up to 1000 items: room for the
-		// batch at once, so that a dict of one batch is allocated once.
-		d.keys = slices.Grow(d.keys, len(items)/2)
-		d.vals = slices.Grow(d.vals, len(items)/2)
-		for i := 0; i < len(items); i += 2 {
+		var err error
+		if d.keys, err = m.room(d.keys, len(items)/2); err != nil {
+			return nil, err
+		}
+		if d.vals, err = m.room(d.vals, len(items)/2); err != nil {
+			return nil, err
+		}
+		for i := 0; i+1 < len(items); i += 2 {
 			d.keys = append(d.keys, items[i])
 			d.vals = append(d.vals, m.settle(items[i], items[i+1]))
 		}
@@ -232,14 +251,19 @@ func (m *machine) apply(n uint64, arg []byte, group, in []any) (any, error) {
 		}
 		return g, nil
 	case opReduce:
-		v, err := call(in[0], in[1])
+		// Every reconstructor makes one small object: an array, a dtype,
+		// a number, or the header of bytes that lc charges for.
+		if err := m.spend(allocCost(int64(unsafe.Sizeof(ndarray{})))); err != nil {
+			return nil, err
+		}
+		v, err := call(in[0], in[1], &m.lc)
 		if err != nil {
 			return nil, m.errorf("%v", err)
 		}
 		m.recycle(in[1])
 		return v, nil
 	case opBuild:
-		if err := build(in[0], in[1]); err != nil {
+		if err := build(in[0], in[1], &m.lc); err != nil {
 			return nil, m.errorf("%v", err)
 		}
 		m.recycle(in[1])
@@ -279,21 +303,58 @@ func (m *machine) apply(n uint64, arg []byte, group, in []any) (any, error) {
 // enough for every argument and state tuple of numpy's reconstructors.
 const maxRecycled = 8
 
+// int returns v, charging for the eight bytes Go takes to box it in an
+// interface value unless it is one of the small ones Go keeps ready.
+func (m *machine) int(v int64) (any, error) {
+	if v >= 0 && v < 256 {
+		return v, nil
+	}
+	return v, m.spend(costBox)
+}
+
+// spend charges n bytes to the budget, naming the opcode if it refuses.
+func (m *machine) spend(n int64) error {
+	if err := m.b.spend(n); err != nil {
+		return m.errorf("%v", err)
+	}
+	return nil
+}
+
+// room makes room for n more items in s, charging for a new array if it
+// needs one; the array at least doubles, so that a list built an item at
+// a time costs at most four times its items.
+func (m *machine) room(s []any, n int) ([]any, error) {
+	if cap(s)-len(s) >= n {
+		return s, nil
+	}
+	c := max(len(s)+n, 2*cap(s))
+	if err := m.spend(allocCost(costSlot * int64(c))); err != nil {
+		return nil, err
+	}
+	grown := make([]any, len(s), c)
+	copy(grown, s)
+	return grown, nil
+}
+
 // newTuple returns a tuple of a copy of items, reusing a recycled tuple
 // of that length if there is one.
-func (m *machine) newTuple(items []any) *pyTuple {
+func (m *machine) newTuple(items []any) (*pyTuple, error) {
 	n := len(items)
 	if n <= maxRecycled {
 		if free := m.free[n]; len(free) > 0 {
 			t := free[len(free)-1]
 			m.free[n] = free[:len(free)-1]
 			copy(t.items, items)
-			return t
+			return t, nil
 		}
+	}
+	// The tuple, its items, and its place in a free list once recycled.
+	if err := m.spend(allocCost(int64(unsafe.Sizeof(pyTuple{}))+2*8) + allocCost(costSlot*int64(n))); err != nil {
+		return nil, err
 	}
 	t := &pyTuple{items: make([]any, n)}
 	copy(t.items, items)
-	return t
+	return t, nil
 }
 
 // recycle keeps the arguments tuple of a REDUCE or the state tuple of a
@@ -324,7 +385,8 @@ func (m *machine) recycle(v any) {
 // array never changes). The dict and its per-frame arrays can then be
 // freed long before the file ends. A dict that cannot be decoded yet, or
 // whose values would exceed the budget, is kept as it is; convert decodes
-// it later and reports what is wrong with it, in the same words.
+// it later and reports what is wrong with it, in the same words. A failed
+// attempt stays charged, so that attempts cannot add up unseen.
 func (m *machine) settle(k, v any) any {
 	d, ok := v.(*pyDict)
 	if !ok || d.shared || k != "Voltage" {
@@ -335,32 +397,49 @@ func (m *machine) settle(k, v any) any {
 			return v
 		}
 	}
-	frames, nseg, err := voltageShape(0, d)
-	if err != nil || int64(nseg) > m.budget || int64(frames) > m.budget/int64(nseg) {
-		return v
-	}
-	t, err := decodeVoltage(0, d)
+	t, err := decodeVoltage(0, d, m.b)
 	if err != nil {
 		return v
 	}
-	m.budget -= int64(len(t.values))
 	return t
 }
 
 // bitset is a growable set of small non-negative integers.
 type bitset []uint64
 
-func (b *bitset) set(i uint64) {
+// set adds i to b, charging bud if b needs a larger array: it at least
+// doubles, so that a set filled in increasing order costs at most four
+// times its words.
+func (b *bitset) set(i uint64, bud *budget) error {
 	w := int(i / 64)
+	if w >= cap(*b) {
+		c := max(w+1, 2*cap(*b))
+		if err := bud.spend(allocCost(8 * int64(c))); err != nil {
+			return err
+		}
+		grown := make(bitset, len(*b), c)
+		copy(grown, *b)
+		*b = grown
+	}
 	if w >= len(*b) {
-		*b = append(*b, make(bitset, w+1-len(*b))...)
+		*b = (*b)[:w+1]
 	}
 	(*b)[w] |= 1 << (i % 64)
+	return nil
 }
 
 func (b bitset) has(i uint64) bool {
 	w := i / 64
 	return w < uint64(len(b)) && b[w]&(1<<(i%64)) != 0
+}
+
+// count returns the number of members of b.
+func (b bitset) count() int {
+	n := 0
+	for _, word := range b {
+		n += bits.OnesCount64(word)
+	}
+	return n
 }
 
 // ranks returns, for each word of b, how many members the words before it

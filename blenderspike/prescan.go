@@ -144,13 +144,10 @@ func prescan(data []byte, b *budget) (*plan, error) {
 				if err := grow(len(strs), cap(strs), 8); err != nil {
 					return nil, c.errorf("%v", err)
 				}
-				if w := int64(i / 64); w >= int64(len(isStr)) {
-					if err := b.spend(allocCost(2 * (w + 1) * 8)); err != nil {
-						return nil, c.errorf("%v", err)
-					}
+				if err := isStr.set(i, b); err != nil {
+					return nil, c.errorf("%v", err)
 				}
 				strs = append(strs, memoString{uint32(i), in[0]})
-				isStr.set(i)
 			}
 			out = in[0]
 		case memoGet:
@@ -158,12 +155,9 @@ func prescan(data []byte, b *budget) (*plan, error) {
 			if err != nil {
 				return nil, err
 			}
-			if w := int64(i / 64); w >= int64(len(mm.read)) {
-				if err := b.spend(allocCost(2 * (w + 1) * 8)); err != nil {
-					return nil, c.errorf("%v", err)
-				}
+			if err := mm.read.set(i, b); err != nil {
+				return nil, c.errorf("%v", err)
 			}
-			mm.read.set(i)
 			if isStr.has(i) {
 				k, _ := slices.BinarySearchFunc(strs, i, func(s memoString, i uint64) int { return cmp.Compare(uint64(s.slot), i) })
 				out = strs[k].text
