@@ -70,7 +70,7 @@ func asNumbers(v any) (numbers, error) {
 	case *pyList:
 		return numbers{list: v.items}, nil
 	}
-	return numbers{}, fmt.Errorf("is %s, expected a numpy array or a list of numbers", aType(v))
+	return numbers{}, fmt.Errorf("is %s, expected a numpy array or a list of numbers", describe(v))
 }
 
 func (s numbers) len() int {
@@ -102,7 +102,7 @@ func (s numbers) decode(dst []float64) error {
 		case int64:
 			dst[i] = float64(v)
 		default:
-			return fmt.Errorf("item %d is %s, not a number", i, aType(v))
+			return fmt.Errorf("item %d is %s, not a number", i, describe(v))
 		}
 	}
 	return nil
@@ -119,7 +119,7 @@ func leUint64(b []byte) uint64 {
 func lookup(i int, v any) (s sectionDict, err error) {
 	d, ok := v.(*pyDict)
 	if !ok {
-		return s, fmt.Errorf("section %d is %s, expected a dict", i, aType(v))
+		return s, fmt.Errorf("section %d is %s, expected a dict", i, describe(v))
 	}
 	for j, k := range d.keys {
 		name, ok := k.(string)
@@ -161,7 +161,7 @@ func lookup(i int, v any) (s sectionDict, err error) {
 		}
 		s.volt = v
 	default:
-		return s, fmt.Errorf("section %d: Voltage is %s, expected a dict {frame: values}", i, aType(v))
+		return s, fmt.Errorf("section %d: Voltage is %s, expected a dict {frame: values}", i, describe(v))
 	}
 	return s, nil
 }
@@ -219,7 +219,7 @@ func decodeVoltage(i int, d *pyDict, b *budget) (*voltageTable, error) {
 func convert(root any, limit int64, b *budget) (*morph.Cell, *voltage.Recording, error) {
 	top, ok := root.(*pyList)
 	if !ok {
-		return nil, nil, fmt.Errorf("top level is %s, expected a list of sections", aType(root))
+		return nil, nil, fmt.Errorf("top level is %s, expected a list of sections", describe(root))
 	}
 	if len(top.items) == 0 {
 		return nil, nil, fmt.Errorf("the list of sections is empty")
@@ -301,8 +301,11 @@ func convert(root any, limit int64, b *budget) (*morph.Cell, *voltage.Recording,
 				return nil, nil, fmt.Errorf("section %d: %s %w", i, name, err)
 			}
 			for k, x := range buf {
-				if math.IsNaN(x) || math.IsInf(x, 0) {
+				switch {
+				case math.IsNaN(x) || math.IsInf(x, 0):
 					return nil, nil, fmt.Errorf("section %d: %s[%d] is %v", i, name, k, x)
+				case math.Abs(x) > math.MaxFloat32:
+					return nil, nil, fmt.Errorf("section %d: %s[%d] is %v, beyond float32 range", i, name, k, x)
 				}
 				p := &sec.Points[k]
 				switch g {
@@ -344,7 +347,7 @@ func frameOrder(i int, keys []any) ([]int, error) {
 	for e, k := range keys {
 		f, ok := k.(int64)
 		if !ok {
-			return nil, fmt.Errorf("section %d: Voltage key %d is %s, expected an int frame number", i, e, aType(k))
+			return nil, fmt.Errorf("section %d: Voltage key %d is %s, expected an int frame number", i, e, describe(k))
 		}
 		if f < 0 || f >= int64(len(order)) {
 			if !strayFound {
@@ -398,15 +401,15 @@ func decodeFrame(v any, scratch []float64, dst []float32, refFrame any) error {
 func (s *sectionDict) meta(i, n int, sec *morph.Section, rec *voltage.Recording) error {
 	id, ok := s.val[keyID].(int64)
 	if !ok {
-		return fmt.Errorf("section %d: ID is %s, expected an int", i, aType(s.val[keyID]))
+		return fmt.Errorf("section %d: ID is %s, expected an int", i, describe(s.val[keyID]))
 	}
 	sec.ID = int(id)
 	if sec.Type, ok = s.val[keyType].(string); !ok {
-		return fmt.Errorf("section %d: type is %s, expected a str", i, aType(s.val[keyType]))
+		return fmt.Errorf("section %d: type is %s, expected a str", i, describe(s.val[keyType]))
 	}
 	if s.has[keyName] {
 		if sec.Name, ok = s.val[keyName].(string); !ok {
-			return fmt.Errorf("section %d: name is %s, expected a str", i, aType(s.val[keyName]))
+			return fmt.Errorf("section %d: name is %s, expected a str", i, describe(s.val[keyName]))
 		}
 	}
 	if s.has[keyParent] {
@@ -452,6 +455,15 @@ func number(v any) (float64, bool) {
 		return float64(v), true
 	}
 	return 0, false
+}
+
+// describe names the type of v and, for a number, bool or str, its value.
+func describe(v any) string {
+	switch v.(type) {
+	case int64, float64, bool, string:
+		return aType(v) + " " + show(v)
+	}
+	return aType(v)
 }
 
 // show prints a scalar value, or the type of anything else.

@@ -86,20 +86,24 @@ func TestRefusedRecordings(t *testing.T) {
 		{"missing ID", without(0, "ID"), `section 0: missing key "ID"`},
 		{"missing type", without(1, "type"), `section 1: missing key "type"`},
 		{"missing DIAM", without(1, "DIAM"), `section 1: missing key "DIAM"`},
-		{"ID not int", with(1, "ID", pyStr("1")), "section 1: ID is a str, expected an int"},
-		{"type not str", with(0, "type", pyInt(3)), "section 0: type is an int, expected a str"},
-		{"X not array", with(1, "X", pyStr("x")), "section 1: X is a str, expected a numpy array"},
+		{"ID not int", with(1, "ID", pyStr("1")), `section 1: ID is a str "1", expected an int`},
+		{"type not str", with(0, "type", pyInt(3)), "section 0: type is an int 3, expected a str"},
+		{"X not array", with(1, "X", pyStr("x")), `section 1: X is a str "x", expected a numpy array`},
 		{"Z shorter", with(1, "Z", f8(3)), "section 1: X, Y, Z and DIAM have different lengths (2, 2, 1, 2 points)"},
 		{"no points", setAll(setAll(setAll(setAll(ballAndStick(), "X", f8()), "Y", f8()), "Z", f8()), "DIAM", f8()), "section 0: no 3-D points"},
 		{"NaN point", with(1, "Y", f8(0, math.NaN())), "section 1: Y[1] is NaN"},
 		{"Inf diameter", with(0, "DIAM", f8(math.Inf(1))), "section 0: DIAM[0] is +Inf"},
-		{"point list holds a str", with(1, "X", func(p *pk) { p.op(opEmptyList, opMark).float(1).str("2").op(opAppends) }), "section 1: X item 1 is a str, not a number"},
+		{"coordinate beyond float32", with(1, "Y", f8(1, 1e40)), "section 1: Y[1] is 1e+40, beyond float32 range"},
+		{"largest float64 coordinate", with(1, "X", f8(1, 1e308)), "section 1: X[1] is 1e+308, beyond float32 range"},
+		{"negative coordinate beyond float32", with(0, "Z", floatList(-3.5e38)), "section 0: Z[0] is -3.5e+38, beyond float32 range"},
+		{"diameter beyond float32", with(0, "DIAM", f8(1e39)), "section 0: DIAM[0] is 1e+39, beyond float32 range"},
+		{"point list holds a str", with(1, "X", func(p *pk) { p.op(opEmptyList, opMark).float(1).str("2").op(opAppends) }), `section 1: X item 1 is a str "2", not a number`},
 		{"Voltage not dict", with(0, "Voltage", f8(1)), "section 0: Voltage is a numpy array, expected a dict"},
 		{"no frames", with(0, "Voltage", frames()), "section 0: Voltage has no frames"},
 		{"frame count differs", with(1, "Voltage", frames(f8(1, 2, 3))), "section 1: 1 frames, section 0 has 2"},
 		{"frame length changes", with(1, "Voltage", frames(f8(1, 2, 3), f8(1, 2))), "section 1 frame 1: Voltage has 2 values, frame 0 has 3"},
 		{"empty frame", with(1, "Voltage", frames(f8(), f8())), "section 1: Voltage entry 0 is empty"},
-		{"frame key str", with(0, "Voltage", func(p *pk) { p.op(opEmptyDict).str("0").apply(f8(1)).op(opSetItem).int(1).apply(f8(1)).op(opSetItem) }), "section 0: Voltage key 0 is a str, expected an int frame number"},
+		{"frame key str", with(0, "Voltage", func(p *pk) { p.op(opEmptyDict).str("0").apply(f8(1)).op(opSetItem).int(1).apply(f8(1)).op(opSetItem) }), `section 0: Voltage key 0 is a str "0", expected an int frame number`},
 		{"frame key twice", with(0, "Voltage", func(p *pk) { p.op(opEmptyDict).int(1).apply(f8(1)).op(opSetItem).int(1).apply(f8(1)).op(opSetItem) }), "section 0: Voltage frame 1 appears twice"},
 		{"frames 1 and 2", with(0, "Voltage", func(p *pk) { p.op(opEmptyDict).int(1).apply(f8(1)).op(opSetItem).int(2).apply(f8(1)).op(opSetItem) }), "section 0: Voltage frames are not 0…1: frame 0 is missing (found frame 2)"},
 		{"NaN voltage", with(1, "Voltage", frames(f8(1, 2, 3), f8(1, math.NaN(), 3))), "section 1 frame 1: Voltage segment 1 is NaN"},
@@ -124,6 +128,23 @@ func TestRefusedRecordings(t *testing.T) {
 				t.Errorf("error = %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestFloat32Limits reads values at the very ends of float32's range,
+// which fit what the reader stores.
+func TestFloat32Limits(t *testing.T) {
+	secs := ballAndStick()
+	secs[1] = secs[1].set("X", f8(math.MaxFloat32, -math.MaxFloat32)).set("Voltage", frames(f8(-math.MaxFloat32, 0, 1), f8(math.MaxFloat32, 0, 1)))
+	cell, rec, err := decode(encode(secs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := cell.Sections[1].Points; p[0].X != math.MaxFloat32 || p[1].X != -math.MaxFloat32 {
+		t.Errorf("points %v", p)
+	}
+	if v := rec.Traces[1].Values; v[0] != -math.MaxFloat32 || v[3] != math.MaxFloat32 {
+		t.Errorf("voltages %v", v)
 	}
 }
 
@@ -263,7 +284,7 @@ func TestRefusedPickles(t *testing.T) {
 		{"object array data", newPickle().global("numpy.core.multiarray", "_reconstruct").global("numpy", "ndarray").int(0).op(opTuple1).bytes([]byte("b")).op(opTuple3, opReduce).op(opMark).int(1).int(1).op(opTuple1).dtype("f8", "<").op(opNewFalse, opEmptyList, opTuple, opBuild).stop(), "object arrays are not supported"},
 		{"latin1 beyond U+00FF", newPickle().global("_codecs", "encode").str("€").str("latin1").op(opTuple2, opReduce).stop(), "latin1 text holds code point U+20AC"},
 		{"other codec", newPickle().global("_codecs", "encode").str("a").str("rot13").op(opTuple2, opReduce).stop(), "only (str, 'latin1')"},
-		{"top level int", newPickle().int(7).stop(), "top level is an int, expected a list of sections"},
+		{"top level int", newPickle().int(7).stop(), "top level is an int 7, expected a list of sections"},
 		{"top level None", newPickle().op(opNone).stop(), "top level is None"},
 		{"section is a list", newPickle().op(opEmptyList, opEmptyList, opAppend).stop(), "section 0 is a list, expected a dict"},
 		{"MARKs nested deep", nested(nil, []byte{opMark}, 1<<20, opStop), "nested deeper than 4096 MARKs"},

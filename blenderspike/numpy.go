@@ -116,11 +116,11 @@ func parseDtype(s string) (*dtype, error) {
 func call(f, args any, lc *latin1Cache) (any, error) {
 	g, ok := f.(pyGlobal)
 	if !ok {
-		return nil, fmt.Errorf("cannot call %s", aType(f))
+		return nil, fmt.Errorf("cannot call %s", describe(f))
 	}
 	t, ok := args.(*pyTuple)
 	if !ok {
-		return nil, fmt.Errorf("%v: arguments are %s, not a tuple", g, aType(args))
+		return nil, fmt.Errorf("%v: arguments are %s, not a tuple", g, describe(args))
 	}
 	a := t.items
 	switch g {
@@ -136,7 +136,7 @@ func call(f, args any, lc *latin1Cache) (any, error) {
 		}
 		s, ok := a[0].(string)
 		if !ok {
-			return nil, fmt.Errorf("numpy.dtype: type is %s, not a str", aType(a[0]))
+			return nil, fmt.Errorf("numpy.dtype: type is %s, not a str", describe(a[0]))
 		}
 		return parseDtype(s)
 	case globFromBuffer:
@@ -156,11 +156,11 @@ func fromBuffer(a []any) (*ndarray, error) {
 	}
 	raw, ok := a[0].(pyBytes)
 	if !ok {
-		return nil, fmt.Errorf("_frombuffer: buffer is %s", aType(a[0]))
+		return nil, fmt.Errorf("_frombuffer: buffer is %s", describe(a[0]))
 	}
 	dt, ok := a[1].(*dtype)
 	if !ok {
-		return nil, fmt.Errorf("_frombuffer: dtype is %s", aType(a[1]))
+		return nil, fmt.Errorf("_frombuffer: dtype is %s", describe(a[1]))
 	}
 	if o, ok := a[3].(string); !ok || (o != "C" && o != "F") {
 		return nil, fmt.Errorf("_frombuffer: order must be 'C' or 'F'")
@@ -177,11 +177,11 @@ func (arr *ndarray) fill(shape any, dt *dtype, raw []byte) error {
 		if ok {
 			return fmt.Errorf("array has %d dimensions, want 1", len(s.items))
 		}
-		return fmt.Errorf("array shape is %s, not a tuple", aType(shape))
+		return fmt.Errorf("array shape is %s, not a tuple", describe(shape))
 	}
 	n, ok := s.items[0].(int64)
 	if !ok || n < 0 {
-		return fmt.Errorf("array length is not a non-negative int")
+		return fmt.Errorf("array length %s is not a non-negative int", describe(s.items[0]))
 	}
 	if uint64(len(raw))/uint64(dt.size) != uint64(n) || len(raw)%int(dt.size) != 0 {
 		return fmt.Errorf("array claims %d values of %d bytes but holds %d bytes", n, dt.size, len(raw))
@@ -195,7 +195,7 @@ func (arr *ndarray) fill(shape any, dt *dtype, raw []byte) error {
 func build(obj, state any, lc *latin1Cache) error {
 	t, ok := state.(*pyTuple)
 	if !ok {
-		return fmt.Errorf("BUILD state of %s is %s, not a tuple", aType(obj), aType(state))
+		return fmt.Errorf("BUILD state of %s is %s, not a tuple", describe(obj), describe(state))
 	}
 	st := t.items
 	switch o := obj.(type) {
@@ -230,7 +230,7 @@ func build(obj, state any, lc *latin1Cache) error {
 		}
 		dt, ok := st[1].(*dtype)
 		if !ok {
-			return fmt.Errorf("numpy array dtype is %s", aType(st[1]))
+			return fmt.Errorf("numpy array dtype is %s", describe(st[1]))
 		}
 		var raw []byte
 		switch d := st[3].(type) {
@@ -243,11 +243,11 @@ func build(obj, state any, lc *latin1Cache) error {
 			}
 			raw = b
 		default:
-			return fmt.Errorf("numpy array data is %s (object arrays are not supported)", aType(st[3]))
+			return fmt.Errorf("numpy array data is %s (object arrays are not supported)", describe(st[3]))
 		}
 		return o.fill(st[0], dt, raw)
 	}
-	return fmt.Errorf("cannot BUILD %s", aType(obj))
+	return fmt.Errorf("cannot BUILD %s", describe(obj))
 }
 
 // latin1 implements _codecs.encode(text, 'latin1'), protocol 2's way of
@@ -317,7 +317,7 @@ func scalar(a []any, lc *latin1Cache) (any, error) {
 	}
 	dt, ok := a[0].(*dtype)
 	if !ok {
-		return nil, fmt.Errorf("numpy scalar: dtype is %s", aType(a[0]))
+		return nil, fmt.Errorf("numpy scalar: dtype is %s", describe(a[0]))
 	}
 	var raw []byte
 	switch d := a[1].(type) {
@@ -333,7 +333,7 @@ func scalar(a []any, lc *latin1Cache) (any, error) {
 		}
 		raw = b
 	default:
-		return nil, fmt.Errorf("numpy scalar: data is %s", aType(a[1]))
+		return nil, fmt.Errorf("numpy scalar: data is %s", describe(a[1]))
 	}
 	if len(raw) != int(dt.size) {
 		return nil, fmt.Errorf("numpy scalar: %d bytes for a %d-byte type", len(raw), dt.size)

@@ -200,7 +200,7 @@ func (m *machine) apply(n uint64, arg []byte, group, in []any) (any, error) {
 	case opAppend, opAppends:
 		l, ok := in[0].(*pyList)
 		if !ok {
-			return nil, m.errorf("cannot append to %s", aType(in[0]))
+			return nil, m.errorf("cannot append to %s", describe(in[0]))
 		}
 		items := group
 		if m.op == opAppend {
@@ -215,7 +215,7 @@ func (m *machine) apply(n uint64, arg []byte, group, in []any) (any, error) {
 	case opSetItem, opSetItems:
 		d, ok := in[0].(*pyDict)
 		if !ok {
-			return nil, m.errorf("cannot set items of %s", aType(in[0]))
+			return nil, m.errorf("cannot set items of %s", describe(in[0]))
 		}
 		items := group
 		if m.op == opSetItem {
