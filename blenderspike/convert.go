@@ -3,6 +3,8 @@ package blenderspike
 import (
 	"fmt"
 	"math"
+	"strings"
+	"unicode"
 	"unsafe"
 
 	"github.com/spikeframes/spikeframes/morph"
@@ -25,12 +27,14 @@ const (
 	keyNSeg
 	keyTStart
 	keyTStop
+	keyVariable
+	keyUnit
 	numKeys
 	numRequired = keyVoltage + 1
 )
 
 var keyNames = [numKeys]string{"ID", "type", "X", "Y", "Z", "DIAM", "Voltage",
-	"name", "parent", "parent_x", "nseg", "t_start", "t_stop"}
+	"name", "parent", "parent_x", "nseg", "t_start", "t_stop", "variable", "unit"}
 
 // sectionDict is one section's dict with its known keys looked up.
 type sectionDict struct {
@@ -268,6 +272,9 @@ func convert(root any, limit int64, b *budget) (*morph.Cell, *voltage.Recording,
 	if first.has[keyTStart] != first.has[keyTStop] {
 		return nil, nil, fmt.Errorf("section 0: t_start and t_stop must be given together")
 	}
+	if first.has[keyVariable] != first.has[keyUnit] {
+		return nil, nil, fmt.Errorf("section 0: variable and unit must be given together")
+	}
 
 	// Second pass: decode every value.
 	n := len(top.items)
@@ -276,7 +283,7 @@ func convert(root any, limit int64, b *budget) (*morph.Cell, *voltage.Recording,
 		return nil, nil, err
 	}
 	cell := &morph.Cell{Sections: make([]morph.Section, n)}
-	rec := &voltage.Recording{Frames: first.frames, Traces: make([]voltage.Trace, n)}
+	rec := &voltage.Recording{Frames: first.frames, Traces: make([]voltage.Trace, n), Variable: "v", Unit: "mV"}
 	points := make([]morph.Point, nPoints)
 	var scratch []float64
 	for i, v := range top.items {
@@ -441,6 +448,21 @@ func (s *sectionDict) meta(i, n int, sec *morph.Section, rec *voltage.Recording)
 			rec.TStart, rec.TStop, rec.HasTime = t0, t1, true
 		} else if t0 != rec.TStart || t1 != rec.TStop {
 			return fmt.Errorf("section %d: t_start/t_stop %v/%v differ from section 0's %v/%v", i, t0, t1, rec.TStart, rec.TStop)
+		}
+	}
+	if s.has[keyVariable] {
+		v, ok := s.val[keyVariable].(string)
+		if !ok || v == "" || strings.ContainsFunc(v, unicode.IsControl) {
+			return fmt.Errorf("section %d: variable must be a str naming the recorded range variable, not %s", i, describe(s.val[keyVariable]))
+		}
+		u, ok := s.val[keyUnit].(string)
+		if !ok || strings.ContainsFunc(u, unicode.IsControl) {
+			return fmt.Errorf("section %d: unit must be a str, not %s", i, describe(s.val[keyUnit]))
+		}
+		if i == 0 {
+			rec.Variable, rec.Unit = v, u
+		} else if v != rec.Variable || u != rec.Unit {
+			return fmt.Errorf("section %d: variable %q in %q differs from section 0's %q in %q", i, v, u, rec.Variable, rec.Unit)
 		}
 	}
 	return nil

@@ -41,6 +41,8 @@ func FuzzRead(f *testing.F) {
 	secs := ballAndStick()
 	f.Add(encode(secs))
 	f.Add(encode(setAll(setAll(secs, "parent", pyInt(-1)), "t_start", pyFloat(0))))
+	f.Add(encode(setAll(setAll(secs, "variable", pyStr("cai")), "unit", pyStr("mM"))))
+	f.Add(encode(setAll(secs, "X", f8(1e40))))
 	secs[1] = secs[1].set("Voltage", frames(fromBufferF4BE(1, 2, 3), latin1Array(4, 5, 6)))
 	f.Add(encode(secs))
 	f.Add(sharedFrames(50, 20))

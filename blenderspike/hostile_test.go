@@ -24,7 +24,7 @@ func TestDecodeBallAndStick(t *testing.T) {
 	wantRec := &voltage.Recording{Frames: 2, Traces: []voltage.Trace{
 		{NSeg: 1, Values: []float32{-65, -60}},
 		{NSeg: 3, Values: []float32{-65, -64, -63, -30, -40, -50}},
-	}}
+	}, Variable: "v", Unit: "mV"}
 	if !reflect.DeepEqual(cell, wantCell) {
 		t.Errorf("cell = %+v", cell)
 	}
@@ -42,6 +42,8 @@ func TestOptionalKeys(t *testing.T) {
 			set("nseg", pyInt([]int64{1, 3}[i])).
 			set("t_start", pyFloat(0)).
 			set("t_stop", pyInt(10)).
+			set("variable", pyStr("cai")).
+			set("unit", pyStr("mM")).
 			set("colour", pyStr("ignored"))
 	}
 	cell, rec, err := decode(encode(secs))
@@ -54,6 +56,21 @@ func TestOptionalKeys(t *testing.T) {
 	}
 	if !rec.HasTime || rec.TStart != 0 || rec.TStop != 10 {
 		t.Errorf("time %v %v..%v", rec.HasTime, rec.TStart, rec.TStop)
+	}
+	if rec.Variable != "cai" || rec.Unit != "mM" {
+		t.Errorf("variable %q in %q, want \"cai\" in \"mM\"", rec.Variable, rec.Unit)
+	}
+}
+
+// TestVariableWithoutUnit reads a recording of a variable without a unit.
+func TestVariableWithoutUnit(t *testing.T) {
+	secs := setAll(setAll(ballAndStick(), "variable", pyStr("m_hh")), "unit", pyStr(""))
+	_, rec, err := decode(encode(secs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Variable != "m_hh" || rec.Unit != "" {
+		t.Errorf("variable %q in %q, want \"m_hh\" in \"\"", rec.Variable, rec.Unit)
 	}
 }
 
@@ -121,6 +138,15 @@ func TestRefusedRecordings(t *testing.T) {
 		{"t_start alone", allWith("t_start", pyFloat(0), pyFloat(0)), "t_start and t_stop must be given together"},
 		{"t_stop before t_start", setAll(allWith("t_stop", pyFloat(5), pyFloat(5)), "t_start", pyFloat(5)), "t_start 5 and t_stop 5 must be finite numbers with t_start < t_stop"},
 		{"time differs", setAll(allWith("t_stop", pyFloat(10), pyFloat(20)), "t_start", pyFloat(0)), "section 1: t_start/t_stop 0/20 differ from section 0's 0/10"},
+		{"variable alone", allWith("variable", pyStr("v"), pyStr("v")), "section 0: variable and unit must be given together"},
+		{"unit alone", allWith("unit", pyStr("mV"), pyStr("mV")), "section 0: variable and unit must be given together"},
+		{"variable on one section", setAll(with(0, "variable", pyStr("cai")), "unit", pyStr("mM")), `section 1: missing key "variable" that section 0 has`},
+		{"variable differs", setAll(allWith("variable", pyStr("cai"), pyStr("v")), "unit", pyStr("mM")), `section 1: variable "v" in "mM" differs from section 0's "cai" in "mM"`},
+		{"unit differs", setAll(allWith("unit", pyStr("mV"), pyStr("V")), "variable", pyStr("v")), `section 1: variable "v" in "V" differs from section 0's "v" in "mV"`},
+		{"variable empty", setAll(allWith("variable", pyStr(""), pyStr("")), "unit", pyStr("mV")), `section 0: variable must be a str naming the recorded range variable, not a str ""`},
+		{"variable not str", setAll(allWith("variable", pyInt(1), pyInt(1)), "unit", pyStr("mV")), "section 0: variable must be a str naming the recorded range variable, not an int 1"},
+		{"variable with a newline", setAll(allWith("variable", pyStr("v"), pyStr("v\nx")), "unit", pyStr("mV")), `section 1: variable must be a str naming the recorded range variable, not a str "v\nx"`},
+		{"unit not str", setAll(allWith("unit", pyStr("mV"), pyFloat(1)), "variable", pyStr("v")), "section 1: unit must be a str, not a float 1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := decode(encode(tc.secs))
