@@ -58,7 +58,8 @@ func prescan(data []byte, b *budget) (*plan, error) {
 		// made, which a memo put may then store.
 		made bool
 	)
-	// grow makes room for one more item in s, charging b for a new array.
+	// grow charges b for the larger array that appending an item of size
+	// bytes to a slice of this length and capacity would allocate.
 	grow := func(length, capacity int, size int64) error {
 		if length < capacity {
 			return nil

@@ -134,12 +134,12 @@ func readAll(r io.Reader, size, limit int64, b *budget) ([]byte, error) {
 			}
 			header = true
 		}
+		if int64(len(data)) > limit {
+			return nil, fmt.Errorf("recording larger than %d bytes", limit)
+		}
 		if err == io.EOF {
 			b.setSize(int64(len(data)))
 			return data, nil
-		}
-		if int64(len(data)) > limit {
-			return nil, fmt.Errorf("recording larger than %d bytes", limit)
 		}
 		if int64(len(data)) == nextCheck {
 			if err := checkPrefix(data, b); err != nil {

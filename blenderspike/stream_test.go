@@ -169,3 +169,31 @@ func TestReadChargesTheFile(t *testing.T) {
 		}
 	}
 }
+
+// TestReadAllLimit reads streams and files of exactly the limit and one
+// byte more.
+func TestReadAllLimit(t *testing.T) {
+	const limit = 100 << 10
+	for _, tc := range []struct {
+		n    int
+		size int64 // -1 for a stream
+		want string
+	}{
+		{limit, -1, ""},
+		{limit + 1, -1, "recording larger than 102400 bytes"},
+		{limit, limit, ""},
+		// A file that grew after it was measured.
+		{limit + 1, limit, "recording larger than 102400 bytes"},
+	} {
+		// A long string in a valid pickle, so that no check stops early.
+		data := newPickle().op(opBinUnicode).u32(uint32(tc.n - 8)).op(bytes.Repeat([]byte{'x'}, tc.n-8)...).stop()
+		// The last bytes come with io.EOF, as some readers give them.
+		got, err := readAll(iotest.DataErrReader(bytes.NewReader(data)), tc.size, limit, newBudget(-1))
+		if tc.want == "" && (err != nil || !bytes.Equal(got, data)) {
+			t.Errorf("%d bytes, size %d: read %d bytes, error %v", tc.n, tc.size, len(got), err)
+		}
+		if tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%d bytes, size %d: error %v, want %q", tc.n, tc.size, err, tc.want)
+		}
+	}
+}
