@@ -149,6 +149,11 @@ func TestBudgetLimit(t *testing.T) {
 			t.Errorf("budget for %d bytes: %d, want %d", tc.size, got, tc.limit)
 		}
 	}
+	// What inspect adds to the reader's own memory (the Go runtime, the
+	// summary) fits in what MaxMemory leaves of 512 MB.
+	if inspectLimit := int64(512e6); MaxMemory > inspectLimit-32<<20 {
+		t.Errorf("MaxMemory of %d bytes leaves less than 32 MiB of 512 MB", int64(MaxMemory))
+	}
 	if got := newBudget(-1).limit; got != MaxMemory {
 		t.Errorf("budget for a stream: %d, want %d", got, MaxMemory)
 	}

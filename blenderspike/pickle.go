@@ -29,7 +29,8 @@ type (
 		shared bool
 	}
 	// pyBytes is a bytes or bytearray value; it points into the file's
-	// buffer rather than copying it.
+	// buffer, or into bytes that latin1Cache converted once, rather than
+	// copying them.
 	pyBytes []byte
 )
 
