@@ -16,46 +16,73 @@ import (
 // stackedRecording is a BlenderSpike pickle of n sections that all share
 // one centre line (x, y, z, diam: plain lists of floats) and one frame of
 // one voltage, as a pickler writes objects it has seen before: about 30
-// bytes per section.
+// bytes per section. Like CPython's pickler it memoizes each value as it
+// makes it, in the next memo slot.
 func stackedRecording(n int, x, y, z, diam []float64) []byte {
 	b := []byte{0x80, 2, ']', '('} // PROTO 2, EMPTY_LIST, MARK
 	memo := 0
-	str := func(s string) {
+	put := func() int { // BINPUT or LONG_BINPUT
+		if memo < 256 {
+			b = append(b, 'q', byte(memo))
+		} else {
+			b = binary.LittleEndian.AppendUint32(append(b, 'r'), uint32(memo))
+		}
+		memo++
+		return memo - 1
+	}
+	get := func(i int) { // BINGET or LONG_BINGET
+		if i < 256 {
+			b = append(b, 'h', byte(i))
+		} else {
+			b = binary.LittleEndian.AppendUint32(append(b, 'j'), uint32(i))
+		}
+	}
+	str := func(s string) int {
 		b = append(b, 'X')
 		b = binary.LittleEndian.AppendUint32(b, uint32(len(s)))
 		b = append(b, s...)
+		return put()
 	}
-	floats := func(v []float64) {
-		b = append(b, ']', '(')
+	floats := func(v []float64) int {
+		b = append(b, ']')
+		at := put()
+		b = append(b, '(')
 		for _, f := range v {
 			b = append(b, 'G')
 			b = binary.BigEndian.AppendUint64(b, math.Float64bits(f))
 		}
 		b = append(b, 'e') // APPENDS
+		return at
 	}
-	put := func() int { b = append(b, 'q', byte(memo)); memo++; return memo - 1 } // BINPUT
-	get := func(i int) { b = append(b, 'h', byte(i)) }                            // BINGET
 	keys := map[string]int{}
 	values := map[string]int{}
 	for i := range n {
-		b = append(b, '}', '(') // EMPTY_DICT, MARK
+		b = append(b, '}') // EMPTY_DICT
+		put()
+		b = append(b, '(') // MARK
 		for _, kv := range []struct {
 			key   string
-			write func()
+			write func() int
 		}{
 			{"ID", nil},
-			{"type", func() { str("dend") }},
-			{"X", func() { floats(x) }},
-			{"Y", func() { floats(y) }},
-			{"Z", func() { floats(z) }},
-			{"DIAM", func() { floats(diam) }},
-			{"Voltage", func() { b = append(b, '}', 'K', 0); floats([]float64{-65}); b = append(b, 's') }},
+			{"type", func() int { return str("dend") }},
+			{"X", func() int { return floats(x) }},
+			{"Y", func() int { return floats(y) }},
+			{"Z", func() int { return floats(z) }},
+			{"DIAM", func() int { return floats(diam) }},
+			{"Voltage", func() int {
+				b = append(b, '}')
+				at := put()
+				b = append(b, 'K', 0)
+				floats([]float64{-65})
+				b = append(b, 's')
+				return at
+			}},
 		} {
 			if k, ok := keys[kv.key]; ok {
 				get(k)
 			} else {
-				str(kv.key)
-				keys[kv.key] = put()
+				keys[kv.key] = str(kv.key)
 			}
 			switch v, ok := values[kv.key]; {
 			case kv.write == nil: // ID
@@ -64,8 +91,7 @@ func stackedRecording(n int, x, y, z, diam []float64) []byte {
 			case ok:
 				get(v)
 			default:
-				kv.write()
-				values[kv.key] = put()
+				values[kv.key] = kv.write()
 			}
 		}
 		b = append(b, 'u') // SETITEMS

@@ -102,6 +102,9 @@ func checkFacts(t *testing.T, want recordingFacts, cell *morph.Cell, rec *voltag
 	if rec.HasTime {
 		t.Errorf("HasTime set for a file without t_start/t_stop")
 	}
+	if rec.Variable != "v" || rec.Unit != "mV" {
+		t.Errorf("variable %q in %q for a file that does not say, want \"v\" in \"mV\"", rec.Variable, rec.Unit)
+	}
 	nsegSum, nsegMin, nsegMax := 0, math.MaxInt, 0
 	n3dSum, n3dMin, n3dMax := 0, math.MaxInt, 0
 	types := map[string]int{}
