@@ -33,8 +33,12 @@ type summary struct {
 	Types      map[string]int `json:"types"`
 	VoltageMin float32        `json:"voltage_min"`
 	VoltageMax float32        `json:"voltage_max"`
-	BBoxMin    [3]float64     `json:"bbox_min"`
-	BBoxMax    [3]float64     `json:"bbox_max"`
+	// Variable and Unit name what the Voltage values are (the recorder's
+	// variable and unit keys; v and mV without them).
+	Variable string     `json:"variable"`
+	Unit     string     `json:"unit"`
+	BBoxMin  [3]float64 `json:"bbox_min"`
+	BBoxMax  [3]float64 `json:"bbox_max"`
 	// TStart and TStop are present when the recording stores its time span.
 	TStart *float64 `json:"t_start,omitempty"`
 	TStop  *float64 `json:"t_stop,omitempty"`
@@ -138,6 +142,8 @@ func summarize(path string, cell *morph.Cell, rec *voltage.Recording) summary {
 		File:       path,
 		Sections:   len(cell.Sections),
 		Frames:     rec.Frames,
+		Variable:   rec.Variable,
+		Unit:       rec.Unit,
 		Types:      map[string]int{},
 		VoltageMin: float32(math.Inf(1)),
 		VoltageMax: float32(math.Inf(-1)),
@@ -180,7 +186,11 @@ func (s summary) text() string {
 	}
 	fmt.Fprintf(&b, "  segments      %d (nseg over all sections)\n", s.NSegTotal)
 	fmt.Fprintf(&b, "  3-D points    %d\n", s.N3DTotal)
-	fmt.Fprintf(&b, "  voltage       %g … %g mV\n", s.VoltageMin, s.VoltageMax)
+	name := s.Variable
+	if name == "v" {
+		name = "voltage"
+	}
+	fmt.Fprintf(&b, "  %-14s%s\n", name, strings.TrimSpace(fmt.Sprintf("%g … %g %s", s.VoltageMin, s.VoltageMax, s.Unit)))
 	fmt.Fprintf(&b, "  bounding box  (%g, %g, %g) … (%g, %g, %g) µm\n",
 		s.BBoxMin[0], s.BBoxMin[1], s.BBoxMin[2], s.BBoxMax[0], s.BBoxMax[1], s.BBoxMax[2])
 	return b.String()

@@ -374,6 +374,11 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 		}
 	} else {
 		say("read %s: %d sections, %d frames (%.2f s)", path, len(cell.Sections), rec.Frames, time.Since(start).Seconds())
+		if rec.Variable != "v" && o.ColorBy == movie.ByVoltage && !f.limitsGiven {
+			// The defaults are a membrane voltage's; other variables take
+			// their limits from the recording.
+			o.Colors.VMin, o.Colors.VMax = movie.Limit{Auto: true}, movie.Limit{Auto: true}
+		}
 	}
 
 	start = time.Now()
@@ -395,7 +400,11 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 	}
 	if (o.Colors.VMin.Auto || o.Colors.VMax.Auto) && (o.ColorBy == movie.ByVoltage || o.ColorBy == movie.ByDistance) {
 		vmin, vmax := m.Limits()
-		say("limits: --vmin %g --vmax %g (%s)", vmin, vmax, m.Unit())
+		unit := m.Unit()
+		if unit == "" && rec != nil {
+			unit = "of " + rec.Variable
+		}
+		say("limits: --vmin %g --vmax %g (%s)", vmin, vmax, unit)
 	}
 	msh := m.Mesh()
 	say("mesh: %d vertices, %d triangles", len(msh.Positions), len(msh.Triangles))

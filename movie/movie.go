@@ -55,9 +55,12 @@ func New(cell *morph.Cell, rec *voltage.Recording, o Options) (*Movie, error) {
 		return nil, err
 	}
 	rec = shaded
-	m := &Movie{opts: o, rec: rec, frames: rec.Frames, unit: "mV"}
-	if o.ColorBy == ByDistance {
+	m := &Movie{opts: o, rec: rec, frames: rec.Frames, unit: rec.Unit}
+	switch o.ColorBy {
+	case ByDistance:
 		m.unit = "µm"
+	case ByType, ByColor:
+		m.unit = ""
 	}
 	m.place = func(p morph.Point) morph.Point { return o.Geometry.Prepare.Place(cell, p) }
 	if o.Resample > 0 {
@@ -272,8 +275,9 @@ func (m *Movie) Locate(p morph.Point, k int) (x, y float64) {
 	return x, y
 }
 
-// Unit is the unit of the values the colours show: mV, or µm when
-// colouring by path distance.
+// Unit is the unit of the values the colours show: the recording's
+// (mV for membrane voltage; "" when the recorder could not tell), or µm
+// when colouring by path distance.
 func (m *Movie) Unit() string { return m.unit }
 
 // Coarser says how far the mesh's detail was lowered to fit

@@ -141,7 +141,7 @@ func (m *Movie) micronsPerPixel() float64 {
 func (m *Movie) traces(cell *morph.Cell) (*overlay.Trace, error) {
 	specs := m.opts.Overlays.Traces
 	probes := make([]voltage.Probe, len(specs))
-	t := &overlay.Trace{TimeUnit: m.clock.unit(), Lines: make([]overlay.Line, len(specs))}
+	t := &overlay.Trace{TimeUnit: m.clock.unit(), Lines: make([]overlay.Line, len(specs)), Unit: m.colorBarLabel()}
 	for i, spec := range specs {
 		sec, name, err := findSection(cell, spec)
 		if err != nil {
@@ -200,13 +200,17 @@ func findSection(cell *morph.Cell, spec string) (int, string, error) {
 	return 0, "", fmt.Errorf("no section has that name or type (use soma, an index 0…%d, or a name)", len(secs)-1)
 }
 
-// colorBarLabel is the colour bar's unit label: the one given, or the unit
-// of the shaded values.
+// colorBarLabel is the colour bar's unit label: the one given, the unit of
+// the shaded values, or the recorded variable's name when its unit is
+// unknown.
 func (m *Movie) colorBarLabel() string {
-	if l := m.opts.Overlays.ColorBarLabel; l != "" {
-		return l
+	switch {
+	case m.opts.Overlays.ColorBarLabel != "":
+		return m.opts.Overlays.ColorBarLabel
+	case m.unit != "":
+		return m.unit
 	}
-	return m.unit
+	return m.rec.Variable
 }
 
 // typeLegend names the ByType colours of the section types the cell has.
