@@ -177,7 +177,7 @@ func (s *Simulation) nodesLocked(pop string) ([]Node, error) {
 
 // readNodes reads a population's nodes and their attributes.
 func readNodes(p *Population, types *nodeTypes) ([]Node, error) {
-	g, err := p.file.Root().Group("nodes/" + p.Name)
+	g, err := openGroup(p.file.Root(), "nodes/"+p.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -249,7 +249,7 @@ func readNodes(p *Population, types *nodeTypes) ([]Node, error) {
 
 // readInts reads a population dataset of n integers.
 func readInts(g *hdf5.Group, name string, n int) ([]int64, error) {
-	ds, err := g.Dataset(name)
+	ds, err := openDataset(g, name)
 	if err != nil {
 		return nil, err
 	}
@@ -265,7 +265,7 @@ func readInts(g *hdf5.Group, name string, n int) ([]int64, error) {
 // readGroup reads node group gid of a population: every dataset in it
 // but those under dynamics_params, with @library enumerations decoded.
 func readGroup(pop *hdf5.Group, gid int64) (*groupTable, error) {
-	g, err := pop.Group(strconv.FormatInt(gid, 10))
+	g, err := openGroup(pop, strconv.FormatInt(gid, 10))
 	if err != nil {
 		return nil, fmt.Errorf("node group %d: %w", gid, err)
 	}

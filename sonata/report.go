@@ -53,7 +53,7 @@ func OpenReport(path, pop string) (*Report, error) {
 
 // population opens group/<pop>, or the only population when pop is "".
 func population(f *hdf5.File, group, pop, kind string) (*hdf5.Group, string, error) {
-	top, err := f.Root().Group(group)
+	top, err := openGroup(f.Root(), group)
 	if err != nil {
 		return nil, "", fmt.Errorf("not a SONATA %s: %w", kind, err)
 	}
@@ -85,7 +85,7 @@ func openReport(f *hdf5.File, path, pop string) (*Report, error) {
 		return nil, err
 	}
 	r := &Report{File: path, Population: pop, f: f, index: map[uint64]int{}}
-	if r.data, err = g.Dataset("data"); err != nil {
+	if r.data, err = openDataset(g, "data"); err != nil {
 		return nil, err
 	}
 	shape := r.data.Shape()
@@ -101,7 +101,7 @@ func openReport(f *hdf5.File, path, pop string) (*Report, error) {
 	r.Frames, r.Columns = int(shape[0]), int(shape[1])
 	r.Units = textAttr(r.data, "units")
 
-	m, err := g.Group("mapping")
+	m, err := openGroup(g, "mapping")
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +197,7 @@ func (r *Report) readPointers(m *hdf5.Group) error {
 // vector opens a one-dimensional dataset of n values (n < 0: any number)
 // of the given kind.
 func vector(g *hdf5.Group, name string, n int, kind hdf5.Kind) (*hdf5.Dataset, error) {
-	ds, err := g.Dataset(name)
+	ds, err := openDataset(g, name)
 	if err != nil {
 		return nil, err
 	}
@@ -300,36 +300,47 @@ func (r *Report) Layout(node uint64, c *morph.Cell) (*Layout, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s: node %d is not in report %s", r.File, node, r.Population)
 	}
-	l := &Layout{Node: node, First: r.pointers[i], End: r.pointers[i+1], sections: make([]sectionLayout, len(c.Sections))}
-	n := l.End - l.First
-	if n == 0 {
-		return l, nil
-	}
-	start, count := []uint64{uint64(l.First)}, []uint64{uint64(n)}
-	ids, err := r.elemIDs.ReadInt64Slab(start, count)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", r.File, err)
-	}
+	first, end := r.pointers[i], r.pointers[i+1]
+	var ids []int64
 	var pos []float64
-	if r.elemPos != nil {
-		if pos, err = r.elemPos.ReadFloat64Slab(start, count); err != nil {
+	if end > first {
+		start, count := []uint64{uint64(first)}, []uint64{uint64(end - first)}
+		var err error
+		if ids, err = r.elemIDs.ReadInt64Slab(start, count); err != nil {
 			return nil, fmt.Errorf("%s: %w", r.File, err)
 		}
+		if r.elemPos != nil {
+			if pos, err = r.elemPos.ReadFloat64Slab(start, count); err != nil {
+				return nil, fmt.Errorf("%s: %w", r.File, err)
+			}
+		}
 	}
-	cols := make([][]int, len(c.Sections))
+	l, err := newLayout(node, first, ids, pos, len(c.Sections))
+	if err != nil {
+		return nil, fmt.Errorf("%s: /report/%s/mapping: %w", r.File, r.Population, err)
+	}
+	return l, nil
+}
+
+// newLayout lays out a node whose columns start at first, with their
+// element ids and, if not nil, positions, on a cell of the given number
+// of sections.
+func newLayout(node uint64, first int, ids []int64, pos []float64, sections int) (*Layout, error) {
+	l := &Layout{Node: node, First: first, End: first + len(ids), sections: make([]sectionLayout, sections)}
+	cols := make([][]int, sections)
 	for j, id := range ids {
-		if id < 0 || id >= int64(len(c.Sections)) {
-			return nil, fmt.Errorf("%s: %s: node %d, column %d names section %d, but its morphology has %d sections",
-				r.File, r.elemIDs.Path(), node, l.First+j, id, len(c.Sections))
+		if id < 0 || id >= int64(sections) {
+			return nil, fmt.Errorf("element_ids: node %d, column %d names section %d, but its morphology has %d sections",
+				node, first+j, id, sections)
 		}
 		if pos != nil && !(pos[j] >= 0 && pos[j] <= 1) {
-			return nil, fmt.Errorf("%s: %s: node %d, column %d is at %g, outside [0, 1]", r.File, r.elemPos.Path(), node, l.First+j, pos[j])
+			return nil, fmt.Errorf("element_pos: node %d, column %d is at %g, outside [0, 1]", node, first+j, pos[j])
 		}
 		cols[id] = append(cols[id], j)
 	}
 	for s, cs := range cols {
 		if len(cs) > morph.MaxNSeg {
-			return nil, fmt.Errorf("%s: node %d, section %d has %d compartments, more than NEURON's %d", r.File, node, s, len(cs), morph.MaxNSeg)
+			return nil, fmt.Errorf("element_ids: node %d, section %d has %d compartments, more than NEURON's %d", node, s, len(cs), morph.MaxNSeg)
 		}
 		l.sections[s] = layoutSection(cs, pos)
 	}

@@ -3,9 +3,11 @@ package sonata
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/spikeframes/spikeframes/hdf5"
@@ -228,96 +230,121 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
-func (s *Simulation) readCircuit(cf *configFile) error {
+// nodesEntry is one entry of the circuit config's networks.nodes.
+type nodesEntry struct {
+	nodesFile, typesFile string
+	// props are the populations the entry describes: their type and
+	// morphology folders (the circuit's, with the population's own over
+	// them).
+	props map[string]popProps
+	dirs  map[string]string // the folders of populations it does not describe
+}
+
+type popProps struct {
+	typ  string
+	dirs map[string]string
+}
+
+// parseCircuit reads the node files of a circuit config and what it says
+// of their populations.
+func parseCircuit(cf *configFile) ([]nodesEntry, error) {
 	comps, err := cf.object(cf.root, "components", "components")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	dirs, err := morphologyDirs(cf, comps, "components")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	networks, err := cf.object(cf.root, "networks", "networks")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if networks == nil {
-		return cf.errorf("networks", "missing: the circuit config lists no node files")
+		return nil, cf.errorf("networks", "missing: the circuit config lists no node files")
 	}
 	list, ok := networks["nodes"].([]any)
 	if !ok {
-		return cf.errorf("networks.nodes", "want an array of node files, not %s", jsonKind(networks["nodes"]))
+		return nil, cf.errorf("networks.nodes", "want an array of node files, not %s", jsonKind(networks["nodes"]))
+	}
+	var entries []nodesEntry
+	for i, item := range list {
+		where := fmt.Sprintf("networks.nodes[%d]", i)
+		m, ok := item.(map[string]any)
+		if !ok {
+			return nil, cf.errorf(where, "want an object, not %s", jsonKind(item))
+		}
+		e := nodesEntry{props: map[string]popProps{}, dirs: dirs}
+		if e.nodesFile, err = cf.file(m, "nodes_file", where+".nodes_file", ""); err != nil {
+			return nil, err
+		}
+		if e.nodesFile == "" {
+			return nil, cf.errorf(where, "no nodes_file")
+		}
+		if e.typesFile, err = cf.file(m, "node_types_file", where+".node_types_file", ""); err != nil {
+			return nil, err
+		}
+		pops, err := cf.object(m, "populations", where+".populations")
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range sortedKeys(pops) {
+			pwhere := where + ".populations." + name
+			pm, err := cf.object(pops, name, pwhere)
+			if err != nil {
+				return nil, err
+			}
+			pp := popProps{dirs: maps.Clone(dirs)}
+			if pp.typ, err = cf.str(pm, "type", pwhere+".type"); err != nil {
+				return nil, err
+			}
+			own, err := morphologyDirs(cf, pm, pwhere)
+			if err != nil {
+				return nil, err
+			}
+			maps.Copy(pp.dirs, own)
+			e.props[name] = pp
+		}
+		entries = append(entries, e)
+	}
+	return entries, nil
+}
+
+// readCircuit opens the circuit's node files and lists their populations.
+func (s *Simulation) readCircuit(cf *configFile) error {
+	entries, err := parseCircuit(cf)
+	if err != nil {
+		return err
 	}
 	seen := map[string]string{}
-	for i, entry := range list {
-		where := fmt.Sprintf("networks.nodes[%d]", i)
-		m, ok := entry.(map[string]any)
-		if !ok {
-			return cf.errorf(where, "want an object, not %s", jsonKind(entry))
-		}
-		nodesFile, err := cf.file(m, "nodes_file", where+".nodes_file", "")
-		if err != nil {
-			return err
-		}
-		if nodesFile == "" {
-			return cf.errorf(where, "no nodes_file")
-		}
-		typesFile, err := cf.file(m, "node_types_file", where+".node_types_file", "")
-		if err != nil {
-			return err
-		}
-		props, err := cf.object(m, "populations", where+".populations")
-		if err != nil {
-			return err
-		}
-		f, err := hdf5.Open(nodesFile)
+	for _, e := range entries {
+		f, err := hdf5.Open(e.nodesFile)
 		if err != nil {
 			return err
 		}
 		s.files = append(s.files, f)
-		top, err := f.Root().Group("nodes")
+		top, err := openGroup(f.Root(), "nodes")
 		if err != nil {
-			return fmt.Errorf("%s: %w", nodesFile, err)
+			return fmt.Errorf("%s: %w", e.nodesFile, err)
 		}
 		for _, name := range top.Members() {
 			if other, dup := seen[name]; dup {
-				return fmt.Errorf("%s: population %q is also in %s", nodesFile, name, other)
+				return fmt.Errorf("%s: population %q is also in %s", e.nodesFile, name, other)
 			}
-			seen[name] = nodesFile
-			p := Population{Name: name, NodesFile: nodesFile, NodeTypesFile: typesFile, file: f, MorphologyDirs: map[string]string{}}
-			for k, v := range dirs {
-				p.MorphologyDirs[k] = v
+			seen[name] = e.nodesFile
+			pp, ok := e.props[name]
+			if !ok {
+				pp.dirs = e.dirs
 			}
-			pwhere := where + ".populations." + name
-			pm, err := cf.object(props, name, pwhere)
-			if err != nil {
-				return err
-			}
-			if p.Type, err = cf.str(pm, "type", pwhere+".type"); err != nil {
-				return err
-			}
-			own, err := morphologyDirs(cf, pm, pwhere)
-			if err != nil {
-				return err
-			}
-			for k, v := range own {
-				p.MorphologyDirs[k] = v
-			}
+			p := Population{Name: name, Type: pp.typ, NodesFile: e.nodesFile, NodeTypesFile: e.typesFile,
+				MorphologyDirs: maps.Clone(pp.dirs), file: f}
 			if p.Size, err = populationSize(f, name); err != nil {
-				return fmt.Errorf("%s: %w", nodesFile, err)
+				return fmt.Errorf("%s: %w", e.nodesFile, err)
 			}
 			s.Populations = append(s.Populations, p)
 		}
 	}
-	slices.SortFunc(s.Populations, func(a, b Population) int {
-		if a.Name < b.Name {
-			return -1
-		}
-		if a.Name > b.Name {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(s.Populations, func(a, b Population) int { return strings.Compare(a.Name, b.Name) })
 	return nil
 }
 
@@ -349,7 +376,7 @@ func morphologyDirs(cf *configFile, m map[string]any, where string) (map[string]
 
 // populationSize is the length of a population's node_group_id dataset.
 func populationSize(f *hdf5.File, name string) (int, error) {
-	ds, err := f.Root().Dataset("nodes/" + name + "/node_group_id")
+	ds, err := openDataset(f.Root(), "nodes/"+name+"/node_group_id")
 	if err != nil {
 		return 0, err
 	}
