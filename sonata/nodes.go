@@ -36,6 +36,10 @@ type Node struct {
 	// ModelType is the node's model_type ("biophysical", "point_neuron",
 	// "virtual", …), or the population's type when nodes do not say.
 	ModelType string
+	// Recenter says whether the morphology's soma centre is moved to the
+	// origin before it is rotated and moved to Position: true unless the
+	// node's recenter attribute is 0.
+	Recenter bool
 
 	table *attrTable
 	group int64
@@ -389,6 +393,10 @@ func (n *Node) describe(p *Population, files map[string]string) error {
 		n.Rotation = eulerMatrix(a[0], a[1], a[2])
 	default:
 		return fmt.Errorf("orientation quaternion given in part (orientation_w, _x, _y and _z go together)")
+	}
+	n.Recenter = true
+	if v, ok := n.Attr("recenter"); ok && v.IsNumber && v.Number == 0 {
+		n.Recenter = false
 	}
 	if v, ok := n.Attr("model_type"); ok {
 		n.ModelType = v.Text

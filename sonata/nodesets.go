@@ -179,7 +179,7 @@ func compileRules(attr string, v any) ([]rule, error) {
 	if ops, ok := v.(map[string]any); ok && attr != "population" && attr != "node_id" {
 		var out []rule
 		for _, op := range sortedKeys(ops) {
-			r := rule{attr: attr, op: op}
+			r := rule{attr: attr}
 			switch op {
 			case "$regex":
 				s, ok := ops[op].(string)
@@ -190,7 +190,7 @@ func compileRules(attr string, v any) ([]rule, error) {
 				if err != nil {
 					return nil, err
 				}
-				r.re, r.op = re, ""
+				r.re = re
 			case "$gt", "$gte", "$lt", "$lte":
 				n, ok := ops[op].(json.Number)
 				if !ok {
@@ -200,7 +200,7 @@ func compileRules(attr string, v any) ([]rule, error) {
 				if err != nil {
 					return nil, fmt.Errorf("%s: number %s out of range", op, n)
 				}
-				r.bound = f
+				r.op, r.bound = op, f
 			default:
 				return nil, fmt.Errorf("unknown operator %q (want $regex, $gt, $gte, $lt or $lte)", op)
 			}

@@ -51,11 +51,12 @@ func mul(a, b [3][3]float64) [3][3]float64 {
 }
 
 // World returns where a point of the node's morphology, given in the
-// morphology file's coordinates, lies in the circuit: the morphology is
-// moved so that its soma centre (somaCenter) is at the origin, rotated by
-// the node's rotation, then moved to the node's position.
-func (n Node) World(p, somaCenter morph.Point) morph.Point {
-	d := [3]float64{p.X - somaCenter.X, p.Y - somaCenter.Y, p.Z - somaCenter.Z}
+// morphology file's coordinates, lies in the circuit: the point is taken
+// relative to origin (the soma centre, or the file's origin when the node
+// does not recenter), rotated by the node's rotation, then moved to the
+// node's position.
+func (n Node) World(p, origin morph.Point) morph.Point {
+	d := [3]float64{p.X - origin.X, p.Y - origin.Y, p.Z - origin.Z}
 	r := &n.Rotation
 	return morph.Point{
 		X:    r[0][0]*d[0] + r[0][1]*d[1] + r[0][2]*d[2] + n.Position[0],
@@ -66,10 +67,14 @@ func (n Node) World(p, somaCenter morph.Point) morph.Point {
 }
 
 // Place returns a copy of c, the node's morphology, standing where the
-// node stands in the circuit (see Node.World; the soma centre is
-// morph.SomaCenter's).
+// node stands in the circuit: its soma centre (morph.SomaCenter's) at the
+// node's position, unless the node does not recenter, and turned about it
+// by the node's rotation (see Node.World).
 func Place(c *morph.Cell, n Node) *morph.Cell {
-	centre := morph.SomaCenter(c)
+	var centre morph.Point
+	if n.Recenter {
+		centre = morph.SomaCenter(c)
+	}
 	out := &morph.Cell{Sections: make([]morph.Section, len(c.Sections)), Thickness: c.Thickness}
 	for i, s := range c.Sections {
 		s.Points = make([]morph.Point, len(c.Sections[i].Points))
