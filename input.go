@@ -16,7 +16,8 @@ import (
 const detectBytes = 64 << 10
 
 // readInput reads a recording (a BlenderSpike pickle) or a morphology file
-// (SWC, Neurolucida ASC), told apart by their content, not their name.
+// (SWC, Neurolucida ASC, BBP HDF5), told apart by their content, not their
+// name.
 // rec is nil for a morphology file, which records no voltage. Every error
 // message starts with the path.
 func readInput(path string) (cell *morph.Cell, rec *voltage.Recording, format morphfile.Format, err error) {
@@ -24,7 +25,7 @@ func readInput(path string) (cell *morph.Cell, rec *voltage.Recording, format mo
 	if err != nil {
 		return nil, nil, format, fmt.Errorf("%s: %w", path, err)
 	}
-	morphology := format == morphfile.SWC || format == morphfile.ASC
+	morphology := format == morphfile.SWC || format == morphfile.ASC || format == morphfile.H5
 	switch {
 	case data == nil && morphology:
 		cell, err = morphfile.ReadFile(path)

@@ -186,7 +186,7 @@ func TestEveryMorphologyHasFacts(t *testing.T) {
 			return err
 		}
 		ext := strings.ToLower(filepath.Ext(path))
-		if d.IsDir() || (ext != ".swc" && ext != ".asc") {
+		if d.IsDir() || (ext != ".swc" && ext != ".asc" && ext != ".h5") {
 			return nil
 		}
 		rel, err := filepath.Rel(morphologies, path)

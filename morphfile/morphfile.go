@@ -1,8 +1,11 @@
-// Package morphfile reads neuron morphology files — SWC (NeuroMorpho.org)
-// and Neurolucida ASC — into morph.Cell values, with exactly the sections
-// NEURON makes when it loads the file with its Import3d tool
-// (Import3d_SWC_read or Import3d_Neurolucida3, then
-// Import3d_GUI.instantiate): the geometry a simulation of the file uses.
+// Package morphfile reads neuron morphology files — SWC (NeuroMorpho.org),
+// Neurolucida ASC and the Blue Brain Project's HDF5 (.h5) — into
+// morph.Cell values, with exactly the sections NEURON makes when it loads
+// the file with its Import3d tool (Import3d_SWC_read or
+// Import3d_Neurolucida3, then Import3d_GUI.instantiate): the geometry a
+// simulation of the file uses. NEURON 8.2 reads no HDF5; those files are
+// read as BBP's tools instantiate them in NEURON (see readH5), which is
+// Import3d's reading of the same cell written as ASC.
 //
 // What Import3d does, and this package with it:
 //
@@ -61,6 +64,7 @@ const (
 	SWC            // SWC: lines of seven numbers, '#' comments
 	ASC            // Neurolucida ASC: parenthesised lists, ';' comments
 	Pickle         // a Python pickle (a BlenderSpike recording), not a morphology
+	H5             // BBP HDF5 morphology: an HDF5 file
 )
 
 // String names the format.
@@ -72,17 +76,23 @@ func (f Format) String() string {
 		return "Neurolucida ASC"
 	case Pickle:
 		return "pickle"
+	case H5:
+		return "BBP HDF5"
 	}
 	return "unknown"
 }
 
 // Detect tells a file's format from its first bytes: a pickle starts
-// with byte 0x80; after white space and comment lines, an ASC file starts
-// with '(' and an SWC file with a number. A file of comments only is SWC
-// if its comments start with '#', ASC if with ';'.
+// with byte 0x80, an HDF5 file with the HDF5 signature (at byte 0, or 512,
+// 1024, … after a user block); after white space and comment lines, an
+// ASC file starts with '(' and an SWC file with a number. A file of
+// comments only is SWC if its comments start with '#', ASC if with ';'.
 func Detect(head []byte) Format {
 	if len(head) > 0 && head[0] == 0x80 {
 		return Pickle
+	}
+	if isHDF5(head) {
+		return H5
 	}
 	head = bytes.TrimPrefix(head, utf8BOM)
 	comment := Unknown
@@ -110,7 +120,7 @@ func Detect(head []byte) Format {
 	return comment
 }
 
-// Read reads a morphology file of either format from r.
+// Read reads a morphology file of any of the formats from r.
 func Read(r io.Reader) (*morph.Cell, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
 	if err != nil {
@@ -171,11 +181,13 @@ func decode(data []byte) (*morph.Cell, error) {
 		return readSWC(data)
 	case ASC:
 		return readASC(data)
+	case H5:
+		return readH5(data)
 	case Pickle:
 		return nil, fmt.Errorf("a pickle (a recording), not a morphology file")
 	}
 	if len(data) == 0 {
 		return nil, fmt.Errorf("empty file")
 	}
-	return nil, fmt.Errorf("neither SWC (lines of numbers) nor Neurolucida ASC (parenthesised lists)")
+	return nil, fmt.Errorf("neither SWC (lines of numbers), Neurolucida ASC (parenthesised lists) nor HDF5")
 }
