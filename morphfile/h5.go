@@ -89,12 +89,20 @@ func readH5(data []byte) (*morph.Cell, error) {
 	if err != nil {
 		return nil, err
 	}
+	return d.cell()
+}
+
+// cell checks the file's points and sections and makes the cell.
+func (d *h5Data) cell() (*morph.Cell, error) {
 	secs, err := h5Sections(d)
 	if err != nil {
 		return nil, err
 	}
-	return build(secs, func(row int) string { return fmt.Sprintf("%s[%d]", d.structure, row) })
+	return build(secs, d.row)
 }
+
+// row names structure row i in error messages.
+func (d *h5Data) row(i int) string { return fmt.Sprintf("%s[%d]", d.structure, i) }
 
 // readH5Data reads the points and sections of either layout.
 func readH5Data(root *hdf5.Group) (*h5Data, error) {
@@ -254,7 +262,7 @@ const maxH5Type = math.MaxInt32
 func h5Sections(d *h5Data) ([]*section, error) {
 	npts := len(d.points) / 4
 	nrows := len(d.rows)
-	row := func(i int) string { return fmt.Sprintf("%s[%d]", d.structure, i) }
+	row := d.row
 	if nrows == 0 {
 		return nil, fmt.Errorf("%s is empty: no sections", d.structure)
 	}
