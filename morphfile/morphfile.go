@@ -4,8 +4,11 @@
 // the file with its Import3d tool (Import3d_SWC_read or
 // Import3d_Neurolucida3, then Import3d_GUI.instantiate): the geometry a
 // simulation of the file uses. NEURON 8.2 reads no HDF5; those files are
-// read as BBP's tools instantiate them in NEURON (see readH5), which is
-// Import3d's reading of the same cell written as ASC.
+// read as BBP's NEURON-based tools instantiate them (MorphIO in NEURON
+// order, Import3d's soma conversion), which is what Import3d makes of the
+// same cell written as ASC, each child section keeping its own first
+// diameter. ApplyGeometry gives a recording the 3-D points of the file its
+// model was built from.
 //
 // What Import3d does, and this package with it:
 //
@@ -28,13 +31,22 @@
 //
 // Files are recognised by their content (Detect). Input is bounded
 // (MaxFileSize, MaxSections) and every structure grows only with the
-// input it is built from; malformed input gives an error naming the line,
-// never a panic.
+// input it is built from; malformed input gives an error naming the line
+// (the dataset row in an HDF5 file), never a panic.
 //
 // Formats stored as a tree of points, each naming its parent, share one
-// builder, treeSections (SWC uses it; a BBP HDF5 reader can hand it its
-// points or build sections of its own), and all formats share the
-// instantiation step.
+// builder, treeSections (SWC uses it); BBP HDF5 files store sections, not
+// points, and have a builder of their own; all formats share the
+// instantiation step. A BBP HDF5 file:
+//
+//   - a soma outline (3 points or more) becomes the same centre line as an
+//     ASC soma outline, a one-point soma a cylinder as long as it is
+//     wide, and a 2-point soma is refused;
+//   - neurite sections keep their points as stored, trees attach to the
+//     middle of the soma, children to the end of their parent, and none is
+//     dropped;
+//   - within each type, sections come tree by tree in file order and
+//     depth first through each tree.
 package morphfile
 
 import (
