@@ -262,7 +262,6 @@ const maxH5Type = math.MaxInt32
 func h5Sections(d *h5Data) ([]*section, error) {
 	npts := len(d.points) / 4
 	nrows := len(d.rows)
-	row := d.row
 	if nrows == 0 {
 		return nil, fmt.Errorf("%s is empty: no sections", d.structure)
 	}
@@ -284,20 +283,20 @@ func h5Sections(d *h5Data) ([]*section, error) {
 	for i, r := range d.rows {
 		switch {
 		case i == 0 && r.first != 0:
-			return nil, fmt.Errorf("%s: first point %d, but the first section must start at point 0", row(i), r.first)
+			return nil, fmt.Errorf("%s: first point %d, but the first section must start at point 0", d.row(i), r.first)
 		case r.first < 0 || r.first >= int64(npts):
-			return nil, fmt.Errorf("%s: first point %d is past the last point (%d points)", row(i), r.first, npts)
+			return nil, fmt.Errorf("%s: first point %d is not one of the %d points", d.row(i), r.first, npts)
 		case i > 0 && r.first <= d.rows[i-1].first:
 			return nil, fmt.Errorf("%s: first point %d does not come after %s's first point %d (sections are stored in order, each with at least one point)",
-				row(i), r.first, row(i-1), d.rows[i-1].first)
-		case r.typ == typeSoma && i > nsoma:
-			return nil, fmt.Errorf("%s: a soma section (type 1) after a neurite: the soma comes first", row(i))
+				d.row(i), r.first, d.row(i-1), d.rows[i-1].first)
+		case r.typ == typeSoma && i >= nsoma:
+			return nil, fmt.Errorf("%s: a soma section (type 1) after a neurite: the soma comes first", d.row(i))
 		case r.typ < 1 || r.typ > maxH5Type:
-			return nil, fmt.Errorf("%s: type %d is not a section type (1 soma, 2 axon, 3 basal dendrite, 4 apical dendrite, 5 and up others)", row(i), r.typ)
+			return nil, fmt.Errorf("%s: type %d is not a section type (1 soma, 2 axon, 3 basal dendrite, 4 apical dendrite, 5 and up others)", d.row(i), r.typ)
 		case i == 0 && r.parent != -1:
-			return nil, fmt.Errorf("%s: parent %d, but the first section has none (-1)", row(i), r.parent)
+			return nil, fmt.Errorf("%s: parent %d, but the first section has none (-1)", d.row(i), r.parent)
 		case r.parent < -1 || r.parent >= int64(i):
-			return nil, fmt.Errorf("%s: parent %d is not an earlier section (-1 to %d): a section's parent comes before it", row(i), r.parent, i-1)
+			return nil, fmt.Errorf("%s: parent %d is not an earlier section (-1 to %d): a section's parent comes before it", d.row(i), r.parent, i-1)
 		}
 	}
 	// end is where row i's points end.
@@ -323,7 +322,7 @@ func h5Sections(d *h5Data) ([]*section, error) {
 		switch len(soma.pts) {
 		case 1: // a sphere, drawn as Import3d draws a one-point soma
 		case 2:
-			return nil, fmt.Errorf("%s: a soma of 2 points is neither a point (a sphere) nor an outline (3 points or more)", row(0))
+			return nil, fmt.Errorf("%s: a soma of 2 points is neither a point (a sphere) nor an outline (3 points or more)", d.row(0))
 		default:
 			soma.contour = true
 		}
@@ -338,7 +337,7 @@ func h5Sections(d *h5Data) ([]*section, error) {
 		r := d.rows[i]
 		s := &section{typ: int(r.typ), parentX: 1, line: i, pts: points(int(r.first), end(i))}
 		if len(s.pts) < 2 {
-			return nil, fmt.Errorf("%s: a section of 1 point: a neurite section needs 2 or more", row(i))
+			return nil, fmt.Errorf("%s: a section of 1 point: a neurite section needs 2 or more", d.row(i))
 		}
 		secs[i] = s
 		switch p := int(r.parent); {

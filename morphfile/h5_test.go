@@ -75,7 +75,7 @@ func TestH5FileNumbers(t *testing.T) {
 // dataset row and the reason.
 func TestH5Refused(t *testing.T) {
 	tests := []struct{ file, want string }{
-		{"past_points.h5", "structure[7]: first point 100 is past the last point (22 points)"},
+		{"past_points.h5", "structure[7]: first point 100 is not one of the 22 points"},
 		{"parent_later.h5", "structure[2]: parent 5 is not an earlier section"},
 		{"parent_cycle.h5", "structure[3]: parent 3 is not an earlier section"},
 		{"parent_out_of_range.h5", "structure[4]: parent -7 is not an earlier section"},
@@ -236,7 +236,7 @@ func TestH5Structure(t *testing.T) {
 		{"first row later", edit(func(d *h5Data) { d.rows[0].first = 1 }), "structure[0]: first point 1, but the first section must start at point 0"},
 		{"rows out of order", edit(func(d *h5Data) { d.rows[2].first = 2 }), "structure[2]: first point 2 does not come after structure[1]'s first point 4"},
 		{"empty section", edit(func(d *h5Data) { d.rows[2].first = 4 }), "does not come after"},
-		{"negative first point", edit(func(d *h5Data) { d.rows[1].first = -4 }), "structure[1]: first point -4 is past"},
+		{"negative first point", edit(func(d *h5Data) { d.rows[1].first = -4 }), "structure[1]: first point -4 is not one of the"},
 		{"type 0", edit(func(d *h5Data) { d.rows[1].typ = 0 }), "structure[1]: type 0 is not a section type"},
 		{"huge type", edit(func(d *h5Data) { d.rows[1].typ = 1 << 40 }), "is not a section type"},
 		{"first row with a parent", edit(func(d *h5Data) { d.rows[0].parent = 0 }), "structure[0]: parent 0, but the first section has none"},
