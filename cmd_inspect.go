@@ -35,10 +35,11 @@ type summary struct {
 	VoltageMax float32        `json:"voltage_max"`
 	// Variable and Unit name what the Voltage values are (the recorder's
 	// variable and unit keys; v and mV without them).
-	Variable string     `json:"variable"`
-	Unit     string     `json:"unit"`
-	BBoxMin  [3]float64 `json:"bbox_min"`
-	BBoxMax  [3]float64 `json:"bbox_max"`
+	Variable string `json:"variable"`
+	Unit     string `json:"unit"`
+	// BBoxMin and BBoxMax are absent when no section has 3-D points.
+	BBoxMin *[3]float64 `json:"bbox_min,omitempty"`
+	BBoxMax *[3]float64 `json:"bbox_max,omitempty"`
 	// TStart and TStop are present when the recording stores its time span.
 	TStart *float64 `json:"t_start,omitempty"`
 	TStop  *float64 `json:"t_stop,omitempty"`
@@ -47,6 +48,7 @@ type summary struct {
 func runInspect(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("inspect", "FILE", stdout, stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object instead of the readable summary")
+	morphology := addMorphologyFlag(fs)
 	if status, done := parseFlags(fs, args); done {
 		return status
 	}
@@ -54,10 +56,9 @@ func runInspect(args []string, stdout, stderr io.Writer) int {
 		return usageErr(stderr, "inspect", "want exactly one recording or morphology FILE, got %d arguments", fs.NArg())
 	}
 	path := fs.Arg(0)
-	cell, rec, format, err := readInput(path)
-	if err != nil {
-		fmt.Fprintf(stderr, "spikeframes inspect: %v\n", err)
-		return exitInput
+	cell, rec, format, status, ok := readCommandInput("inspect", path, *morphology, stderr)
+	if !ok {
+		return status
 	}
 	var s interface{ text() string }
 	if rec == nil {
@@ -147,16 +148,16 @@ func summarize(path string, cell *morph.Cell, rec *voltage.Recording) summary {
 		Types:      map[string]int{},
 		VoltageMin: float32(math.Inf(1)),
 		VoltageMax: float32(math.Inf(-1)),
-		BBoxMin:    [3]float64{math.Inf(1), math.Inf(1), math.Inf(1)},
-		BBoxMax:    [3]float64{math.Inf(-1), math.Inf(-1), math.Inf(-1)},
 	}
+	lo := [3]float64{math.Inf(1), math.Inf(1), math.Inf(1)}
+	hi := [3]float64{math.Inf(-1), math.Inf(-1), math.Inf(-1)}
 	for i, sec := range cell.Sections {
 		s.Types[sec.Type]++
 		s.N3DTotal += len(sec.Points)
 		for _, p := range sec.Points {
 			for k, x := range [3]float64{p.X, p.Y, p.Z} {
-				s.BBoxMin[k] = min(s.BBoxMin[k], x)
-				s.BBoxMax[k] = max(s.BBoxMax[k], x)
+				lo[k] = min(lo[k], x)
+				hi[k] = max(hi[k], x)
 			}
 		}
 		tr := rec.Traces[i]
@@ -165,6 +166,9 @@ func summarize(path string, cell *morph.Cell, rec *voltage.Recording) summary {
 			s.VoltageMin = min(s.VoltageMin, v)
 			s.VoltageMax = max(s.VoltageMax, v)
 		}
+	}
+	if s.N3DTotal > 0 {
+		s.BBoxMin, s.BBoxMax = &lo, &hi
 	}
 	if rec.HasTime {
 		s.TStart, s.TStop = &rec.TStart, &rec.TStop
@@ -191,6 +195,10 @@ func (s summary) text() string {
 		name = "voltage"
 	}
 	fmt.Fprintf(&b, "  %-14s%s\n", name, strings.TrimSpace(fmt.Sprintf("%g … %g %s", s.VoltageMin, s.VoltageMax, s.Unit)))
+	if s.BBoxMin == nil {
+		fmt.Fprintf(&b, "  bounding box  none: no 3-D points (--morphology FILE gives the recording a geometry)\n")
+		return b.String()
+	}
 	fmt.Fprintf(&b, "  bounding box  (%g, %g, %g) … (%g, %g, %g) µm\n",
 		s.BBoxMin[0], s.BBoxMin[1], s.BBoxMin[2], s.BBoxMax[0], s.BBoxMax[1], s.BBoxMax[2])
 	return b.String()

@@ -20,6 +20,7 @@ func meshCommand() command {
 // meshArgs are the mesh command's validated arguments.
 type meshArgs struct {
 	recording, out string
+	morphology     string // --morphology: the file the recording's geometry comes from
 	frame          int
 	geometry       movie.Geometry
 }
@@ -33,6 +34,7 @@ func parseMeshArgs(args []string, stdout, stderr io.Writer) (a meshArgs, status 
 	fs.SetNormalizeFunc(alias("output", "out"))
 	frame := fs.Int("frame", 0, "recorded frame whose voltage is stored per vertex")
 	geom := addGeometryFlags(fs)
+	morphology := addMorphologyFlag(fs)
 	if status, done := parseFlags(fs, args); done {
 		return a, status, true
 	}
@@ -48,7 +50,7 @@ func parseMeshArgs(args []string, stdout, stderr io.Writer) (a meshArgs, status 
 	if err != nil {
 		return a, usageErr(stderr, "mesh", "%v", err), true
 	}
-	return meshArgs{recording: fs.Arg(0), out: *out, frame: *frame, geometry: geometry}, exitOK, false
+	return meshArgs{recording: fs.Arg(0), out: *out, frame: *frame, geometry: geometry, morphology: *morphology}, exitOK, false
 }
 
 func runMesh(args []string, stdout, stderr io.Writer) int {
@@ -57,8 +59,11 @@ func runMesh(args []string, stdout, stderr io.Writer) int {
 		return status
 	}
 
-	cell, rec, _, err := readInput(a.recording)
-	if err != nil {
+	cell, rec, _, status, ok := readCommandInput("mesh", a.recording, a.morphology, stderr)
+	if !ok {
+		return status
+	}
+	if err := needPoints(cell, a.recording); err != nil {
 		fmt.Fprintf(stderr, "spikeframes mesh: %v\n", err)
 		return exitInput
 	}

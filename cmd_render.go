@@ -23,6 +23,7 @@ import (
 type renderFlags struct {
 	out, pattern  string
 	width, height int
+	morphology    string // --morphology: the file the recording's geometry comes from
 
 	cmap                string
 	vmin, vmax          string
@@ -310,12 +311,14 @@ func parseRenderArgs(args []string, stdout, stderr io.Writer) (f *renderFlags, o
 	fs := newFlags("render", "RECORDING [flags]", stdout, stderr)
 	f = addRenderFlags(fs)
 	geom := addGeometryFlags(fs)
+	morphology := addMorphologyFlag(fs)
 	if status, done := parseFlags(fs, scalebarLength(args)); done {
 		return nil, o, "", status, true
 	}
 	if fs.NArg() != 1 {
 		return nil, o, "", usageErr(stderr, "render", "want exactly one recording file (see --help)"), true
 	}
+	f.morphology = *morphology
 	f.labelGiven = fs.Changed("label")
 	f.limitsGiven = fs.Changed("vmin") || fs.Changed("vmax")
 	f.colorByGiven = fs.Changed("color-by")
@@ -355,8 +358,11 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 	}
 
 	start := time.Now()
-	cell, rec, _, err := readInput(path)
-	if err != nil {
+	cell, rec, _, status, ok := readCommandInput("render", path, f.morphology, stderr)
+	if !ok {
+		return status
+	}
+	if err := needPoints(cell, path); err != nil {
 		fmt.Fprintf(stderr, "spikeframes render: %v\n", err)
 		return exitInput
 	}

@@ -153,9 +153,6 @@ func lookup(i int, v any) (s sectionDict, err error) {
 	if n := [4]int{s.geom[0].len(), s.geom[1].len(), s.geom[2].len(), s.geom[3].len()}; n[1] != n[0] || n[2] != n[0] || n[3] != n[0] {
 		return s, fmt.Errorf("section %d: X, Y, Z and DIAM have different lengths (%d, %d, %d, %d points)", i, n[0], n[1], n[2], n[3])
 	}
-	if s.npoints == 0 {
-		return s, fmt.Errorf("section %d: no 3-D points (X, Y, Z and DIAM are empty)", i)
-	}
 	switch v := s.val[keyVoltage].(type) {
 	case *voltageTable:
 		s.table, s.frames, s.nseg = v, v.frames, v.nseg

@@ -44,3 +44,18 @@ func BenchmarkReadSWC(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadH5 reads the NeuroM test cell Neuron_2_branch.h5 (18 kB,
+// 43 sections, 482 points).
+func BenchmarkReadH5(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join(morphologies, "neurom", "Neuron_2_branch.h5"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := readH5(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -32,6 +32,19 @@ type fileFacts struct {
 	BBoxMin       *[3]float64    `json:"bbox_min"`
 	BBoxMax       *[3]float64    `json:"bbox_max"`
 	SectionList   []sectionFacts `json:"section_list"`
+	// H5py holds an HDF5 file's own numbers, read without NEURON.
+	H5py *h5pyFacts `json:"h5py"`
+}
+
+// h5pyFacts are an HDF5 morphology's numbers as h5py reads them: structure
+// rows, rows per type, and the summed length and bounding box of the
+// neurite rows' points.
+type h5pyFacts struct {
+	Rows          int
+	Types         map[string]int
+	NeuriteLength float64    `json:"neurite_length"`
+	BBoxMin       [3]float64 `json:"bbox_min"`
+	BBoxMax       [3]float64 `json:"bbox_max"`
 }
 
 type sectionFacts struct {
@@ -186,7 +199,7 @@ func TestEveryMorphologyHasFacts(t *testing.T) {
 			return err
 		}
 		ext := strings.ToLower(filepath.Ext(path))
-		if d.IsDir() || (ext != ".swc" && ext != ".asc") {
+		if d.IsDir() || (ext != ".swc" && ext != ".asc" && ext != ".h5") {
 			return nil
 		}
 		rel, err := filepath.Rel(morphologies, path)

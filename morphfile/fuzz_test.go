@@ -103,3 +103,52 @@ func allocated(f func()) uint64 {
 	runtime.ReadMemStats(&after)
 	return after.TotalAlloc - before.TotalAlloc
 }
+
+// FuzzH5 is FuzzSWC for BBP HDF5 morphologies, whole files as seeds.
+func FuzzH5(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join(morphologies, "*/*.h5"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzOne(t, data, readH5)
+	})
+}
+
+// FuzzH5Structure feeds arbitrary structure rows and points to the
+// section builder that HDF5 files share: byte 0 is the number of rows,
+// then three signed bytes per row (first point, type, parent), then the
+// points, four signed bytes each.
+func FuzzH5Structure(f *testing.F) {
+	f.Add([]byte{3, 0, 1, 0xff, 4, 2, 0, 6, 3, 1, 0, 0, 0, 0, 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 3, 0, 1, 0, 0, 3, 0, 1, 5, 0, 1, 9, 0, 1})
+	f.Add([]byte{2, 0, 1, 0xff, 1, 3, 0, 0, 0, 0, 4, 0, 0, 0, 1, 5, 5, 5, 1})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) == 0 {
+			return
+		}
+		d := &h5Data{structure: "structure"}
+		nrows := int(data[0] % 32)
+		data = data[1:]
+		for i := 0; i < nrows && len(data) >= 3; i++ {
+			d.rows = append(d.rows, h5Row{int64(int8(data[0])), int64(int8(data[1])), int64(int8(data[2]))})
+			data = data[3:]
+		}
+		for ; len(data) >= 4; data = data[4:] {
+			d.points = append(d.points, float64(int8(data[0])), float64(int8(data[1])), float64(int8(data[2])), float64(int8(data[3])))
+		}
+		cell, err := d.cell()
+		if (cell == nil) == (err == nil) {
+			t.Fatalf("cell %v with error %v", cell, err)
+		}
+		if cell != nil {
+			checkCell(t, cell.Sections)
+		}
+	})
+}

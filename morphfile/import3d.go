@@ -35,7 +35,8 @@ type section struct {
 	parent  *section
 	parentX float64
 	typ     int
-	// line is the file line of the section's first own point, for errors.
+	// line is the file line of the section's first own point (its row in
+	// an HDF5 file), for errors.
 	line int
 	// contour marks a soma outline (Neurolucida); stack holds the further
 	// outlines of a soma drawn as a stack of contours, and subsidiary marks
@@ -126,6 +127,14 @@ func sectionType(name string) string {
 func instantiate(secs []*section) (*morph.Cell, error) {
 	dropDegenerate(secs)
 	reattach(secs)
+	return build(secs, lineName)
+}
+
+// build makes the cell from secs as Import3d_GUI.instantiate does once
+// degenerate sections are gone: the sections of each type code in
+// increasing code order, each type's in the order of secs, named by type.
+// at names a section's position (its line field) in error messages.
+func build(secs []*section, at func(int) string) (*morph.Cell, error) {
 	var order []*section
 	for _, s := range secs {
 		if !s.removed && !s.subsidiary {
@@ -150,7 +159,7 @@ func instantiate(secs []*section) (*morph.Cell, error) {
 		count++
 		pts, err := instantiatedPoints(s)
 		if err != nil {
-			return nil, fmt.Errorf("line %d: %s: %w", s.line, name, err)
+			return nil, fmt.Errorf("%s: %s: %w", at(s.line), name, err)
 		}
 		sec := morph.Section{ID: i, Type: sectionType(name), Name: name, Points: pts, Parent: -1}
 		if s.parent != nil {

@@ -1,8 +1,14 @@
-// Package morphfile reads neuron morphology files — SWC (NeuroMorpho.org)
-// and Neurolucida ASC — into morph.Cell values, with exactly the sections
-// NEURON makes when it loads the file with its Import3d tool
-// (Import3d_SWC_read or Import3d_Neurolucida3, then
-// Import3d_GUI.instantiate): the geometry a simulation of the file uses.
+// Package morphfile reads neuron morphology files — SWC (NeuroMorpho.org),
+// Neurolucida ASC and the Blue Brain Project's HDF5 (.h5) — into
+// morph.Cell values, with exactly the sections NEURON makes when it loads
+// the file with its Import3d tool (Import3d_SWC_read or
+// Import3d_Neurolucida3, then Import3d_GUI.instantiate): the geometry a
+// simulation of the file uses. NEURON 8.2 reads no HDF5; those files are
+// read as BBP's NEURON-based tools instantiate them (MorphIO in NEURON
+// order, Import3d's soma conversion), which is what Import3d makes of the
+// same cell written as ASC, each child section keeping its own first
+// diameter. ApplyGeometry gives a recording the 3-D points of the file its
+// model was built from.
 //
 // What Import3d does, and this package with it:
 //
@@ -25,13 +31,22 @@
 //
 // Files are recognised by their content (Detect). Input is bounded
 // (MaxFileSize, MaxSections) and every structure grows only with the
-// input it is built from; malformed input gives an error naming the line,
-// never a panic.
+// input it is built from; malformed input gives an error naming the line
+// (the dataset row in an HDF5 file), never a panic.
 //
 // Formats stored as a tree of points, each naming its parent, share one
-// builder, treeSections (SWC uses it; a BBP HDF5 reader can hand it its
-// points or build sections of its own), and all formats share the
-// instantiation step.
+// builder, treeSections (SWC uses it); BBP HDF5 files store sections, not
+// points, and have a builder of their own; all formats share the
+// instantiation step. A BBP HDF5 file:
+//
+//   - a soma outline (3 points or more) becomes the same centre line as an
+//     ASC soma outline, a one-point soma a cylinder as long as it is
+//     wide, and a 2-point soma is refused;
+//   - neurite sections keep their points as stored, trees attach to the
+//     middle of the soma, children to the end of their parent, and none is
+//     dropped;
+//   - within each type, sections come tree by tree in file order and
+//     depth first through each tree.
 package morphfile
 
 import (
@@ -61,6 +76,7 @@ const (
 	SWC            // SWC: lines of seven numbers, '#' comments
 	ASC            // Neurolucida ASC: parenthesised lists, ';' comments
 	Pickle         // a Python pickle (a BlenderSpike recording), not a morphology
+	H5             // BBP HDF5 morphology: an HDF5 file
 )
 
 // String names the format.
@@ -72,17 +88,23 @@ func (f Format) String() string {
 		return "Neurolucida ASC"
 	case Pickle:
 		return "pickle"
+	case H5:
+		return "BBP HDF5"
 	}
 	return "unknown"
 }
 
 // Detect tells a file's format from its first bytes: a pickle starts
-// with byte 0x80; after white space and comment lines, an ASC file starts
-// with '(' and an SWC file with a number. A file of comments only is SWC
-// if its comments start with '#', ASC if with ';'.
+// with byte 0x80, an HDF5 file with the HDF5 signature (at byte 0, or 512,
+// 1024, … after a user block); after white space and comment lines, an
+// ASC file starts with '(' and an SWC file with a number. A file of
+// comments only is SWC if its comments start with '#', ASC if with ';'.
 func Detect(head []byte) Format {
 	if len(head) > 0 && head[0] == 0x80 {
 		return Pickle
+	}
+	if isHDF5(head) {
+		return H5
 	}
 	head = bytes.TrimPrefix(head, utf8BOM)
 	comment := Unknown
@@ -110,7 +132,7 @@ func Detect(head []byte) Format {
 	return comment
 }
 
-// Read reads a morphology file of either format from r.
+// Read reads a morphology file of any of the formats from r.
 func Read(r io.Reader) (*morph.Cell, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
 	if err != nil {
@@ -171,11 +193,13 @@ func decode(data []byte) (*morph.Cell, error) {
 		return readSWC(data)
 	case ASC:
 		return readASC(data)
+	case H5:
+		return readH5(data)
 	case Pickle:
 		return nil, fmt.Errorf("a pickle (a recording), not a morphology file")
 	}
 	if len(data) == 0 {
 		return nil, fmt.Errorf("empty file")
 	}
-	return nil, fmt.Errorf("neither SWC (lines of numbers) nor Neurolucida ASC (parenthesised lists)")
+	return nil, fmt.Errorf("neither SWC (lines of numbers), Neurolucida ASC (parenthesised lists) nor HDF5")
 }

@@ -29,6 +29,11 @@ func TestDetect(t *testing.T) {
 		{"\x89PNG\r\n", Unknown},
 		{"hello", Unknown},
 		{"#\n;\nx", Unknown},
+		{"\x89HDF\r\n\x1a\n\x00\x00", H5},
+		{strings.Repeat("\x00", 512) + "\x89HDF\r\n\x1a\n", H5},
+		{strings.Repeat("\x00", 1024) + "\x89HDF\r\n\x1a\n", H5},
+		{strings.Repeat("\x00", 700) + "\x89HDF\r\n\x1a\n", Unknown},
+		{"\x89HDF\r\n", Unknown},
 	}
 	for _, tt := range tests {
 		if got := Detect([]byte(tt.head)); got != tt.want {
