@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -94,8 +95,8 @@ func TestInspectExitStatus(t *testing.T) {
 		{[]string{"inspect", "testdata/bad/malicious_os_system.pickle"}, exitInput, "refusing global os.system"},
 		{[]string{"inspect", "--json", "testdata/bad/empty.pickle"}, exitInput, "empty file"},
 		{[]string{"inspect", "testdata/no_such_file.pickle"}, exitInput, "no such file"},
-		{[]string{"inspect"}, exitUsage, "want exactly one recording FILE"},
-		{[]string{"inspect", "a.pickle", "b.pickle"}, exitUsage, "want exactly one recording FILE"},
+		{[]string{"inspect"}, exitUsage, "want exactly one recording or morphology FILE"},
+		{[]string{"inspect", "a.pickle", "b.pickle"}, exitUsage, "want exactly one recording or morphology FILE"},
 		{[]string{"inspect", "--bogus", "testdata/simple_ap.pickle"}, exitUsage, "unknown flag"},
 	} {
 		status, out, errOut := runCmd(tc.args...)
@@ -134,6 +135,72 @@ func TestNaturalCompare(t *testing.T) {
 	} {
 		if got := naturalCompare(tc.a, tc.b); got != tc.want {
 			t.Errorf("naturalCompare(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+func TestInspectMorphology(t *testing.T) {
+	status, out, errOut := runCmd("inspect", "testdata/morphologies/neurom/simple.swc")
+	if status != exitOK || errOut != "" {
+		t.Fatalf("status %d, stderr %q", status, errOut)
+	}
+	want := "testdata/morphologies/neurom/simple.swc\n" +
+		"  format        SWC\n" +
+		"  sections      7\n" +
+		"  types         axon 3, dend 3, soma 1\n" +
+		"  3-D points    15\n" +
+		"  bounding box  (-5, -4, 0) … (6, 5, 0) µm\n" +
+		"  neurites      31 µm long, summed over every section but the soma\n"
+	if out != want {
+		t.Errorf("output\n%s\nwant\n%s", out, want)
+	}
+	for _, unwanted := range []string{"frames", "voltage", "segments"} {
+		if strings.Contains(out, unwanted) {
+			t.Errorf("output has a %s line", unwanted)
+		}
+	}
+}
+
+func TestInspectMorphologyJSON(t *testing.T) {
+	status, out, errOut := runCmd("inspect", "--json", "testdata/morphologies/hay2011_l5b_cell3.asc")
+	if status != exitOK || errOut != "" {
+		t.Fatalf("status %d, stderr %q", status, errOut)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	// The counts and box NEURON gives the file (l5_bap.pickle was recorded
+	// from it); the neurite length is NEURON's 30589.68 µm.
+	want := map[string]any{
+		"file":      "testdata/morphologies/hay2011_l5b_cell3.asc",
+		"format":    "Neurolucida ASC",
+		"sections":  312.0,
+		"types":     map[string]any{"soma": 1.0, "axon": 95.0, "dend": 83.0, "apic": 133.0},
+		"n3d_total": 15010.0,
+		"bbox_min":  []any{-564.62, -974.12, -176.43},
+		"bbox_max":  []any{1281.39, 1145.8, 7.3},
+	}
+	length, _ := got["neurite_length"].(float64)
+	delete(got, "neurite_length")
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v\nwant %v", got, want)
+	}
+	if math.Abs(length-30589.68) > 0.01 {
+		t.Errorf("neurite length %v", length)
+	}
+}
+
+func TestInspectMorphologyErrors(t *testing.T) {
+	for _, tc := range []struct {
+		path, stderr string
+	}{
+		{"testdata/morphologies/refused/duplicate_id.swc", "testdata/morphologies/refused/duplicate_id.swc: line 4: id 2 repeats the id of line 3"},
+		{"testdata/morphologies/refused/truncated.asc", "testdata/morphologies/refused/truncated.asc: line 12: expected \")\", found end of file"},
+	} {
+		status, out, errOut := runCmd("inspect", tc.path)
+		if status != exitInput || out != "" || errOut != "spikeframes inspect: "+tc.stderr+"\n" {
+			t.Errorf("%s: status %d, stdout %q, stderr %q", tc.path, status, out, errOut)
 		}
 	}
 }

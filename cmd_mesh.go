@@ -1,25 +1,26 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
 	"github.com/spikeframes/spikeframes/atomicfile"
-	"github.com/spikeframes/spikeframes/blenderspike"
 	"github.com/spikeframes/spikeframes/movie"
 	"github.com/spikeframes/spikeframes/ply"
 	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // meshCommand writes a recording's cell as a PLY mesh coloured by the
-// voltage of one frame.
+// voltage of one frame, or a morphology file's cell with voltage 0.
 func meshCommand() command {
-	return command{name: "mesh", summary: "write the cell as a PLY mesh (positions, normals, voltage)", run: runMesh}
+	return command{name: "mesh", summary: "write the cell of a recording or morphology file as a PLY mesh (positions, normals, voltage)", run: runMesh}
 }
 
 // meshArgs are the mesh command's validated arguments.
 type meshArgs struct {
 	recording, out string
+	morphology     string // --morphology: the file the recording's geometry comes from
 	frame          int
 	geometry       movie.Geometry
 }
@@ -33,12 +34,13 @@ func parseMeshArgs(args []string, stdout, stderr io.Writer) (a meshArgs, status 
 	fs.SetNormalizeFunc(alias("output", "out"))
 	frame := fs.Int("frame", 0, "recorded frame whose voltage is stored per vertex")
 	geom := addGeometryFlags(fs)
+	morphology := addMorphologyFlag(fs)
 	if status, done := parseFlags(fs, args); done {
 		return a, status, true
 	}
 	switch {
 	case fs.NArg() != 1:
-		return a, usageErr(stderr, "mesh", "want exactly one recording FILE, got %d arguments", fs.NArg()), true
+		return a, usageErr(stderr, "mesh", "want exactly one recording or morphology FILE, got %d arguments", fs.NArg()), true
 	case *out == "":
 		return a, usageErr(stderr, "mesh", "-o OUT.ply is required"), true
 	case *frame < 0:
@@ -48,7 +50,7 @@ func parseMeshArgs(args []string, stdout, stderr io.Writer) (a meshArgs, status 
 	if err != nil {
 		return a, usageErr(stderr, "mesh", "%v", err), true
 	}
-	return meshArgs{recording: fs.Arg(0), out: *out, frame: *frame, geometry: geometry}, exitOK, false
+	return meshArgs{recording: fs.Arg(0), out: *out, frame: *frame, geometry: geometry, morphology: *morphology}, exitOK, false
 }
 
 func runMesh(args []string, stdout, stderr io.Writer) int {
@@ -57,26 +59,39 @@ func runMesh(args []string, stdout, stderr io.Writer) int {
 		return status
 	}
 
-	cell, rec, err := blenderspike.ReadFile(a.recording)
-	if err != nil {
+	cell, rec, _, status, ok := readCommandInput("mesh", a.recording, a.morphology, stderr)
+	if !ok {
+		return status
+	}
+	if err := needPoints(cell, a.recording); err != nil {
 		fmt.Fprintf(stderr, "spikeframes mesh: %v\n", err)
 		return exitInput
 	}
-	if a.frame >= rec.Frames {
+	switch {
+	case rec == nil && a.frame > 0:
+		return usageErr(stderr, "mesh", "--frame %d: a morphology file has no frames", a.frame)
+	case rec != nil && a.frame >= rec.Frames:
 		return usageErr(stderr, "mesh", "--frame %d: the recording has frames 0…%d", a.frame, rec.Frames-1)
 	}
 	m, err := a.geometry.BuildMesh(cell, rec)
-	if err != nil {
+	var oe *movie.OptionError
+	switch {
+	case errors.As(err, &oe):
+		return usageErr(stderr, "mesh", "%s: %v", a.recording, flagError(err))
+	case err != nil:
 		fmt.Fprintf(stderr, "spikeframes mesh: %s: %v\n", a.recording, err)
 		return exitInput
 	}
-	sampler, err := voltage.NewSampler(rec, m.Probes)
-	if err != nil {
-		fmt.Fprintf(stderr, "spikeframes mesh: %s: %v\n", a.recording, err)
-		return exitInput
+	// A morphology file records no voltage: every vertex gets 0 mV.
+	volts := make([]float32, len(m.Probes))
+	if rec != nil {
+		sampler, err := voltage.NewSampler(rec, m.Probes)
+		if err != nil {
+			fmt.Fprintf(stderr, "spikeframes mesh: %s: %v\n", a.recording, err)
+			return exitInput
+		}
+		sampler.Sample(float64(a.frame), volts)
 	}
-	volts := make([]float32, sampler.Len())
-	sampler.Sample(float64(a.frame), volts)
 	if err := atomicfile.Write(a.out, func(w io.Writer) error { return ply.Write(w, m, volts) }); err != nil {
 		fmt.Fprintf(stderr, "spikeframes mesh: %v\n", err)
 		return exitOutput

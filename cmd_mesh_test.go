@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/spikeframes/spikeframes/blenderspike"
+	"github.com/spikeframes/spikeframes/morphfile"
 )
 
 // plyFile is what the small reader below finds in a PLY file.
@@ -177,7 +178,7 @@ func TestMeshCommandErrors(t *testing.T) {
 		status int
 		want   string
 	}{
-		{"no file", []string{"-o", out}, exitUsage, "one recording FILE"},
+		{"no file", []string{"-o", out}, exitUsage, "one recording or morphology FILE"},
 		{"no output", []string{"testdata/simple_ap.pickle"}, exitUsage, "-o"},
 		{"negative thickness", []string{"testdata/simple_ap.pickle", "-o", out, "--thickness", "-2"}, exitUsage, "--thickness"},
 		{"homogeneity", []string{"testdata/simple_ap.pickle", "-o", out, "--homogeneity", "3"}, exitUsage, "--homogeneity"},
@@ -222,5 +223,62 @@ func TestMeshOneAndTwoPointSections(t *testing.T) {
 	want := 7*sides + 2 + 51*sides + 3*sides + 1 + 1
 	if len(p.vertices) != want {
 		t.Errorf("%d vertices, want %d", len(p.vertices), want)
+	}
+}
+
+// TestMeshMorphology meshes a morphology file: the same mesh as the cell
+// read directly, every vertex at 0 mV.
+func TestMeshMorphology(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "cell.ply")
+	var stdout, stderr bytes.Buffer
+	if status := run([]string{"mesh", "testdata/morphologies/neurom/sample.asc", "-o", out}, &stdout, &stderr); status != exitOK {
+		t.Fatalf("status %d: %s", status, stderr.String())
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := readPLY(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cell, err := morphfile.ReadFile("testdata/morphologies/neurom/sample.asc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := movie.DefaultOptions().Geometry.BuildMesh(cell, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.vertices) != len(m.Positions) || len(p.faces) != len(m.Triangles) || len(p.vertices) == 0 {
+		t.Fatalf("PLY has %d vertices, %d faces; the mesh %d, %d", len(p.vertices), len(p.faces), len(m.Positions), len(m.Triangles))
+	}
+	for v, vals := range p.vertices {
+		if vals[6] != 0 {
+			t.Fatalf("vertex %d: voltage %v", v, vals[6])
+		}
+	}
+}
+
+func TestMeshMorphologyErrors(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "cell.ply")
+	for _, c := range []struct {
+		args   []string
+		status int
+		want   string
+	}{
+		{[]string{"testdata/morphologies/neurom/simple.swc", "-o", out, "--frame", "1"}, exitUsage, "--frame 1: a morphology file has no frames"},
+		{[]string{"testdata/morphologies/refused/parent_after_child.swc", "-o", out}, exitInput, "parent_after_child.swc: line 3: parent 3 is not less than id 2"},
+	} {
+		var stdout, stderr bytes.Buffer
+		status := run(append([]string{"mesh"}, c.args...), &stdout, &stderr)
+		if status != c.status || !strings.Contains(stderr.String(), c.want) {
+			t.Errorf("%v: status %d, stderr %q; want %d and %q", c.args, status, stderr.String(), c.status, c.want)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Fatalf("%v: left %v behind", c.args, entries[0].Name())
+		}
 	}
 }

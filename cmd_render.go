@@ -15,15 +15,17 @@ import (
 	"github.com/lucasb-eyer/go-colorful"
 	"github.com/spf13/pflag"
 
-	"github.com/spikeframes/spikeframes/blenderspike"
+	"github.com/spikeframes/spikeframes/mesh"
 	"github.com/spikeframes/spikeframes/movie"
 	"github.com/spikeframes/spikeframes/scene"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // renderFlags are the render command's settings besides geometry.
 type renderFlags struct {
 	out, pattern  string
 	width, height int
+	morphology    string // --morphology: the file the recording's geometry comes from
 
 	cmap                string
 	vmin, vmax          string
@@ -43,8 +45,19 @@ type renderFlags struct {
 	background string
 	bloom      float64
 
-	resample     int
-	label        string
+	resample int
+	label    string
+
+	colorBy, color string
+
+	annotate                   bool
+	colorbar                   bool
+	colorbarPos, colorbarLabel string
+	scalebar                   string
+	timeSpan, title, textColor string
+	traces                     []string
+	transparent                bool
+
 	frames       string
 	shard        string
 	skipExisting bool
@@ -94,6 +107,19 @@ func addRenderFlags(fs *pflag.FlagSet) *renderFlags {
 	fs.Float64Var(&f.bloom, "bloom", d.Look.Bloom, "glow around bright parts (0 = off)")
 	fs.IntVar(&f.resample, "resample", d.Resample, fmt.Sprintf("render N frames spread evenly over the recording, up to %d (0 = one per recorded frame)", movie.MaxFrames))
 	fs.StringVar(&f.label, "label", d.Label, `text in the top-left corner: none, time (simulated ms; the frame number when the recording has no time span) or frame`)
+	fs.StringVar(&f.colorBy, "color-by", d.ColorBy, `what the colours show: voltage (the recording), type (soma, axon, basal, apical), distance (path distance from the soma, µm, through --cmap) or color (--color everywhere); a morphology file without a recording defaults to type`)
+	fs.StringVar(&f.color, "color", "#e6e6e6", "the colour of --color-by color (#rrggbb)")
+	fs.BoolVar(&f.annotate, "annotate", false, "the common annotations: colour bar, scale bar and --label time (unless --label is given)")
+	fs.BoolVar(&f.colorbar, "colorbar", false, "draw the colormap between --vmin and --vmax with round ticks")
+	fs.StringVar(&f.colorbarPos, "colorbar-pos", d.Overlays.ColorBarPos, "where the colour bar goes: right, left or bottom")
+	fs.StringVar(&f.colorbarLabel, "colorbar-label", d.Overlays.ColorBarLabel, `the colour bar's unit label (default "mV")`)
+	fs.StringVar(&f.scalebar, "scalebar", "", "draw a scale bar: alone a round length about a fifth of the width, or a length in µm (--scalebar 50)")
+	fs.Lookup("scalebar").NoOptDefVal = "auto"
+	fs.StringVar(&f.timeSpan, "time-span", "", "simulated time (ms) of the first and last recorded frames, as START:STOP, for recordings that store none")
+	fs.StringVar(&f.title, "title", "", "a title centred at the top")
+	fs.StringArrayVar(&f.traces, "trace", nil, "an inset plot of a section's voltage over the recording (soma, an index or a name); repeat for up to four lines")
+	fs.StringVar(&f.textColor, "text-color", "auto", "colour of the annotations (#rrggbb), or auto: contrasting with --background")
+	fs.BoolVar(&f.transparent, "transparent", false, "RGBA PNGs with a clear background (the glow as alpha), for compositing")
 	fs.StringVar(&f.frames, "frames", "", "render only output frames A ≤ f < B, as A:B (either side may be left out)")
 	fs.StringVar(&f.shard, "shard", "", `render the K-th of N contiguous blocks of the frames, as K/N (0-based), or "auto" from a Slurm array job`)
 	fs.BoolVar(&f.skipExisting, "skip-existing", false, "skip frames already written whole (resume a killed job of the same scene)")
@@ -114,8 +140,9 @@ const (
 )
 
 // options turns the flags that decide the picture into the engine's
-// options (unchecked: see Options.Validate); values that are not values at
-// all come back as errors that begin with the flag.
+// options (unchecked: see Options.Validate, and resolveDefaults for the
+// defaults that depend on other settings and the data); values that are
+// not values at all come back as errors that begin with the flag.
 func (f *renderFlags) options(geom *geometryFlags) (movie.Options, error) {
 	o := movie.DefaultOptions()
 	var err error
@@ -141,13 +168,77 @@ func (f *renderFlags) options(geom *geometryFlags) (movie.Options, error) {
 		return o, err
 	}
 	o.Resample, o.Label = f.resample, f.label
+	o.ColorBy = f.colorBy
+	if o.Color, err = parseColour("--color", f.color); err != nil {
+		return o, err
+	}
+	if err := f.overlays(&o); err != nil {
+		return o, err
+	}
 	o.Layout.Arrange = f.arrange
 	return o, nil
 }
 
+// overlays sets the annotation options from their flags (--annotate is
+// put over the whole scene by resolveDefaults).
+func (f *renderFlags) overlays(o *movie.Options) error {
+	v := &o.Overlays
+	v.ColorBar, v.ColorBarPos, v.ColorBarLabel = f.colorbar, f.colorbarPos, f.colorbarLabel
+	v.Title, v.Traces = f.title, f.traces
+	switch f.scalebar {
+	case "":
+	case "auto":
+		v.ScaleBar = true
+	default:
+		length, err := strconv.ParseFloat(f.scalebar, 64)
+		if err != nil || !(length > 0) {
+			return fmt.Errorf("--scalebar %q: want a length in µm, or nothing for a round one", f.scalebar)
+		}
+		v.ScaleBar, v.ScaleBarLength = true, length
+	}
+	if f.timeSpan != "" {
+		span, err := scene.ParseTimeSpan(f.timeSpan)
+		if err != nil {
+			return fmt.Errorf("--time-span %q: want START:STOP in ms", f.timeSpan)
+		}
+		o.TimeSpan = span
+	}
+	if f.textColor != "auto" {
+		c, err := colorful.Hex(f.textColor)
+		if err != nil {
+			return fmt.Errorf("--text-color %q: want a colour as #rrggbb, or auto", f.textColor)
+		}
+		r, g, b := c.RGB255()
+		v.TextColor = &[3]uint8{r, g, b}
+	}
+	o.Look.Transparent = f.transparent
+	return nil
+}
+
+// scalebarLength joins "--scalebar N" into "--scalebar=N" when N is a
+// number, since a flag that may stand alone takes its value only after
+// "=" otherwise.
+func scalebarLength(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		if args[i] == "--scalebar" && i+1 < len(args) {
+			if _, err := strconv.ParseFloat(args[i+1], 64); err == nil {
+				out = append(out, "--scalebar="+args[i+1])
+				i++
+				continue
+			}
+		}
+		if args[i] == "--" {
+			return append(out, args[i:]...)
+		}
+		out = append(out, args[i])
+	}
+	return out
+}
+
 // validateOutput checks where frames go and which: the file names, the
 // frame selection, the movie and the workers.
-func (f *renderFlags) validateOutput(out scene.Output) error {
+func (f *renderFlags) validateOutput(out scene.Output, transparent bool) error {
 	if _, err := parsePattern(out.Pattern); err != nil {
 		return fmt.Errorf("--pattern: %w", err)
 	}
@@ -166,6 +257,8 @@ func (f *renderFlags) validateOutput(out scene.Output) error {
 		return fmt.Errorf("--crf %d: must be 0 to %d", out.CRF, maxCRF)
 	case out.Video != "" && f.shard != "":
 		return fmt.Errorf("--video makes one movie: it cannot be split with --shard (render PNG shards, then stitch them)")
+	case out.Video != "" && transparent:
+		return fmt.Errorf("--transparent makes RGBA PNGs; a --video has no alpha (render PNGs and composite them)")
 	case out.Video != "" && f.skipExisting:
 		return fmt.Errorf("--skip-existing resumes PNG frames; a --video is always written whole")
 	case out.Video != "" && f.overwrite:
@@ -193,10 +286,13 @@ func parseLimit(s string) (movie.Limit, error) {
 	return movie.Limit{Value: v}, nil
 }
 
-func parseBackground(s string) ([3]uint8, error) {
+func parseBackground(s string) ([3]uint8, error) { return parseColour("--background", s) }
+
+// parseColour reads a #rrggbb colour given to flag.
+func parseColour(flag, s string) ([3]uint8, error) {
 	c, err := colorful.Hex(s)
 	if err != nil {
-		return [3]uint8{}, fmt.Errorf("--background %q: want a colour as #rrggbb", s)
+		return [3]uint8{}, fmt.Errorf("%s %q: want a colour as #rrggbb", flag, s)
 	}
 	r, g, b := c.RGB255()
 	return [3]uint8{r, g, b}, nil
@@ -210,25 +306,18 @@ func parseRenderArgs(args []string, stdout, stderr io.Writer) (f *renderFlags, s
 	fs := newFlags("render", "RECORDING... [flags]", stdout, stderr)
 	f = addRenderFlags(fs)
 	geom := addGeometryFlags(fs)
-	if status, done := parseFlags(fs, args); done {
+	morphology := addMorphologyFlag(fs)
+	if status, done := parseFlags(fs, scalebarLength(args)); done {
 		return nil, sc, status, true
 	}
-	f.fs = fs
+	f.fs, f.morphology = fs, *morphology
 	if fs.NArg() > movie.MaxCells {
 		return nil, sc, usageErr(stderr, "render", "%d recordings: a scene holds at most %d", fs.NArg(), movie.MaxCells), true
 	}
 	sc, err := f.buildScene(fs, geom, fs.Args())
 	if err == nil {
-		err = f.optionError(fs, sc.Options.Validate())
-	}
-	for i := 0; err == nil && i < len(sc.Cells); i++ {
-		c := sc.Cells[i]
-		if err = (movie.Cell{Place: c.Place, Colors: c.Colors, TimeSpan: c.TimeSpan}).Validate(); err != nil {
-			err = f.optionError(fs, &cellError{i, err})
-		}
-	}
-	if err == nil {
-		err = f.validateOutput(sc.Output)
+		f.resolveSettings(&sc)
+		err = f.validate(sc)
 	}
 	if err != nil {
 		return nil, sc, usageErr(stderr, "render", "%v", err), true
@@ -236,26 +325,33 @@ func parseRenderArgs(args []string, stdout, stderr io.Writer) (f *renderFlags, s
 	return f, sc, exitOK, false
 }
 
+// validate checks the scene's settings: the options, each cell's own, and
+// where the frames go.
+func (f *renderFlags) validate(sc scene.Scene) error {
+	if err := sc.Options.Validate(); err != nil {
+		return f.optionError(err)
+	}
+	for i, c := range sc.Cells {
+		if err := (movie.Cell{Place: c.Place, Colors: c.Colors, TimeSpan: c.TimeSpan}).Validate(); err != nil {
+			return f.optionError(&cellError{i, err})
+		}
+	}
+	return f.validateOutput(sc.Output, sc.Options.Look.Transparent)
+}
+
 func cmdRender(args []string, stdout, stderr io.Writer) int {
 	f, sc, status, done := parseRenderArgs(args, stdout, stderr)
 	if done {
 		return status
 	}
-	if f.printScene {
-		if err := printScene(stdout, sc); err != nil {
-			fmt.Fprintf(stderr, "spikeframes render: %v\n", err)
-			return exitOutput
-		}
-		return exitOK
-	}
 	say := func(format string, a ...any) {
-		if !f.quiet {
+		if !f.quiet && !f.printScene {
 			fmt.Fprintf(stderr, format+"\n", a...)
 		}
 	}
-	o, out := sc.Options, sc.Output
+	out := sc.Output
 	var ffmpeg string
-	if out.Video != "" {
+	if out.Video != "" && !f.printScene {
 		var err error
 		if ffmpeg, err = findFFmpeg(); err != nil {
 			fmt.Fprintf(stderr, "spikeframes render: %v\n", err)
@@ -267,6 +363,44 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 	stopped := func() int {
 		fmt.Fprintf(stderr, "spikeframes render: stopped by %v before any frame was written\n", stop.sig)
 		return stop.status()
+	}
+
+	cells := make([]movie.Cell, len(sc.Cells))
+	recs := make([]*voltage.Recording, len(sc.Cells))
+	for i, c := range sc.Cells {
+		start := time.Now()
+		cell, rec, _, status, ok := readCommandInput("render", c.Recording, c.Morphology, stderr)
+		if !ok {
+			return status
+		}
+		if err := needPoints(cell, c.Recording); err != nil {
+			fmt.Fprintf(stderr, "spikeframes render: %v\n", err)
+			return exitInput
+		}
+		if stop.caught() {
+			return stopped()
+		}
+		if rec == nil {
+			say("read %s: %d sections, a morphology without voltage (%.2f s)", c.Recording, len(cell.Sections), time.Since(start).Seconds())
+		} else {
+			say("read %s: %d sections, %d frames (%.2f s)", c.Recording, len(cell.Sections), rec.Frames, time.Since(start).Seconds())
+		}
+		cells[i], recs[i] = movie.Cell{Morph: cell, Rec: rec}, rec
+	}
+	resolveData(&sc, recs)
+	if err := f.validate(sc); err != nil {
+		return usageErr(stderr, "render", "%v", err)
+	}
+	if f.printScene {
+		if err := printScene(stdout, sc); err != nil {
+			fmt.Fprintf(stderr, "spikeframes render: %v\n", err)
+			return exitOutput
+		}
+		return exitOK
+	}
+	o := sc.Options
+	for i, c := range sc.Cells {
+		cells[i].Place, cells[i].Colors, cells[i].TimeSpan = c.Place, c.Colors, c.TimeSpan
 	}
 
 	pattern, _ := parsePattern(out.Pattern) // validated above
@@ -301,21 +435,6 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	cells := make([]movie.Cell, len(sc.Cells))
-	for i, c := range sc.Cells {
-		start := time.Now()
-		cell, rec, err := blenderspike.ReadFile(c.Recording)
-		if err != nil {
-			fmt.Fprintf(stderr, "spikeframes render: %v\n", err)
-			return exitInput
-		}
-		if stop.caught() {
-			return stopped()
-		}
-		say("read %s: %d sections, %d frames (%.2f s)", c.Recording, len(cell.Sections), rec.Frames, time.Since(start).Seconds())
-		cells[i] = movie.Cell{Morph: cell, Rec: rec, Place: c.Place, Colors: c.Colors, TimeSpan: c.TimeSpan}
-	}
-
 	start := time.Now()
 	if out.Video != "" && (o.Width%2 != 0 || o.Height%2 != 0) {
 		o.Width, o.Height = o.Width+o.Width%2, o.Height+o.Height%2
@@ -325,7 +444,7 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 	var oe *movie.OptionError
 	switch {
 	case errors.As(err, &oe):
-		return usageErr(stderr, "render", "%v", f.optionError(f.fs, err))
+		return usageErr(stderr, "render", "%v", f.optionError(err))
 	case err != nil && len(cells) == 1:
 		fmt.Fprintf(stderr, "spikeframes render: %s: %v\n", sc.Cells[0].Recording, err)
 		return exitInput
@@ -339,28 +458,21 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 	for _, w := range m.Warnings() {
 		say("warning: %s", w)
 	}
-	for i, c := range sc.Cells {
-		colors := o.Colors
-		if c.Colors != nil {
-			colors = *c.Colors
-		}
-		if colors.VMin.Auto || colors.VMax.Auto {
-			vmin, vmax := m.CellLimits(i)
-			if len(sc.Cells) == 1 {
-				say("limits: --vmin %g --vmax %g (mV)", vmin, vmax)
-			} else {
-				say("limits of %s: %g to %g mV", c.Recording, vmin, vmax)
-			}
-		}
-	}
+	f.sayLimits(say, sc, m, recs)
 	msh := m.Mesh()
 	say("mesh: %d vertices, %d triangles", len(msh.Positions), len(msh.Triangles))
+	switch c := m.Coarser(); {
+	case math.IsInf(c, 1):
+		say("note: mesh at its coarsest detail to fit %d vertices", mesh.PictureMaxVertices)
+	case c > 1:
+		say("note: mesh detail lowered to fit %d vertices: ring edges %.3g times longer than asked", mesh.PictureMaxVertices, c)
+	}
 	if m.Moving() {
 		say("coverage: worked out for every frame as the camera moves (%.2f s)", time.Since(start).Seconds())
 	} else {
 		say("coverage: %d of %d pixels touched (%.2f s)", m.Touched(), o.Width*o.Height, time.Since(start).Seconds())
 	}
-	if o.Label == "time" && !m.TimeKnown() {
+	if o.Label == "time" && o.ColorBy == movie.ByVoltage && !m.TimeKnown() {
 		if len(sc.Cells) == 1 {
 			say("note: %s records no time span; --label time shows frame numbers", sc.Cells[0].Recording)
 		} else {
@@ -436,6 +548,34 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 			out.FPS, frames.first, shellQuote(filepath.Join(out.Out, out.Pattern)), out.CRF, evenSizeFilter(o.Width, o.Height))
 	}
 	return exitOK
+}
+
+// sayLimits reports automatic limits as resolved: for one cell as the
+// flags that would give them, for several per recording.
+func (f *renderFlags) sayLimits(say func(string, ...any), sc scene.Scene, m *movie.Movie, recs []*voltage.Recording) {
+	o := sc.Options
+	if o.ColorBy != movie.ByVoltage && o.ColorBy != movie.ByDistance {
+		return
+	}
+	unit := m.Unit()
+	if unit == "" && recs[0] != nil {
+		unit = "of " + recs[0].Variable
+	}
+	for i, c := range sc.Cells {
+		colors := o.Colors
+		if c.Colors != nil {
+			colors = *c.Colors
+		}
+		if !colors.VMin.Auto && !colors.VMax.Auto {
+			continue
+		}
+		vmin, vmax := m.CellLimits(i)
+		if len(sc.Cells) == 1 {
+			say("limits: --vmin %g --vmax %g (%s)", vmin, vmax, unit)
+		} else {
+			say("limits of %s: %g to %g (%s)", c.Recording, vmin, vmax, unit)
+		}
+	}
 }
 
 // hasPins reports whether the scene names any recording by its contents.

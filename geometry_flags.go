@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 
 	"github.com/spf13/pflag"
@@ -61,11 +62,21 @@ func (g *geometryFlags) geometry() (movie.Geometry, error) {
 
 // flagError turns the engine's *movie.OptionError, whose message begins
 // with the option's name, into one that begins with the flag ("--zoom 0:
-// …"); other errors pass unchanged.
+// …") and names the other options it suggests as flags too; other errors
+// pass unchanged.
 func flagError(err error) error {
 	var oe *movie.OptionError
-	if errors.As(err, &oe) {
-		return fmt.Errorf("--%w", err)
+	if !errors.As(err, &oe) {
+		return err
 	}
-	return err
+	msg := "--" + err.Error()
+	for _, name := range oe.Others {
+		msg = wordPattern(name).ReplaceAllString(msg, "${1}--"+name)
+	}
+	return errors.New(msg)
+}
+
+// wordPattern matches name as a whole word not already a flag.
+func wordPattern(name string) *regexp.Regexp {
+	return regexp.MustCompile(`(^|[^-\w])` + regexp.QuoteMeta(name) + `\b`)
 }

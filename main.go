@@ -42,7 +42,7 @@ func commands() []command {
 	}
 }
 
-const exitStatusHelp = `Exit status: 0 ok, 1 input error (unreadable or invalid recording),
+const exitStatusHelp = `Exit status: 0 ok, 1 input error (unreadable or invalid input file),
 2 usage error, 3 output error (unwritable folder, disk full),
 130 interrupted (SIGINT), 143 terminated (SIGTERM).
 `

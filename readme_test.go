@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -47,6 +48,21 @@ func readmeConsoleCommands(t *testing.T) []consoleCommand {
 	return cmds
 }
 
+// writeIntoTemp moves the file a command writes (-o, --out) into a
+// temporary folder, so that the README's examples leave nothing in the
+// repository, and changes the output shown to name it there.
+func writeIntoTemp(t *testing.T, args []string, want string) ([]string, string) {
+	out := append([]string(nil), args...)
+	for i := 0; i+1 < len(out); i++ {
+		if out[i] == "-o" || out[i] == "--out" {
+			moved := filepath.Join(t.TempDir(), filepath.Base(out[i+1]))
+			want = strings.ReplaceAll(want, out[i+1], moved)
+			out[i+1] = moved
+		}
+	}
+	return out, want
+}
+
 // TestReadmeConsoleBlocks runs every command the README shows in a console
 // block and checks that it prints exactly what the README shows, so the
 // README cannot drift from the program.
@@ -56,9 +72,10 @@ func TestReadmeConsoleBlocks(t *testing.T) {
 		t.Fatal("README.md has no console blocks")
 	}
 	for _, c := range cmds {
+		args, want := writeIntoTemp(t, c.args, c.want)
 		var stdout, stderr bytes.Buffer
-		run(c.args, &stdout, &stderr)
-		if got := stdout.String() + stderr.String(); got != c.want {
+		run(args, &stdout, &stderr)
+		if got := stdout.String() + stderr.String(); got != want {
 			t.Errorf("README.md:%d: spikeframes %s printed\n%s\nthe README shows\n%s", c.line, strings.Join(c.args, " "), got, c.want)
 		}
 	}

@@ -22,15 +22,17 @@ func TestEveryRenderFlagIsASceneKey(t *testing.T) {
 	fs := newFlags("render", "", io.Discard, io.Discard)
 	f := addRenderFlags(fs)
 	geom := addGeometryFlags(fs)
+	addMorphologyFlag(fs)
 	seen := map[string]string{}
 	fs.VisitAll(func(fl *pflag.Flag) {
-		key, ok, err := flagKey(fl.Name)
-		switch {
-		case err != nil:
+		keys, err := keysOfFlag(fl.Name)
+		if err != nil {
 			t.Errorf("--%s: %v", fl.Name, err)
-		case ok && seen[key] != "":
-			t.Errorf("--%s and --%s both set %s", fl.Name, seen[key], key)
-		case ok:
+		}
+		for _, key := range keys {
+			if seen[key] != "" {
+				t.Errorf("--%s and --%s both set %s", fl.Name, seen[key], key)
+			}
 			seen[key] = fl.Name
 		}
 	})

@@ -11,18 +11,26 @@ import (
 
 	"github.com/spikeframes/spikeframes/movie"
 	"github.com/spikeframes/spikeframes/scene"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // flagKeys are the scene keys of the render flags whose names are not
 // their key's last part; every other flag that shapes a render is named as
 // its key ends (--min-width is look.min-width).
-var flagKeys = map[string]string{
-	"cmap":       "colors.map",
-	"cmap-start": "colors.start",
-	"cmap-stop":  "colors.stop",
-	"cmap-steps": "colors.steps",
-	"view":       "view.plane",
+var flagKeys = map[string][]string{
+	"cmap":       {"colors.map"},
+	"cmap-start": {"colors.start"},
+	"cmap-stop":  {"colors.stop"},
+	"cmap-steps": {"colors.steps"},
+	"view":       {"view.plane"},
+	"scalebar":   {"overlays.scalebar", "overlays.scalebar-length"},
+	"trace":      {"overlays.traces"},
 }
+
+// sceneFlags are the render flags buildScene and resolveSettings put over
+// the scene themselves: --annotate turns on several annotations, and
+// --morphology gives the one recording its morphology file.
+var sceneFlags = map[string]bool{"annotate": true, "morphology": true}
 
 // runFlags are the render flags that are no part of a scene: they say how
 // one run goes, not what it makes.
@@ -37,13 +45,14 @@ var (
 	keysErr   error
 )
 
-// flagKey is the scene key a render flag sets, or false for a run flag.
-func flagKey(name string) (string, bool, error) {
-	if runFlags[name] {
-		return "", false, nil
+// keysOfFlag is the scene keys a render flag sets, or none for a run flag
+// or one of sceneFlags.
+func keysOfFlag(name string) ([]string, error) {
+	if runFlags[name] || sceneFlags[name] {
+		return nil, nil
 	}
 	if k, ok := flagKeys[name]; ok {
-		return k, true, nil
+		return k, nil
 	}
 	keysOnce.Do(func() {
 		var keys []string
@@ -55,12 +64,12 @@ func flagKey(name string) (string, bool, error) {
 		}
 	})
 	if keysErr != nil {
-		return "", false, keysErr
+		return nil, keysErr
 	}
 	if ks := keyByLast[name]; len(ks) == 1 {
-		return ks[0], true, nil
+		return ks, nil
 	}
-	return "", false, fmt.Errorf("flag --%s sets no one key of a scene file", name)
+	return nil, fmt.Errorf("flag --%s sets no one key of a scene file", name)
 }
 
 // buildScene makes the run's scene: the scene file's, or the defaults,
@@ -81,9 +90,11 @@ func (f *renderFlags) buildScene(fs *pflag.FlagSet, geom *geometryFlags, recordi
 	}
 	byFlags.Output = scene.Output{Out: f.out, Pattern: f.pattern, Frames: f.frames, Video: f.video, FPS: f.fps, CRF: f.crf}
 	fs.Visit(func(fl *pflag.Flag) {
-		key, ok, kerr := flagKey(fl.Name)
-		if err == nil && kerr == nil && ok {
-			kerr = sc.Take(key, &byFlags)
+		keys, kerr := keysOfFlag(fl.Name)
+		for _, key := range keys {
+			if kerr == nil {
+				kerr = sc.Take(key, &byFlags)
+			}
 		}
 		if err == nil {
 			err = kerr
@@ -95,17 +106,70 @@ func (f *renderFlags) buildScene(fs *pflag.FlagSet, geom *geometryFlags, recordi
 	if len(recordings) > 0 {
 		sc.SetRecordings(recordings)
 	}
-	if len(sc.Cells) == 0 {
+	switch {
+	case len(sc.Cells) == 0:
 		return sc, errors.New("want one or more recording files, or --scene FILE (see --help)")
+	case f.morphology != "" && len(sc.Cells) > 1:
+		return sc, fmt.Errorf("--morphology %s: gives one recording its geometry, and there are %d; give each cell its morphology in a scene file", f.morphology, len(sc.Cells))
+	case f.morphology != "":
+		sc.Cells[0].Morphology = f.morphology
 	}
 	return sc, sc.ShareColors()
 }
+
+// resolveSettings puts over the scene the defaults that depend on other
+// settings, where the value was not given: --annotate's annotations
+// (keeping a label given, and leaving out the colour bar of one --color),
+// and limits of path distance from 0 to the recording's.
+func (f *renderFlags) resolveSettings(sc *scene.Scene) {
+	o := &sc.Options
+	if f.annotate {
+		label := o.Label
+		o.Annotate()
+		if sc.Gives("label") {
+			o.Label = label
+		}
+		if !f.colorbar && o.ColorBy == movie.ByColor {
+			o.Overlays.ColorBar = false
+		}
+	}
+	if o.ColorBy == movie.ByDistance && !limitsGiven(sc) {
+		o.Colors.VMin, o.Colors.VMax = movie.Limit{Value: 0}, movie.Limit{Auto: true}
+	}
+}
+
+// resolveData puts over the scene the defaults that depend on the
+// recordings read (recs, nil for a morphology alone), where the value was
+// not given: morphologies alone are coloured by type without a time
+// label, and a recorded variable other than the membrane voltage takes
+// its limits from the recording.
+func resolveData(sc *scene.Scene, recs []*voltage.Recording) {
+	o := &sc.Options
+	recorded, other := false, false
+	for _, r := range recs {
+		recorded = recorded || r != nil
+		other = other || r != nil && r.Variable != "v"
+	}
+	if !recorded && !sc.Gives("color-by") {
+		o.ColorBy = movie.ByType
+		if !sc.Gives("label") {
+			o.Label = "none" // a morphology has no time
+		}
+	}
+	if other && o.ColorBy == movie.ByVoltage && !limitsGiven(sc) {
+		o.Colors.VMin, o.Colors.VMax = movie.Limit{Auto: true}, movie.Limit{Auto: true}
+	}
+}
+
+// limitsGiven reports whether either colour limit was given.
+func limitsGiven(sc *scene.Scene) bool { return sc.Gives("colors.vmin") || sc.Gives("colors.vmax") }
 
 // flagOf is the render flag that sets a scene key, or "".
 func (f *renderFlags) flagOf(key string) string {
 	name := ""
 	f.fs.VisitAll(func(fl *pflag.Flag) {
-		if k, ok, _ := flagKey(fl.Name); ok && k == key {
+		keys, _ := keysOfFlag(fl.Name)
+		if len(keys) > 0 && keys[0] == key {
 			name = fl.Name
 		}
 	})
@@ -114,7 +178,7 @@ func (f *renderFlags) flagOf(key string) string {
 
 // optionError names the origin of an option the engine refused: the flag,
 // when the value came from one, else the scene file.
-func (f *renderFlags) optionError(fs *pflag.FlagSet, err error) error {
+func (f *renderFlags) optionError(err error) error {
 	var oe *movie.OptionError
 	if f.scene == "" || !errors.As(err, &oe) {
 		return flagError(err)
@@ -123,7 +187,7 @@ func (f *renderFlags) optionError(fs *pflag.FlagSet, err error) error {
 	if i := strings.IndexAny(name, " :"); i >= 0 {
 		name = name[:i]
 	}
-	if fl := fs.Lookup(name); fl != nil && fl.Changed {
+	if fl := f.fs.Lookup(name); fl != nil && fl.Changed {
 		return flagError(err)
 	}
 	return fmt.Errorf("--scene %s: %w", f.scene, err)

@@ -51,9 +51,18 @@ func (p *pk) dtype(typ, order string) *pk {
 
 // array writes a numpy 1.x _reconstruct array of n values.
 func (p *pk) array(typ, order string, raw []byte, n int64) *pk {
-	p.global("numpy.core.multiarray", "_reconstruct").global("numpy", "ndarray").int(0).op(opTuple1).bytes([]byte("b")).op(opTuple3, opReduce)
-	p.op(opMark).int(1).int(n).op(opTuple1).dtype(typ, order).op(opNewFalse).bytes(raw).op(opTuple, opBuild)
-	return p
+	return p.reconstruct().arrayState(typ, order, raw, n)
+}
+
+// reconstruct writes numpy's _reconstruct(ndarray, (0,), b'b'): an empty
+// array that a BUILD fills (arrayState).
+func (p *pk) reconstruct() *pk {
+	return p.global("numpy.core.multiarray", "_reconstruct").global("numpy", "ndarray").int(0).op(opTuple1).bytes([]byte("b")).op(opTuple3, opReduce)
+}
+
+// arrayState writes the BUILD that fills an array with n values.
+func (p *pk) arrayState(typ, order string, raw []byte, n int64) *pk {
+	return p.op(opMark).int(1).int(n).op(opTuple1).dtype(typ, order).op(opNewFalse).bytes(raw).op(opTuple, opBuild)
 }
 
 // val writes one value; the recording helpers below describe values as

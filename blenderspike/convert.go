@@ -3,6 +3,9 @@ package blenderspike
 import (
 	"fmt"
 	"math"
+	"strings"
+	"unicode"
+	"unsafe"
 
 	"github.com/spikeframes/spikeframes/morph"
 	"github.com/spikeframes/spikeframes/voltage"
@@ -24,12 +27,14 @@ const (
 	keyNSeg
 	keyTStart
 	keyTStop
+	keyVariable
+	keyUnit
 	numKeys
 	numRequired = keyVoltage + 1
 )
 
 var keyNames = [numKeys]string{"ID", "type", "X", "Y", "Z", "DIAM", "Voltage",
-	"name", "parent", "parent_x", "nseg", "t_start", "t_stop"}
+	"name", "parent", "parent_x", "nseg", "t_start", "t_stop", "variable", "unit"}
 
 // sectionDict is one section's dict with its known keys looked up.
 type sectionDict struct {
@@ -69,7 +74,7 @@ func asNumbers(v any) (numbers, error) {
 	case *pyList:
 		return numbers{list: v.items}, nil
 	}
-	return numbers{}, fmt.Errorf("is %s, expected a numpy array or a list of numbers", aType(v))
+	return numbers{}, fmt.Errorf("is %s, expected a numpy array or a list of numbers", describe(v))
 }
 
 func (s numbers) len() int {
@@ -101,7 +106,7 @@ func (s numbers) decode(dst []float64) error {
 		case int64:
 			dst[i] = float64(v)
 		default:
-			return fmt.Errorf("item %d is %s, not a number", i, aType(v))
+			return fmt.Errorf("item %d is %s, not a number", i, describe(v))
 		}
 	}
 	return nil
@@ -115,12 +120,11 @@ func leUint64(b []byte) uint64 {
 
 // lookup finds the known keys of a section dict and checks the shape of
 // what they hold: everything that costs constant time per section.
-func lookup(i int, v any) (*sectionDict, error) {
+func lookup(i int, v any) (s sectionDict, err error) {
 	d, ok := v.(*pyDict)
 	if !ok {
-		return nil, fmt.Errorf("section %d is %s, expected a dict", i, aType(v))
+		return s, fmt.Errorf("section %d is %s, expected a dict", i, describe(v))
 	}
-	s := &sectionDict{}
 	for j, k := range d.keys {
 		name, ok := k.(string)
 		if !ok {
@@ -129,7 +133,7 @@ func lookup(i int, v any) (*sectionDict, error) {
 		for key, kn := range keyNames {
 			if name == kn {
 				if s.has[key] {
-					return nil, fmt.Errorf("section %d: key %q appears twice", i, name)
+					return s, fmt.Errorf("section %d: key %q appears twice", i, name)
 				}
 				s.val[key], s.has[key] = d.vals[j], true
 			}
@@ -137,33 +141,28 @@ func lookup(i int, v any) (*sectionDict, error) {
 	}
 	for key := range numRequired {
 		if !s.has[key] {
-			return nil, fmt.Errorf("section %d: missing key %q", i, keyNames[key])
+			return s, fmt.Errorf("section %d: missing key %q", i, keyNames[key])
 		}
 	}
 	for g := range s.geom {
-		var err error
 		if s.geom[g], err = asNumbers(s.val[keyX+g]); err != nil {
-			return nil, fmt.Errorf("section %d: %s %w", i, keyNames[keyX+g], err)
+			return s, fmt.Errorf("section %d: %s %w", i, keyNames[keyX+g], err)
 		}
 	}
 	s.npoints = s.geom[0].len()
 	if n := [4]int{s.geom[0].len(), s.geom[1].len(), s.geom[2].len(), s.geom[3].len()}; n[1] != n[0] || n[2] != n[0] || n[3] != n[0] {
-		return nil, fmt.Errorf("section %d: X, Y, Z and DIAM have different lengths (%d, %d, %d, %d points)", i, n[0], n[1], n[2], n[3])
-	}
-	if s.npoints == 0 {
-		return nil, fmt.Errorf("section %d: no 3-D points (X, Y, Z and DIAM are empty)", i)
+		return s, fmt.Errorf("section %d: X, Y, Z and DIAM have different lengths (%d, %d, %d, %d points)", i, n[0], n[1], n[2], n[3])
 	}
 	switch v := s.val[keyVoltage].(type) {
 	case *voltageTable:
 		s.table, s.frames, s.nseg = v, v.frames, v.nseg
 	case *pyDict:
-		var err error
 		if s.frames, s.nseg, err = voltageShape(i, v); err != nil {
-			return nil, err
+			return s, err
 		}
 		s.volt = v
 	default:
-		return nil, fmt.Errorf("section %d: Voltage is %s, expected a dict {frame: values}", i, aType(v))
+		return s, fmt.Errorf("section %d: Voltage is %s, expected a dict {frame: values}", i, describe(v))
 	}
 	return s, nil
 }
@@ -188,11 +187,17 @@ func voltageShape(i int, d *pyDict) (frames, nseg int, err error) {
 
 // decodeVoltage decodes section i's Voltage dict, checking that its keys
 // are the frames 0…F−1 and that every frame holds as many finite float32
-// values as the first. The caller bounds frames × nseg before calling.
-func decodeVoltage(i int, d *pyDict) (*voltageTable, error) {
+// values as the first, and charging b for the table before making it.
+func decodeVoltage(i int, d *pyDict, b *budget) (*voltageTable, error) {
 	frames, nseg, err := voltageShape(i, d)
 	if err != nil {
 		return nil, err
+	}
+	if err := b.spendTable(int64(frames), int64(nseg), 4); err != nil {
+		return nil, fmt.Errorf("section %d: Voltage of %d frames × %d values: %w", i, frames, nseg, err)
+	}
+	if err := b.spend(allocCost(int64(unsafe.Sizeof(voltageTable{}))) + allocCost(8*int64(frames)) + allocCost(8*int64(nseg))); err != nil {
+		return nil, fmt.Errorf("section %d: %w", i, err)
 	}
 	order, err := frameOrder(i, d.keys)
 	if err != nil {
@@ -209,24 +214,28 @@ func decodeVoltage(i int, d *pyDict) (*voltageTable, error) {
 }
 
 // convert turns the decoded list of section dicts into the project's
-// types. limit bounds the number of values (voltages plus 4 per 3-D point)
-// the output may hold; it is checked before anything is allocated.
-func convert(root any, limit int64) (*morph.Cell, *voltage.Recording, error) {
+// types, charging b for them. limit bounds the number of values (voltages
+// plus 4 per 3-D point) the output may hold; it is checked before
+// anything is allocated.
+func convert(root any, limit int64, b *budget) (*morph.Cell, *voltage.Recording, error) {
 	top, ok := root.(*pyList)
 	if !ok {
-		return nil, nil, fmt.Errorf("top level is %s, expected a list of sections", aType(root))
+		return nil, nil, fmt.Errorf("top level is %s, expected a list of sections", describe(root))
 	}
 	if len(top.items) == 0 {
 		return nil, nil, fmt.Errorf("the list of sections is empty")
 	}
 	// First pass: structure and sizes only.
-	var first *sectionDict
+	var first sectionDict
 	var nValues, nPoints int64
-	seen := map[*pyDict]int{}
+	seen := map[*pyDict]int{} // sections that a memo slot holds
 	for i, v := range top.items {
-		if d, ok := v.(*pyDict); ok {
+		if d, ok := v.(*pyDict); ok && d.shared {
 			if j, dup := seen[d]; dup {
 				return nil, nil, fmt.Errorf("section %d is the same dict as section %d", i, j)
+			}
+			if err := b.spend(2 * allocCost(64)); err != nil {
+				return nil, nil, fmt.Errorf("section %d: %w", i, err)
 			}
 			seen[d] = i
 		}
@@ -234,7 +243,7 @@ func convert(root any, limit int64) (*morph.Cell, *voltage.Recording, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		if first == nil {
+		if i == 0 {
 			first = s
 		}
 		if s.frames != first.frames {
@@ -260,11 +269,18 @@ func convert(root any, limit int64) (*morph.Cell, *voltage.Recording, error) {
 	if first.has[keyTStart] != first.has[keyTStop] {
 		return nil, nil, fmt.Errorf("section 0: t_start and t_stop must be given together")
 	}
+	if first.has[keyVariable] != first.has[keyUnit] {
+		return nil, nil, fmt.Errorf("section 0: variable and unit must be given together")
+	}
 
 	// Second pass: decode every value.
 	n := len(top.items)
+	if err := b.spend(allocCost(int64(n)*int64(unsafe.Sizeof(morph.Section{}))) + allocCost(int64(n)*int64(unsafe.Sizeof(voltage.Trace{}))) +
+		allocCost(nPoints*int64(unsafe.Sizeof(morph.Point{}))) + 2*allocCost(256)); err != nil {
+		return nil, nil, err
+	}
 	cell := &morph.Cell{Sections: make([]morph.Section, n)}
-	rec := &voltage.Recording{Frames: first.frames, Traces: make([]voltage.Trace, n)}
+	rec := &voltage.Recording{Frames: first.frames, Traces: make([]voltage.Trace, n), Variable: "v", Unit: "mV"}
 	points := make([]morph.Point, nPoints)
 	var scratch []float64
 	for i, v := range top.items {
@@ -276,17 +292,24 @@ func convert(root any, limit int64) (*morph.Cell, *voltage.Recording, error) {
 		}
 		np := s.npoints
 		sec.Points, points = points[:np:np], points[np:]
-		if scratch, ok = grow(scratch, np); !ok {
-			return nil, nil, fmt.Errorf("section %d: too many values", i)
+		if cap(scratch) < np {
+			if err := b.spend(allocCost(8 * int64(np))); err != nil {
+				return nil, nil, fmt.Errorf("section %d: %w", i, err)
+			}
+			scratch = make([]float64, np)
 		}
+		scratch = scratch[:np]
 		for g, name := range keyNames[keyX : keyDiam+1] {
 			buf := scratch[:np]
 			if err := s.geom[g].decode(buf); err != nil {
 				return nil, nil, fmt.Errorf("section %d: %s %w", i, name, err)
 			}
 			for k, x := range buf {
-				if math.IsNaN(x) || math.IsInf(x, 0) {
+				switch {
+				case math.IsNaN(x) || math.IsInf(x, 0):
 					return nil, nil, fmt.Errorf("section %d: %s[%d] is %v", i, name, k, x)
+				case math.Abs(x) > math.MaxFloat32:
+					return nil, nil, fmt.Errorf("section %d: %s[%d] is %v, beyond float32 range", i, name, k, x)
 				}
 				p := &sec.Points[k]
 				switch g {
@@ -304,7 +327,7 @@ func convert(root any, limit int64) (*morph.Cell, *voltage.Recording, error) {
 		t := s.table
 		if t == nil {
 			var err error
-			if t, err = decodeVoltage(i, s.volt); err != nil {
+			if t, err = decodeVoltage(i, s.volt, b); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -314,17 +337,6 @@ func convert(root any, limit int64) (*morph.Cell, *voltage.Recording, error) {
 		return nil, nil, err
 	}
 	return cell, rec, nil
-}
-
-// grow returns buf with room for n values.
-func grow(buf []float64, n int) ([]float64, bool) {
-	if n < 0 {
-		return buf, false
-	}
-	if cap(buf) < n {
-		buf = make([]float64, n)
-	}
-	return buf[:n], true
 }
 
 // frameOrder checks that section i's Voltage keys are exactly the ints
@@ -339,7 +351,7 @@ func frameOrder(i int, keys []any) ([]int, error) {
 	for e, k := range keys {
 		f, ok := k.(int64)
 		if !ok {
-			return nil, fmt.Errorf("section %d: Voltage key %d is %s, expected an int frame number", i, e, aType(k))
+			return nil, fmt.Errorf("section %d: Voltage key %d is %s, expected an int frame number", i, e, describe(k))
 		}
 		if f < 0 || f >= int64(len(order)) {
 			if !strayFound {
@@ -393,15 +405,15 @@ func decodeFrame(v any, scratch []float64, dst []float32, refFrame any) error {
 func (s *sectionDict) meta(i, n int, sec *morph.Section, rec *voltage.Recording) error {
 	id, ok := s.val[keyID].(int64)
 	if !ok {
-		return fmt.Errorf("section %d: ID is %s, expected an int", i, aType(s.val[keyID]))
+		return fmt.Errorf("section %d: ID is %s, expected an int", i, describe(s.val[keyID]))
 	}
 	sec.ID = int(id)
 	if sec.Type, ok = s.val[keyType].(string); !ok {
-		return fmt.Errorf("section %d: type is %s, expected a str", i, aType(s.val[keyType]))
+		return fmt.Errorf("section %d: type is %s, expected a str", i, describe(s.val[keyType]))
 	}
 	if s.has[keyName] {
 		if sec.Name, ok = s.val[keyName].(string); !ok {
-			return fmt.Errorf("section %d: name is %s, expected a str", i, aType(s.val[keyName]))
+			return fmt.Errorf("section %d: name is %s, expected a str", i, describe(s.val[keyName]))
 		}
 	}
 	if s.has[keyParent] {
@@ -435,6 +447,21 @@ func (s *sectionDict) meta(i, n int, sec *morph.Section, rec *voltage.Recording)
 			return fmt.Errorf("section %d: t_start/t_stop %v/%v differ from section 0's %v/%v", i, t0, t1, rec.TStart, rec.TStop)
 		}
 	}
+	if s.has[keyVariable] {
+		v, ok := s.val[keyVariable].(string)
+		if !ok || v == "" || strings.ContainsFunc(v, unicode.IsControl) {
+			return fmt.Errorf("section %d: variable must be a str naming the recorded range variable, not %s", i, describe(s.val[keyVariable]))
+		}
+		u, ok := s.val[keyUnit].(string)
+		if !ok || strings.ContainsFunc(u, unicode.IsControl) {
+			return fmt.Errorf("section %d: unit must be a str, not %s", i, describe(s.val[keyUnit]))
+		}
+		if i == 0 {
+			rec.Variable, rec.Unit = v, u
+		} else if v != rec.Variable || u != rec.Unit {
+			return fmt.Errorf("section %d: variable %q in %q differs from section 0's %q in %q", i, v, u, rec.Variable, rec.Unit)
+		}
+	}
 	return nil
 }
 
@@ -447,6 +474,15 @@ func number(v any) (float64, bool) {
 		return float64(v), true
 	}
 	return 0, false
+}
+
+// describe names the type of v and, for a number, bool or str, its value.
+func describe(v any) string {
+	switch v.(type) {
+	case int64, float64, bool, string:
+		return aType(v) + " " + show(v)
+	}
+	return aType(v)
 }
 
 // show prints a scalar value, or the type of anything else.

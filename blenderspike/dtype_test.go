@@ -35,11 +35,12 @@ func TestDtypes(t *testing.T) {
 		t.Run(tc.typ+tc.order, func(t *testing.T) {
 			size := len(tc.raw) / len(tc.want)
 			data := newPickle().array(tc.typ, tc.order, tc.raw, int64(len(tc.raw)/size)).stop()
-			pl, err := prescan(data)
+			b := newBudget(int64(len(data)))
+			pl, err := prescan(data, b)
 			if err != nil {
 				t.Fatal(err)
 			}
-			v, err := decodePickle(data, pl)
+			v, err := decodePickle(data, pl, b)
 			if err != nil {
 				t.Fatal(err)
 			}

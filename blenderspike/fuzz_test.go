@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/spikeframes/spikeframes/morph"
@@ -11,13 +12,15 @@ import (
 )
 
 // FuzzRead feeds arbitrary bytes to the reader: it must return a
-// recording or an error, never panic or hang, never allocate far beyond
-// the input's size, and whatever it returns must be consistent.
+// recording or an error, never panic or hang, never allocate beyond the
+// budget for a file of the input's size nor beyond what it counted, and
+// whatever it returns must be consistent.
 //
 // The seeds are the test recordings, each cut to its first few kilobytes
-// (which hold every opcode and reconstructor form the file uses): the
-// fuzzer minimises every input that finds new coverage, and minimising
-// an 80 kB input takes minutes.
+// (which hold every opcode and reconstructor form the file uses), and
+// small instances of every kind of input that once cost far more than
+// its size: the fuzzer minimises every input that finds new coverage,
+// and minimising an 80 kB input takes minutes.
 func FuzzRead(f *testing.F) {
 	const maxSeed = 4 << 10
 	var seeds []string
@@ -38,28 +41,41 @@ func FuzzRead(f *testing.F) {
 	secs := ballAndStick()
 	f.Add(encode(secs))
 	f.Add(encode(setAll(setAll(secs, "parent", pyInt(-1)), "t_start", pyFloat(0))))
+	f.Add(encode(setAll(setAll(secs, "variable", pyStr("cai")), "unit", pyStr("mM"))))
+	f.Add(encode(setAll(secs, "X", f8(1e40))))
 	secs[1] = secs[1].set("Voltage", frames(fromBufferF4BE(1, 2, 3), latin1Array(4, 5, 6)))
 	f.Add(encode(secs))
 	f.Add(sharedFrames(50, 20))
+	f.Add(nested([]byte{opShortBinUnicode, 1, 'x'}, []byte{opMemoize}, 64, opStop))
+	f.Add(withJunk(sharedLatin1(256, 20)))
+	f.Add(withJunk(sharedPy2Str(16, 20)))
+	f.Add(withJunk(failingVoltages(10, 20, 10)))
 
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var (
 			cell any
 			err  error
 		)
+		b := newBudget(int64(len(data)))
 		n := allocated(func() {
-			c, rec, e := decode(data)
+			c, rec, e := decodeWith(data, b)
 			err = e
 			if e == nil {
 				checkConsistent(t, c.Sections, rec.Frames, rec.Traces)
 				cell = c
 			}
 		})
-		if limit := 256*uint64(len(data)) + 1<<20; n > limit {
-			t.Errorf("allocated %d bytes for %d bytes of input (err %v)", n, len(data), err)
-		}
+		checkBudget(t, len(data), n, b)
 		if (cell == nil) == (err == nil) {
 			t.Errorf("cell %v with error %v", cell, err)
+		}
+		// The decoder applies the stack discipline that the pre-scan
+		// checked, from the same table: it may not find a fault there.
+		b = newBudget(int64(len(data)))
+		if pl, err := prescan(data, b); err == nil {
+			if _, err := decodePickle(data, pl, b); err != nil && strings.Contains(err.Error(), "malformed pickle") {
+				t.Errorf("the pre-scan accepted a pickle the decoder calls malformed: %v", err)
+			}
 		}
 	})
 }

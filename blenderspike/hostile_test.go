@@ -24,7 +24,7 @@ func TestDecodeBallAndStick(t *testing.T) {
 	wantRec := &voltage.Recording{Frames: 2, Traces: []voltage.Trace{
 		{NSeg: 1, Values: []float32{-65, -60}},
 		{NSeg: 3, Values: []float32{-65, -64, -63, -30, -40, -50}},
-	}}
+	}, Variable: "v", Unit: "mV"}
 	if !reflect.DeepEqual(cell, wantCell) {
 		t.Errorf("cell = %+v", cell)
 	}
@@ -42,6 +42,8 @@ func TestOptionalKeys(t *testing.T) {
 			set("nseg", pyInt([]int64{1, 3}[i])).
 			set("t_start", pyFloat(0)).
 			set("t_stop", pyInt(10)).
+			set("variable", pyStr("cai")).
+			set("unit", pyStr("mM")).
 			set("colour", pyStr("ignored"))
 	}
 	cell, rec, err := decode(encode(secs))
@@ -54,6 +56,35 @@ func TestOptionalKeys(t *testing.T) {
 	}
 	if !rec.HasTime || rec.TStart != 0 || rec.TStop != 10 {
 		t.Errorf("time %v %v..%v", rec.HasTime, rec.TStart, rec.TStop)
+	}
+	if rec.Variable != "cai" || rec.Unit != "mM" {
+		t.Errorf("variable %q in %q, want \"cai\" in \"mM\"", rec.Variable, rec.Unit)
+	}
+}
+
+// TestVariableWithoutUnit reads a recording of a variable without a unit.
+func TestVariableWithoutUnit(t *testing.T) {
+	secs := setAll(setAll(ballAndStick(), "variable", pyStr("m_hh")), "unit", pyStr(""))
+	_, rec, err := decode(encode(secs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Variable != "m_hh" || rec.Unit != "" {
+		t.Errorf("variable %q in %q, want \"m_hh\" in \"\"", rec.Variable, rec.Unit)
+	}
+}
+
+// TestNoGeometry reads a recording of a model without 3-D points, which
+// BlenderSpike saves with X, Y, Z and DIAM empty: its sections have no
+// points, for a morphology file to supply.
+func TestNoGeometry(t *testing.T) {
+	secs := setAll(setAll(setAll(setAll(ballAndStick(), "X", f8()), "Y", f8()), "Z", f8()), "DIAM", f8())
+	cell, rec, err := decode(encode(secs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cell.Sections) != 2 || len(cell.Sections[0].Points) != 0 || len(cell.Sections[1].Points) != 0 || rec.Frames != 2 {
+		t.Errorf("cell %+v, %d frames", cell, rec.Frames)
 	}
 }
 
@@ -86,20 +117,23 @@ func TestRefusedRecordings(t *testing.T) {
 		{"missing ID", without(0, "ID"), `section 0: missing key "ID"`},
 		{"missing type", without(1, "type"), `section 1: missing key "type"`},
 		{"missing DIAM", without(1, "DIAM"), `section 1: missing key "DIAM"`},
-		{"ID not int", with(1, "ID", pyStr("1")), "section 1: ID is a str, expected an int"},
-		{"type not str", with(0, "type", pyInt(3)), "section 0: type is an int, expected a str"},
-		{"X not array", with(1, "X", pyStr("x")), "section 1: X is a str, expected a numpy array"},
+		{"ID not int", with(1, "ID", pyStr("1")), `section 1: ID is a str "1", expected an int`},
+		{"type not str", with(0, "type", pyInt(3)), "section 0: type is an int 3, expected a str"},
+		{"X not array", with(1, "X", pyStr("x")), `section 1: X is a str "x", expected a numpy array`},
 		{"Z shorter", with(1, "Z", f8(3)), "section 1: X, Y, Z and DIAM have different lengths (2, 2, 1, 2 points)"},
-		{"no points", setAll(setAll(setAll(setAll(ballAndStick(), "X", f8()), "Y", f8()), "Z", f8()), "DIAM", f8()), "section 0: no 3-D points"},
 		{"NaN point", with(1, "Y", f8(0, math.NaN())), "section 1: Y[1] is NaN"},
 		{"Inf diameter", with(0, "DIAM", f8(math.Inf(1))), "section 0: DIAM[0] is +Inf"},
-		{"point list holds a str", with(1, "X", func(p *pk) { p.op(opEmptyList, opMark).float(1).str("2").op(opAppends) }), "section 1: X item 1 is a str, not a number"},
+		{"coordinate beyond float32", with(1, "Y", f8(1, 1e40)), "section 1: Y[1] is 1e+40, beyond float32 range"},
+		{"largest float64 coordinate", with(1, "X", f8(1, 1e308)), "section 1: X[1] is 1e+308, beyond float32 range"},
+		{"negative coordinate beyond float32", with(0, "Z", floatList(-3.5e38)), "section 0: Z[0] is -3.5e+38, beyond float32 range"},
+		{"diameter beyond float32", with(0, "DIAM", f8(1e39)), "section 0: DIAM[0] is 1e+39, beyond float32 range"},
+		{"point list holds a str", with(1, "X", func(p *pk) { p.op(opEmptyList, opMark).float(1).str("2").op(opAppends) }), `section 1: X item 1 is a str "2", not a number`},
 		{"Voltage not dict", with(0, "Voltage", f8(1)), "section 0: Voltage is a numpy array, expected a dict"},
 		{"no frames", with(0, "Voltage", frames()), "section 0: Voltage has no frames"},
 		{"frame count differs", with(1, "Voltage", frames(f8(1, 2, 3))), "section 1: 1 frames, section 0 has 2"},
 		{"frame length changes", with(1, "Voltage", frames(f8(1, 2, 3), f8(1, 2))), "section 1 frame 1: Voltage has 2 values, frame 0 has 3"},
 		{"empty frame", with(1, "Voltage", frames(f8(), f8())), "section 1: Voltage entry 0 is empty"},
-		{"frame key str", with(0, "Voltage", func(p *pk) { p.op(opEmptyDict).str("0").apply(f8(1)).op(opSetItem).int(1).apply(f8(1)).op(opSetItem) }), "section 0: Voltage key 0 is a str, expected an int frame number"},
+		{"frame key str", with(0, "Voltage", func(p *pk) { p.op(opEmptyDict).str("0").apply(f8(1)).op(opSetItem).int(1).apply(f8(1)).op(opSetItem) }), `section 0: Voltage key 0 is a str "0", expected an int frame number`},
 		{"frame key twice", with(0, "Voltage", func(p *pk) { p.op(opEmptyDict).int(1).apply(f8(1)).op(opSetItem).int(1).apply(f8(1)).op(opSetItem) }), "section 0: Voltage frame 1 appears twice"},
 		{"frames 1 and 2", with(0, "Voltage", func(p *pk) { p.op(opEmptyDict).int(1).apply(f8(1)).op(opSetItem).int(2).apply(f8(1)).op(opSetItem) }), "section 0: Voltage frames are not 0…1: frame 0 is missing (found frame 2)"},
 		{"NaN voltage", with(1, "Voltage", frames(f8(1, 2, 3), f8(1, math.NaN(), 3))), "section 1 frame 1: Voltage segment 1 is NaN"},
@@ -117,6 +151,15 @@ func TestRefusedRecordings(t *testing.T) {
 		{"t_start alone", allWith("t_start", pyFloat(0), pyFloat(0)), "t_start and t_stop must be given together"},
 		{"t_stop before t_start", setAll(allWith("t_stop", pyFloat(5), pyFloat(5)), "t_start", pyFloat(5)), "t_start 5 and t_stop 5 must be finite numbers with t_start < t_stop"},
 		{"time differs", setAll(allWith("t_stop", pyFloat(10), pyFloat(20)), "t_start", pyFloat(0)), "section 1: t_start/t_stop 0/20 differ from section 0's 0/10"},
+		{"variable alone", allWith("variable", pyStr("v"), pyStr("v")), "section 0: variable and unit must be given together"},
+		{"unit alone", allWith("unit", pyStr("mV"), pyStr("mV")), "section 0: variable and unit must be given together"},
+		{"variable on one section", setAll(with(0, "variable", pyStr("cai")), "unit", pyStr("mM")), `section 1: missing key "variable" that section 0 has`},
+		{"variable differs", setAll(allWith("variable", pyStr("cai"), pyStr("v")), "unit", pyStr("mM")), `section 1: variable "v" in "mM" differs from section 0's "cai" in "mM"`},
+		{"unit differs", setAll(allWith("unit", pyStr("mV"), pyStr("V")), "variable", pyStr("v")), `section 1: variable "v" in "V" differs from section 0's "v" in "mV"`},
+		{"variable empty", setAll(allWith("variable", pyStr(""), pyStr("")), "unit", pyStr("mV")), `section 0: variable must be a str naming the recorded range variable, not a str ""`},
+		{"variable not str", setAll(allWith("variable", pyInt(1), pyInt(1)), "unit", pyStr("mV")), "section 0: variable must be a str naming the recorded range variable, not an int 1"},
+		{"variable with a newline", setAll(allWith("variable", pyStr("v"), pyStr("v\nx")), "unit", pyStr("mV")), `section 1: variable must be a str naming the recorded range variable, not a str "v\nx"`},
+		{"unit not str", setAll(allWith("unit", pyStr("mV"), pyFloat(1)), "variable", pyStr("v")), "section 1: unit must be a str, not a float 1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := decode(encode(tc.secs))
@@ -124,6 +167,23 @@ func TestRefusedRecordings(t *testing.T) {
 				t.Errorf("error = %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestFloat32Limits reads values at the very ends of float32's range,
+// which fit what the reader stores.
+func TestFloat32Limits(t *testing.T) {
+	secs := ballAndStick()
+	secs[1] = secs[1].set("X", f8(math.MaxFloat32, -math.MaxFloat32)).set("Voltage", frames(f8(-math.MaxFloat32, 0, 1), f8(math.MaxFloat32, 0, 1)))
+	cell, rec, err := decode(encode(secs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := cell.Sections[1].Points; p[0].X != math.MaxFloat32 || p[1].X != -math.MaxFloat32 {
+		t.Errorf("points %v", p)
+	}
+	if v := rec.Traces[1].Values; v[0] != -math.MaxFloat32 || v[3] != math.MaxFloat32 {
+		t.Errorf("voltages %v", v)
 	}
 }
 
@@ -157,9 +217,7 @@ func sectionTwice() []byte {
 
 // unbuiltArray is a numpy array made by _reconstruct and never given its
 // BUILD state.
-func unbuiltArray(p *pk) {
-	p.global("numpy.core.multiarray", "_reconstruct").global("numpy", "ndarray").int(0).op(opTuple1).bytes([]byte("b")).op(opTuple3, opReduce)
-}
+func unbuiltArray(p *pk) { p.reconstruct() }
 
 // allocated reports the bytes f allocates.
 func allocated(f func()) uint64 {
@@ -180,7 +238,7 @@ func sharedFrames(n, m int) []byte {
 		e.val(p)
 	}
 	vals := make([]float64, m)
-	p.str("Voltage").op(opEmptyDict).int(0).apply(f8(vals...)).op(opMemoize, opSetItem)
+	p.str("Voltage").op(opEmptyDict).int(0).reconstruct().op(opMemoize).arrayState("f8", "<", f8raw(vals...), int64(m)).op(opSetItem)
 	for f := 1; f < n; f++ {
 		p.op(opMark).int(int64(f)).op(opLongBinGet).u32(0).op(opSetItems)
 	}
@@ -242,6 +300,12 @@ func TestRefusedPickles(t *testing.T) {
 		{"APPEND to a dict", newPickle().op(opEmptyDict, opNone, opAppend).stop(), "cannot append to a dict"},
 		{"SETITEM on a list", newPickle().op(opEmptyList, opNone, opNone, opSetItem).stop(), "cannot set items of a list"},
 		{"memo slot skipped", newPickle().op(opNone, opBinPut, 5).stop(), "memo slot 5 out of order"},
+		{"memo slot stored twice", newPickle().op(opEmptyList, opBinPut, 0, opNone, opBinPut, 0, opAppend).stop(), "memo slot 0 stored twice"},
+		{"MEMOIZE twice", newPickle().str("x").op(opMemoize, opMemoize).stop(), "memo put of a value the previous opcode did not make"},
+		{"MEMOIZE after BINGET", newPickle().op(opEmptyList, opMemoize, opBinGet, 0, opMemoize).stop(), "memo put of a value the previous opcode did not make"},
+		{"MEMOIZE after APPEND", newPickle().op(opEmptyList, opNone, opAppend, opMemoize).stop(), "memo put of a value the previous opcode did not make"},
+		{"MEMOIZE after POP", newPickle().op(opNone, opNone, opPop, opMemoize).stop(), "memo put of a value the previous opcode did not make"},
+		{"PROTO after the header", newPickle().op(opProto, 4, opNone).stop(), "(PROTO): unsupported opcode"},
 		{"memo slot unset", newPickle().op(opBinGet, 0).stop(), "memo slot 0 was never stored"},
 		{"invalid UTF-8", newPickle().op(opShortBinUnicode, 1, 0xff).stop(), "not valid UTF-8"},
 		{"call a list", newPickle().op(opEmptyList, opEmptyTuple, opReduce).stop(), "cannot call a list"},
@@ -259,13 +323,16 @@ func TestRefusedPickles(t *testing.T) {
 		{"object array data", newPickle().global("numpy.core.multiarray", "_reconstruct").global("numpy", "ndarray").int(0).op(opTuple1).bytes([]byte("b")).op(opTuple3, opReduce).op(opMark).int(1).int(1).op(opTuple1).dtype("f8", "<").op(opNewFalse, opEmptyList, opTuple, opBuild).stop(), "object arrays are not supported"},
 		{"latin1 beyond U+00FF", newPickle().global("_codecs", "encode").str("€").str("latin1").op(opTuple2, opReduce).stop(), "latin1 text holds code point U+20AC"},
 		{"other codec", newPickle().global("_codecs", "encode").str("a").str("rot13").op(opTuple2, opReduce).stop(), "only (str, 'latin1')"},
-		{"top level int", newPickle().int(7).stop(), "top level is an int, expected a list of sections"},
+		{"top level int", newPickle().int(7).stop(), "top level is an int 7, expected a list of sections"},
 		{"top level None", newPickle().op(opNone).stop(), "top level is None"},
 		{"section is a list", newPickle().op(opEmptyList, opEmptyList, opAppend).stop(), "section 0 is a list, expected a dict"},
 		{"MARKs nested deep", nested(nil, []byte{opMark}, 1<<20, opStop), "nested deeper than 4096 MARKs"},
 		{"stack very deep", nested(nil, []byte{opNone}, 1<<21, opStop), "stack deeper than 262144 values"},
-		{"lists nested deep", nested(bytes.Repeat([]byte{opEmptyList}, 1<<18), []byte{opAppend}, 1<<18-1, opStop), "section 0 is a list, expected a dict"},
-		{"tuples nested deep", nested([]byte{opEmptyTuple}, []byte{opTuple1}, 1<<20, opStop), "top level is a tuple"},
+		{"lists nested", nested(bytes.Repeat([]byte{opEmptyList}, 1<<12), []byte{opAppend}, 1<<12-1, opStop), "section 0 is a list, expected a dict"},
+		{"tuples nested", nested([]byte{opEmptyTuple}, []byte{opTuple1}, 1<<12, opStop), "top level is a tuple"},
+		// Each empty list or tuple costs far more than its one byte.
+		{"lists nested deep", nested(bytes.Repeat([]byte{opEmptyList}, 1<<18), []byte{opAppend}, 1<<18-1, opStop), "decoding needs more than"},
+		{"tuples nested deep", nested([]byte{opEmptyTuple}, []byte{opTuple1}, 1<<20, opStop), "decoding needs more than"},
 		{"shared frames", sharedFrames(20000, 1000), "claims more values than a file of its size can hold"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

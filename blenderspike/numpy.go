@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // pyGlobal is one of the few Python globals a recording may name. The
@@ -22,22 +23,23 @@ const (
 	globScalar                          // numpy…multiarray.scalar
 )
 
-// allowedGlobals is the complete allow-list: what numpy 1.x and 2.x write
-// for arrays and scalars, and protocol 2's way of storing raw bytes.
-var allowedGlobals = map[string]pyGlobal{
-	"numpy.core.multiarray._reconstruct":  globReconstruct,
-	"numpy._core.multiarray._reconstruct": globReconstruct,
-	"numpy.ndarray":                       globNdarray,
-	"numpy.dtype":                         globDtype,
-	"numpy.core.numeric._frombuffer":      globFromBuffer,
-	"numpy._core.numeric._frombuffer":     globFromBuffer,
-	"_codecs.encode":                      globEncode,
-	"numpy.core.multiarray.scalar":        globScalar,
-	"numpy._core.multiarray.scalar":       globScalar,
+// allowedGlobals is the complete allow-list, by module and name: what
+// numpy 1.x and 2.x write for arrays and scalars, and protocol 2's way of
+// storing raw bytes.
+var allowedGlobals = map[[2]string]pyGlobal{
+	{"numpy.core.multiarray", "_reconstruct"}:  globReconstruct,
+	{"numpy._core.multiarray", "_reconstruct"}: globReconstruct,
+	{"numpy", "ndarray"}:                       globNdarray,
+	{"numpy", "dtype"}:                         globDtype,
+	{"numpy.core.numeric", "_frombuffer"}:      globFromBuffer,
+	{"numpy._core.numeric", "_frombuffer"}:     globFromBuffer,
+	{"_codecs", "encode"}:                      globEncode,
+	{"numpy.core.multiarray", "scalar"}:        globScalar,
+	{"numpy._core.multiarray", "scalar"}:       globScalar,
 }
 
 func lookupGlobal(module, name string) (pyGlobal, error) {
-	if g, ok := allowedGlobals[module+"."+name]; ok {
+	if g, ok := allowedGlobals[[2]string{module, name}]; ok {
 		return g, nil
 	}
 	full := module + "." + name
@@ -109,16 +111,18 @@ func parseDtype(s string) (*dtype, error) {
 	return dt, nil
 }
 
-// call runs one of the allowed globals on args (REDUCE).
-func call(f, args any) (any, error) {
+// call runs one of the allowed globals on args (REDUCE), taking any
+// bytes stored as text from lc.
+func call(f, args any, lc *latin1Cache) (any, error) {
 	g, ok := f.(pyGlobal)
 	if !ok {
-		return nil, fmt.Errorf("cannot call %s", aType(f))
+		return nil, fmt.Errorf("cannot call %s", describe(f))
 	}
-	a, ok := args.(pyTuple)
+	t, ok := args.(*pyTuple)
 	if !ok {
-		return nil, fmt.Errorf("%v: arguments are %s, not a tuple", g, aType(args))
+		return nil, fmt.Errorf("%v: arguments are %s, not a tuple", g, describe(args))
 	}
+	a := t.items
 	switch g {
 	case globReconstruct:
 		// _reconstruct(ndarray, (0,), b'b'): an empty array, filled by BUILD.
@@ -132,31 +136,31 @@ func call(f, args any) (any, error) {
 		}
 		s, ok := a[0].(string)
 		if !ok {
-			return nil, fmt.Errorf("numpy.dtype: type is %s, not a str", aType(a[0]))
+			return nil, fmt.Errorf("numpy.dtype: type is %s, not a str", describe(a[0]))
 		}
 		return parseDtype(s)
 	case globFromBuffer:
 		return fromBuffer(a)
 	case globEncode:
-		return latin1(a)
+		return latin1(a, lc)
 	case globScalar:
-		return scalar(a)
+		return scalar(a, lc)
 	}
 	return nil, fmt.Errorf("cannot call %v", g)
 }
 
 // fromBuffer implements _frombuffer(buffer, dtype, shape, order).
-func fromBuffer(a pyTuple) (*ndarray, error) {
+func fromBuffer(a []any) (*ndarray, error) {
 	if len(a) != 4 {
 		return nil, fmt.Errorf("_frombuffer: %d arguments, want 4", len(a))
 	}
 	raw, ok := a[0].(pyBytes)
 	if !ok {
-		return nil, fmt.Errorf("_frombuffer: buffer is %s", aType(a[0]))
+		return nil, fmt.Errorf("_frombuffer: buffer is %s", describe(a[0]))
 	}
 	dt, ok := a[1].(*dtype)
 	if !ok {
-		return nil, fmt.Errorf("_frombuffer: dtype is %s", aType(a[1]))
+		return nil, fmt.Errorf("_frombuffer: dtype is %s", describe(a[1]))
 	}
 	if o, ok := a[3].(string); !ok || (o != "C" && o != "F") {
 		return nil, fmt.Errorf("_frombuffer: order must be 'C' or 'F'")
@@ -168,16 +172,16 @@ func fromBuffer(a pyTuple) (*ndarray, error) {
 // fill sets a _reconstruct or _frombuffer array's contents: a shape of one
 // dimension whose length times the item size is exactly len(raw).
 func (arr *ndarray) fill(shape any, dt *dtype, raw []byte) error {
-	s, ok := shape.(pyTuple)
-	if !ok || len(s) != 1 {
+	s, ok := shape.(*pyTuple)
+	if !ok || len(s.items) != 1 {
 		if ok {
-			return fmt.Errorf("array has %d dimensions, want 1", len(s))
+			return fmt.Errorf("array has %d dimensions, want 1", len(s.items))
 		}
-		return fmt.Errorf("array shape is %s, not a tuple", aType(shape))
+		return fmt.Errorf("array shape is %s, not a tuple", describe(shape))
 	}
-	n, ok := s[0].(int64)
+	n, ok := s.items[0].(int64)
 	if !ok || n < 0 {
-		return fmt.Errorf("array length is not a non-negative int")
+		return fmt.Errorf("array length %s is not a non-negative int", describe(s.items[0]))
 	}
 	if uint64(len(raw))/uint64(dt.size) != uint64(n) || len(raw)%int(dt.size) != 0 {
 		return fmt.Errorf("array claims %d values of %d bytes but holds %d bytes", n, dt.size, len(raw))
@@ -186,12 +190,14 @@ func (arr *ndarray) fill(shape any, dt *dtype, raw []byte) error {
 	return nil
 }
 
-// build applies a BUILD state to a dtype or a _reconstruct array.
-func build(obj, state any) error {
-	st, ok := state.(pyTuple)
+// build applies a BUILD state to a dtype or a _reconstruct array, taking
+// bytes stored as text from lc.
+func build(obj, state any, lc *latin1Cache) error {
+	t, ok := state.(*pyTuple)
 	if !ok {
-		return fmt.Errorf("BUILD state of %s is %s, not a tuple", aType(obj), aType(state))
+		return fmt.Errorf("BUILD state of %s is %s, not a tuple", describe(obj), describe(state))
 	}
+	st := t.items
 	switch o := obj.(type) {
 	case *dtype:
 		// (version, byteorder, subarray, names, fields, elsize, alignment, flags)
@@ -224,29 +230,29 @@ func build(obj, state any) error {
 		}
 		dt, ok := st[1].(*dtype)
 		if !ok {
-			return fmt.Errorf("numpy array dtype is %s", aType(st[1]))
+			return fmt.Errorf("numpy array dtype is %s", describe(st[1]))
 		}
 		var raw []byte
 		switch d := st[3].(type) {
 		case pyBytes:
 			raw = d
 		case string: // Python 2 str
-			b, err := latin1Bytes(d)
+			b, err := lc.bytes(d)
 			if err != nil {
 				return err
 			}
 			raw = b
 		default:
-			return fmt.Errorf("numpy array data is %s (object arrays are not supported)", aType(st[3]))
+			return fmt.Errorf("numpy array data is %s (object arrays are not supported)", describe(st[3]))
 		}
 		return o.fill(st[0], dt, raw)
 	}
-	return fmt.Errorf("cannot BUILD %s", aType(obj))
+	return fmt.Errorf("cannot BUILD %s", describe(obj))
 }
 
 // latin1 implements _codecs.encode(text, 'latin1'), protocol 2's way of
 // storing bytes: each code point 0–255 of text is one byte.
-func latin1(a pyTuple) (pyBytes, error) {
+func latin1(a []any, lc *latin1Cache) (pyBytes, error) {
 	if len(a) != 2 {
 		return nil, fmt.Errorf("_codecs.encode: %d arguments, want 2", len(a))
 	}
@@ -255,41 +261,79 @@ func latin1(a pyTuple) (pyBytes, error) {
 	if !ok1 || !ok2 || (enc != "latin1" && enc != "latin-1") {
 		return nil, fmt.Errorf("_codecs.encode: only (str, 'latin1') is supported")
 	}
-	return latin1Bytes(s)
+	return lc.bytes(s)
 }
 
-func latin1Bytes(s string) (pyBytes, error) {
-	b := make(pyBytes, 0, utf8.RuneCountInString(s))
+// latin1Cache converts the str values that protocol 2 and Python 2 use
+// for raw bytes, each code point 0–255 one byte, charging b. A string
+// that the memo hands out again and again is converted once and its
+// bytes shared, so that converting costs no more than the file's own
+// text: a string is known by where its bytes are, since every string the
+// decoder makes is a fresh copy and the memo hands out that same copy.
+type latin1Cache struct {
+	b    *budget
+	done map[latin1Key]pyBytes
+}
+
+// costLatin1Entry is what an entry of latin1Cache.done costs, with the
+// map's spare room and its growth.
+const costLatin1Entry = 128
+
+type latin1Key struct {
+	p *byte
+	n int
+}
+
+func (lc *latin1Cache) bytes(s string) (pyBytes, error) {
+	if s == "" {
+		return pyBytes{}, nil
+	}
+	key := latin1Key{unsafe.StringData(s), len(s)}
+	if b, ok := lc.done[key]; ok {
+		return b, nil
+	}
+	n := utf8.RuneCountInString(s)
+	if err := lc.b.spend(allocCost(int64(n)) + costLatin1Entry); err != nil {
+		return nil, err
+	}
+	b := make(pyBytes, 0, n)
 	for _, r := range s {
 		if r > 0xff {
 			return nil, fmt.Errorf("latin1 text holds code point U+%04X", r)
 		}
 		b = append(b, byte(r))
 	}
+	if lc.done == nil {
+		lc.done = map[latin1Key]pyBytes{}
+	}
+	lc.done[key] = b
 	return b, nil
 }
 
 // scalar implements numpy's multiarray.scalar(dtype, raw bytes): one number.
-func scalar(a pyTuple) (any, error) {
+func scalar(a []any, lc *latin1Cache) (any, error) {
 	if len(a) != 2 {
 		return nil, fmt.Errorf("numpy scalar: %d arguments, want 2", len(a))
 	}
 	dt, ok := a[0].(*dtype)
 	if !ok {
-		return nil, fmt.Errorf("numpy scalar: dtype is %s", aType(a[0]))
+		return nil, fmt.Errorf("numpy scalar: dtype is %s", describe(a[0]))
 	}
 	var raw []byte
 	switch d := a[1].(type) {
 	case pyBytes:
 		raw = d
 	case string:
-		b, err := latin1Bytes(d)
+		if n := utf8.RuneCountInString(d); n != int(dt.size) {
+			return nil, fmt.Errorf("numpy scalar: %d bytes for a %d-byte type", n, dt.size)
+		}
+		b, err := lc.bytes(d)
 		if err != nil {
 			return nil, err
 		}
 		raw = b
 	default:
-		return nil, fmt.Errorf("numpy scalar: data is %s", aType(a[1]))
+		return nil, fmt.Errorf("numpy scalar: data is %s", describe(a[1]))
 	}
 	if len(raw) != int(dt.size) {
 		return nil, fmt.Errorf("numpy scalar: %d bytes for a %d-byte type", len(raw), dt.size)
@@ -393,7 +437,7 @@ func aType(v any) string {
 		return "a list"
 	case *pyDict, *voltageTable:
 		return "a dict"
-	case pyTuple:
+	case *pyTuple:
 		return "a tuple"
 	case *ndarray:
 		return "a numpy array"

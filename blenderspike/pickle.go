@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"slices"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // The values the pickle machine builds. Python None is nil, bool is bool,
@@ -23,195 +23,16 @@ type (
 		keys, vals []any
 		shared     bool
 	}
-	// pyTuple is a Python tuple.
-	pyTuple []any
+	// pyTuple is a Python tuple; shared as for pyList.
+	pyTuple struct {
+		items  []any
+		shared bool
+	}
 	// pyBytes is a bytes or bytearray value; it points into the file's
-	// buffer rather than copying it.
+	// buffer, or into bytes that latin1Cache converted once, rather than
+	// copying them.
 	pyBytes []byte
 )
-
-// Pickle opcodes this reader understands: what pickle protocols 2 to 5
-// write for lists, dicts, tuples, numbers, strings, bytes and numpy arrays.
-// Every other opcode (persistent ids, object construction, out-of-band
-// buffers, protocol 0/1 text forms) is refused.
-const (
-	opMark            = '('
-	opPop             = '0'
-	opPopMark         = '1'
-	opStop            = '.'
-	opBinInt          = 'J'
-	opBinInt1         = 'K'
-	opBinInt2         = 'M'
-	opNone            = 'N'
-	opBinUnicode      = 'X'
-	opAppend          = 'a'
-	opBuild           = 'b'
-	opGlobal          = 'c'
-	opEmptyDict       = '}'
-	opAppends         = 'e'
-	opBinGet          = 'h'
-	opLongBinGet      = 'j'
-	opEmptyList       = ']'
-	opBinPut          = 'q'
-	opLongBinPut      = 'r'
-	opSetItem         = 's'
-	opTuple           = 't'
-	opEmptyTuple      = ')'
-	opSetItems        = 'u'
-	opBinFloat        = 'G'
-	opReduce          = 'R'
-	opBinBytes        = 'B'
-	opShortBinBytes   = 'C'
-	opProto           = 0x80
-	opTuple1          = 0x85
-	opTuple2          = 0x86
-	opTuple3          = 0x87
-	opNewTrue         = 0x88
-	opNewFalse        = 0x89
-	opLong1           = 0x8a
-	opShortBinUnicode = 0x8c
-	opBinUnicode8     = 0x8d
-	opBinBytes8       = 0x8e
-	opStackGlobal     = 0x93
-	opMemoize         = 0x94
-	opFrame           = 0x95
-	opByteArray8      = 0x96
-)
-
-var opNames = map[byte]string{
-	opMark: "MARK", opPop: "POP", opPopMark: "POP_MARK", opStop: "STOP", opBinInt: "BININT", opBinInt1: "BININT1",
-	opBinInt2: "BININT2", opNone: "NONE", opBinUnicode: "BINUNICODE",
-	opAppend: "APPEND", opBuild: "BUILD", opGlobal: "GLOBAL",
-	opEmptyDict: "EMPTY_DICT", opAppends: "APPENDS", opBinGet: "BINGET",
-	opLongBinGet: "LONG_BINGET", opEmptyList: "EMPTY_LIST", opBinPut: "BINPUT",
-	opLongBinPut: "LONG_BINPUT", opSetItem: "SETITEM", opTuple: "TUPLE",
-	opEmptyTuple: "EMPTY_TUPLE", opSetItems: "SETITEMS", opBinFloat: "BINFLOAT",
-	opReduce: "REDUCE", opBinBytes: "BINBYTES", opShortBinBytes: "SHORT_BINBYTES",
-	opProto: "PROTO", opTuple1: "TUPLE1", opTuple2: "TUPLE2", opTuple3: "TUPLE3",
-	opNewTrue: "NEWTRUE", opNewFalse: "NEWFALSE", opLong1: "LONG1",
-	opShortBinUnicode: "SHORT_BINUNICODE", opBinUnicode8: "BINUNICODE8",
-	opBinBytes8: "BINBYTES8", opStackGlobal: "STACK_GLOBAL", opMemoize: "MEMOIZE",
-	opFrame: "FRAME", opByteArray8: "BYTEARRAY8",
-}
-
-// opName names opcode op for error messages.
-func opName(op byte) string {
-	if n, ok := opNames[op]; ok {
-		return n
-	}
-	return fmt.Sprintf("opcode 0x%02x", op)
-}
-
-// checkHeader refuses data that does not start like a protocol 2–5 pickle.
-func checkHeader(data []byte) error {
-	if len(data) == 0 {
-		return fmt.Errorf("empty file")
-	}
-	if len(data) < 2 || data[0] != opProto {
-		return fmt.Errorf("not a pickle of protocol 2 or newer (no PROTO header; first byte 0x%02x)", data[0])
-	}
-	if p := data[1]; p < 2 || p > 5 {
-		return fmt.Errorf("unsupported pickle protocol %d (want 2 to 5)", p)
-	}
-	return nil
-}
-
-// cursor reads opcode arguments from a pickle held in memory; every read
-// checks the length it is asked for against the bytes left.
-type cursor struct {
-	data []byte
-	pos  int
-	op   byte // the opcode being decoded, for error messages
-	at   int  // its offset
-}
-
-func (c *cursor) errorf(format string, a ...any) error {
-	return fmt.Errorf("pickle byte %d (%s): %s", c.at, opName(c.op), fmt.Sprintf(format, a...))
-}
-
-func (c *cursor) truncated(need uint64) error {
-	return c.errorf("truncated: needs %d more bytes, file has %d left (unexpected end of data)", need, len(c.data)-c.pos)
-}
-
-// take returns the next n bytes, refusing n beyond the end of the data.
-func (c *cursor) take(n uint64) ([]byte, error) {
-	if n > uint64(len(c.data)-c.pos) {
-		return nil, c.truncated(n)
-	}
-	b := c.data[c.pos : c.pos+int(n)]
-	c.pos += int(n)
-	return b, nil
-}
-
-func (c *cursor) uint(n int) (uint64, error) {
-	b, err := c.take(uint64(n))
-	if err != nil {
-		return 0, err
-	}
-	switch n {
-	case 1:
-		return uint64(b[0]), nil
-	case 2:
-		return uint64(binary.LittleEndian.Uint16(b)), nil
-	case 4:
-		return uint64(binary.LittleEndian.Uint32(b)), nil
-	default:
-		return binary.LittleEndian.Uint64(b), nil
-	}
-}
-
-// sized reads a length of lenBytes bytes and then that many bytes.
-func (c *cursor) sized(lenBytes int) ([]byte, error) {
-	n, err := c.uint(lenBytes)
-	if err != nil {
-		return nil, err
-	}
-	return c.take(n)
-}
-
-// line reads text up to and excluding the next newline (GLOBAL's form).
-func (c *cursor) line() (string, error) {
-	for i := c.pos; i < len(c.data); i++ {
-		if c.data[i] == '\n' {
-			s := string(c.data[c.pos:i])
-			c.pos = i + 1
-			return s, nil
-		}
-	}
-	return "", c.errorf("truncated: unterminated name (unexpected end of data)")
-}
-
-// text reads a length-prefixed UTF-8 string.
-func (c *cursor) text(lenBytes int) (string, error) {
-	b, err := c.sized(lenBytes)
-	if err != nil {
-		return "", err
-	}
-	if !utf8.Valid(b) {
-		return "", c.errorf("string is not valid UTF-8")
-	}
-	return string(b), nil
-}
-
-// long1 decodes LONG1's little-endian two's-complement integer; Python
-// integers wider than 64 bits are refused.
-func (c *cursor) long1() (int64, error) {
-	b, err := c.sized(1)
-	if err != nil {
-		return 0, err
-	}
-	if len(b) > 8 {
-		return 0, c.errorf("integer of %d bytes is too large", len(b))
-	}
-	var u uint64
-	for i := len(b) - 1; i >= 0; i-- {
-		u = u<<8 | uint64(b[i])
-	}
-	if n := len(b); n > 0 && n < 8 && b[n-1]&0x80 != 0 {
-		u |= math.MaxUint64 << (8 * n) // sign-extend
-	}
-	return int64(u), nil
-}
 
 // machine runs a pickle's opcodes and builds the values they describe.
 // Nothing is ever imported or called: the few globals a recording needs
@@ -227,15 +48,21 @@ type machine struct {
 	// as they are consumed.
 	kept []any
 	rank []uint32
-	// budget is how many more voltages settle may decode: every value
-	// takes at least one byte of a legitimate file.
-	budget int64
+	// free holds tuples that recycle kept for reuse, by length.
+	free [maxRecycled + 1][]*pyTuple
+	// b is charged for everything the machine allocates, before it does.
+	b  *budget
+	lc latin1Cache
 }
 
 // decodePickle runs the pickle in data, which prescan has accepted with
-// plan pl, and returns the value it holds.
-func decodePickle(data []byte, pl *plan) (any, error) {
+// plan pl, and returns the value it holds, charging b for it.
+func decodePickle(data []byte, pl *plan, b *budget) (any, error) {
 	if err := checkHeader(data); err != nil {
+		return nil, err
+	}
+	if err := b.spend(allocCost(costSlot*int64(pl.stackSize)) + allocCost(8*int64(pl.markSize)) +
+		allocCost(4*int64(len(pl.read))) + allocCost(costSlot*int64(pl.read.count()))); err != nil {
 		return nil, err
 	}
 	m := &machine{
@@ -243,21 +70,23 @@ func decodePickle(data []byte, pl *plan) (any, error) {
 		stack:  make([]any, 0, pl.stackSize),
 		marks:  make([]int, 0, pl.markSize),
 		memo:   memo{read: pl.read},
-		budget: int64(len(data)),
+		b:      b,
+		lc:     latin1Cache{b: b},
 	}
 	m.rank, m.kept = pl.read.ranks()
 	for m.pos < len(m.data) {
-		m.at = m.pos
-		m.op = m.data[m.pos]
-		m.pos++
+		spec, err := m.next()
+		if err != nil {
+			return nil, err
+		}
 		if m.op == opStop {
 			return m.stop()
 		}
-		if err := m.step(); err != nil {
+		if err := m.step(spec); err != nil {
 			return nil, err
 		}
 	}
-	return nil, fmt.Errorf("pickle byte %d: truncated: no STOP opcode (unexpected end of data)", len(m.data))
+	return nil, fmt.Errorf("pickle byte %d: truncated: no STOP opcode (%w)", len(m.data), errTruncated)
 }
 
 // stop ends the pickle: exactly one value must be left, and nothing after.
@@ -271,277 +100,181 @@ func (m *machine) stop() (any, error) {
 	return m.stack[0], nil
 }
 
-// push puts v on the stack; the pre-scan has bounded the stack's height.
-func (m *machine) push(v any) { m.stack = append(m.stack, v) }
-
-// floor is the lowest stack index the current opcode may touch: values
-// below the innermost MARK belong to an enclosing container.
-func (m *machine) floor() int {
-	if len(m.marks) == 0 {
-		return 0
+// step runs the opcode spec describes, whose argument starts at m.pos.
+// The stack discipline is the table's, the same the pre-scan checked: the
+// MARK group and the popped values go to apply, which returns the value
+// to push.
+func (m *machine) step(spec *opSpec) error {
+	n, arg, err := m.arg(spec)
+	if err != nil {
+		return err
 	}
-	return m.marks[len(m.marks)-1]
+	var group []any
+	switch spec.mark {
+	case markPush:
+		m.marks = append(m.marks, len(m.stack))
+		return nil
+	case markPop:
+		if len(m.marks) == 0 {
+			return m.errorf("malformed pickle: no MARK")
+		}
+		k := m.marks[len(m.marks)-1]
+		m.marks = m.marks[:len(m.marks)-1]
+		group = m.stack[k:]
+		m.stack = m.stack[:k]
+	}
+	floor := 0
+	if len(m.marks) > 0 {
+		floor = m.marks[len(m.marks)-1]
+	}
+	base := len(m.stack) - int(spec.pops)
+	if base < floor {
+		return m.errorf("malformed pickle: stack underflow")
+	}
+	in := m.stack[base:]
+	out, err := m.apply(n, arg, group, in)
+	clear(group)
+	if err != nil {
+		return err
+	}
+	if spec.pushes > 0 && len(in) > 0 {
+		in[0] = out // the pushed value takes the first popped one's place
+		clear(in[1:])
+		m.stack = m.stack[:base+1]
+		return nil
+	}
+	clear(in)
+	m.stack = m.stack[:base]
+	if spec.pushes > 0 {
+		m.stack = append(m.stack, out)
+	}
+	return nil
 }
 
-// pop removes the top value.
-func (m *machine) pop() (any, error) {
-	if len(m.stack) <= m.floor() {
-		return nil, m.errorf("malformed pickle: stack underflow")
-	}
-	v := m.stack[len(m.stack)-1]
-	m.stack[len(m.stack)-1] = nil
-	m.stack = m.stack[:len(m.stack)-1]
-	return v, nil
-}
-
-// top returns the top value, leaving it on the stack.
-func (m *machine) top() (any, error) {
-	if len(m.stack) <= m.floor() {
-		return nil, m.errorf("malformed pickle: stack underflow")
-	}
-	return m.stack[len(m.stack)-1], nil
-}
-
-// popMark removes and returns the values pushed since the innermost MARK.
-// The returned slice is only valid until the next push.
-func (m *machine) popMark() ([]any, error) {
-	if len(m.marks) == 0 {
-		return nil, m.errorf("malformed pickle: no MARK")
-	}
-	k := m.marks[len(m.marks)-1]
-	m.marks = m.marks[:len(m.marks)-1]
-	items := m.stack[k:]
-	m.stack = m.stack[:k]
-	return items, nil
-}
-
-// pop2 removes the top two values; b was on top.
-func (m *machine) pop2() (a, b any, err error) {
-	if len(m.stack)-m.floor() < 2 {
-		return nil, nil, m.errorf("malformed pickle: stack underflow")
-	}
-	k := len(m.stack) - 2
-	a, b = m.stack[k], m.stack[k+1]
-	m.stack[k], m.stack[k+1] = nil, nil
-	m.stack = m.stack[:k]
-	return a, b, nil
-}
-
-// popN removes the top n values and returns them as a new tuple.
-func (m *machine) popN(n int) (pyTuple, error) {
-	if len(m.stack)-m.floor() < n {
-		return nil, m.errorf("malformed pickle: stack underflow")
-	}
-	k := len(m.stack) - n
-	t := make(pyTuple, n)
-	copy(t, m.stack[k:])
-	clear(m.stack[k:])
-	m.stack = m.stack[:k]
-	return t, nil
-}
-
-// step runs opcode m.op, whose arguments start at m.pos.
-func (m *machine) step() error {
+// apply carries out opcode m.op on its argument (n and arg, as cursor.arg
+// reads them), its MARK group and its popped values in, and returns the
+// value it pushes, if any.
+func (m *machine) apply(n uint64, arg []byte, group, in []any) (any, error) {
 	switch m.op {
 	case opFrame:
-		n, err := m.uint(8)
-		if err != nil {
-			return err
-		}
-		if n > uint64(len(m.data)-m.pos) {
-			return m.truncated(n)
-		}
-	case opMark:
-		m.marks = append(m.marks, len(m.stack))
-	case opPop:
-		_, err := m.pop()
-		return err
-	case opPopMark:
-		items, err := m.popMark()
-		clear(items)
-		return err
+		return nil, m.frame(n)
+	case opPop, opPopMark:
+		return nil, nil
 	case opEmptyList:
-		m.push(&pyList{})
+		return &pyList{}, m.spend(allocCost(int64(unsafe.Sizeof(pyList{}))))
 	case opEmptyDict:
-		m.push(&pyDict{})
+		return &pyDict{}, m.spend(allocCost(int64(unsafe.Sizeof(pyDict{}))))
 	case opEmptyTuple:
-		m.push(pyTuple{})
+		return m.newTuple(nil)
 	case opNone:
-		m.push(nil)
+		return nil, nil
 	case opNewTrue:
-		m.push(true)
+		return true, nil
 	case opNewFalse:
-		m.push(false)
+		return false, nil
 	case opBinInt:
-		u, err := m.uint(4)
-		if err != nil {
-			return err
-		}
-		m.push(int64(int32(uint32(u))))
-	case opBinInt1:
-		u, err := m.uint(1)
-		if err != nil {
-			return err
-		}
-		m.push(int64(u))
-	case opBinInt2:
-		u, err := m.uint(2)
-		if err != nil {
-			return err
-		}
-		m.push(int64(u))
+		return m.int(int64(int32(uint32(n))))
+	case opBinInt1, opBinInt2:
+		return m.int(int64(n))
 	case opLong1:
-		v, err := m.long1()
+		v, err := m.long1(arg)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		m.push(v)
+		return m.int(v)
 	case opBinFloat:
-		b, err := m.take(8)
-		if err != nil {
-			return err
-		}
-		m.push(math.Float64frombits(binary.BigEndian.Uint64(b)))
+		return math.Float64frombits(binary.BigEndian.Uint64(arg)), m.spend(costBox)
 	case opShortBinUnicode, opBinUnicode, opBinUnicode8:
-		s, err := m.text(lengthBytes(m.op))
-		if err != nil {
-			return err
+		if !utf8.Valid(arg) {
+			return nil, m.errorf("string is not valid UTF-8")
 		}
-		m.push(s)
+		if err := m.spend(allocCost(int64(len(arg))) + allocCost(int64(unsafe.Sizeof("")))); err != nil {
+			return nil, err
+		}
+		return string(arg), nil
 	case opShortBinBytes, opBinBytes, opBinBytes8, opByteArray8:
-		b, err := m.sized(lengthBytes(m.op))
-		if err != nil {
-			return err
-		}
-		m.push(pyBytes(b))
+		return pyBytes(arg), m.spend(allocCost(int64(unsafe.Sizeof(arg))))
 	case opTuple:
-		items, err := m.popMark()
-		if err != nil {
-			return err
-		}
-		t := make(pyTuple, len(items))
-		copy(t, items)
-		clear(items)
-		m.push(t)
+		return m.newTuple(group)
 	case opTuple1, opTuple2, opTuple3:
-		t, err := m.popN(int(m.op-opTuple1) + 1)
-		if err != nil {
-			return err
+		return m.newTuple(in)
+	case opAppend, opAppends:
+		l, ok := in[0].(*pyList)
+		if !ok {
+			return nil, m.errorf("cannot append to %s", describe(in[0]))
 		}
-		m.push(t)
-	case opAppend:
-		v, err := m.pop()
-		if err != nil {
-			return err
+		items := group
+		if m.op == opAppend {
+			items = in[1:]
 		}
-		l, err := m.list()
-		if err != nil {
-			return err
-		}
-		l.items = append(l.items, v)
-	case opAppends:
-		items, err := m.popMark()
-		if err != nil {
-			return err
-		}
-		l, err := m.list()
-		if err != nil {
-			return err
+		var err error
+		if l.items, err = m.room(l.items, len(items)); err != nil {
+			return nil, err
 		}
 		l.items = append(l.items, items...)
-		clear(items)
-	case opSetItem:
-		k, v, err := m.pop2()
-		if err != nil {
-			return err
+		return l, nil
+	case opSetItem, opSetItems:
+		d, ok := in[0].(*pyDict)
+		if !ok {
+			return nil, m.errorf("cannot set items of %s", describe(in[0]))
 		}
-		d, err := m.dict()
-		if err != nil {
-			return err
+		items := group
+		if m.op == opSetItem {
+			items = in[1:]
 		}
-		d.keys = append(d.keys, k)
-		d.vals = append(d.vals, m.settle(k, v))
-	case opSetItems:
-		items, err := m.popMark()
-		if err != nil {
-			return err
+		var err error
+		if d.keys, err = m.room(d.keys, len(items)/2); err != nil {
+			return nil, err
 		}
-		if len(items)%2 != 0 {
-			return m.errorf("malformed pickle: odd number of values (%d)", len(items))
+		if d.vals, err = m.room(d.vals, len(items)/2); err != nil {
+			return nil, err
 		}
-		d, err := m.dict()
-		if err != nil {
-			return err
-		}
-		// Python writes a dict in batches of up to 1000 items: room for the
-		// batch at once, so that a dict of one batch is allocated once.
-		d.keys = slices.Grow(d.keys, len(items)/2)
-		d.vals = slices.Grow(d.vals, len(items)/2)
-		for i := 0; i < len(items); i += 2 {
+		for i := 0; i+1 < len(items); i += 2 {
 			d.keys = append(d.keys, items[i])
 			d.vals = append(d.vals, m.settle(items[i], items[i+1]))
 		}
-		clear(items)
+		return d, nil
 	case opGlobal:
-		module, err := m.line()
+		g, err := lookupGlobal(string(arg[:n]), string(arg[n+1:]))
 		if err != nil {
-			return err
+			return nil, m.errorf("%v", err)
 		}
-		name, err := m.line()
-		if err != nil {
-			return err
-		}
-		g, err := lookupGlobal(module, name)
-		if err != nil {
-			return m.errorf("%v", err)
-		}
-		m.push(g)
+		return g, nil
 	case opStackGlobal:
-		mv, nv, err := m.pop2()
-		if err != nil {
-			return err
-		}
-		module, ok1 := mv.(string)
-		name, ok2 := nv.(string)
+		module, ok1 := in[0].(string)
+		name, ok2 := in[1].(string)
 		if !ok1 || !ok2 {
-			return m.errorf("module and name are not strings")
+			return nil, m.errorf("module and name are not strings")
 		}
 		g, err := lookupGlobal(module, name)
 		if err != nil {
-			return m.errorf("%v", err)
+			return nil, m.errorf("%v", err)
 		}
-		m.push(g)
+		return g, nil
 	case opReduce:
-		f, args, err := m.pop2()
-		if err != nil {
-			return err
+		// Every reconstructor makes one small object: an array, a dtype,
+		// a number, or the header of bytes that lc charges for.
+		if err := m.spend(allocCost(int64(unsafe.Sizeof(ndarray{})))); err != nil {
+			return nil, err
 		}
-		v, err := call(f, args)
+		v, err := call(in[0], in[1], &m.lc)
 		if err != nil {
-			return m.errorf("%v", err)
+			return nil, m.errorf("%v", err)
 		}
-		m.push(v)
+		m.recycle(in[1])
+		return v, nil
 	case opBuild:
-		state, err := m.pop()
-		if err != nil {
-			return err
+		if err := build(in[0], in[1], &m.lc); err != nil {
+			return nil, m.errorf("%v", err)
 		}
-		obj, err := m.top()
-		if err != nil {
-			return err
-		}
-		if err := build(obj, state); err != nil {
-			return m.errorf("%v", err)
-		}
+		m.recycle(in[1])
+		return in[0], nil
 	case opMemoize, opBinPut, opLongBinPut:
-		i, _, err := m.putIndex(&m.memo)
+		i, err := m.putIndex(&m.memo, n)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		v, err := m.top()
-		if err != nil {
-			return err
-		}
+		v := in[0]
 		if m.memo.read.has(i) {
 			m.kept[m.dense(i)] = v
 			switch v := v.(type) {
@@ -549,21 +282,100 @@ func (m *machine) step() error {
 				v.shared = true
 			case *pyDict:
 				v.shared = true
+			case *pyTuple:
+				v.shared = true
 			}
 		}
+		return v, nil
 	case opBinGet, opLongBinGet:
-		i, err := m.getIndex(&m.memo)
+		i, err := m.getIndex(&m.memo, n)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !m.memo.read.has(i) {
-			return m.errorf("memo slot %d is read but was not kept", i)
+			return nil, m.errorf("memo slot %d is read but was not kept", i)
 		}
-		m.push(m.kept[m.dense(i)])
-	default:
-		return m.errorf("unsupported opcode")
+		return m.kept[m.dense(i)], nil
+	}
+	return nil, m.errorf("unsupported opcode")
+}
+
+// maxRecycled is the longest tuple that recycle keeps for reuse: long
+// enough for every argument and state tuple of numpy's reconstructors.
+const maxRecycled = 8
+
+// int returns v, charging for the eight bytes Go takes to box it in an
+// interface value unless it is one of the small ones Go keeps ready.
+func (m *machine) int(v int64) (any, error) {
+	if v >= 0 && v < 256 {
+		return v, nil
+	}
+	return v, m.spend(costBox)
+}
+
+// spend charges n bytes to the budget, naming the opcode if it refuses.
+func (m *machine) spend(n int64) error {
+	if err := m.b.spend(n); err != nil {
+		return m.errorf("%v", err)
 	}
 	return nil
+}
+
+// room makes room for n more items in s, charging for a new array if it
+// needs one; the array at least doubles, so that a list built an item at
+// a time costs at most four times its items.
+func (m *machine) room(s []any, n int) ([]any, error) {
+	if cap(s)-len(s) >= n {
+		return s, nil
+	}
+	c := max(len(s)+n, 2*cap(s))
+	if err := m.spend(allocCost(costSlot * int64(c))); err != nil {
+		return nil, err
+	}
+	grown := make([]any, len(s), c)
+	copy(grown, s)
+	return grown, nil
+}
+
+// newTuple returns a tuple of a copy of items, reusing a recycled tuple
+// of that length if there is one.
+func (m *machine) newTuple(items []any) (*pyTuple, error) {
+	n := len(items)
+	if n <= maxRecycled {
+		if free := m.free[n]; len(free) > 0 {
+			t := free[len(free)-1]
+			m.free[n] = free[:len(free)-1]
+			copy(t.items, items)
+			return t, nil
+		}
+	}
+	// The tuple, its items, and its place in a free list once recycled.
+	if err := m.spend(allocCost(int64(unsafe.Sizeof(pyTuple{}))+2*8) + allocCost(costSlot*int64(n))); err != nil {
+		return nil, err
+	}
+	t := &pyTuple{items: make([]any, n)}
+	copy(t.items, items)
+	return t, nil
+}
+
+// recycle keeps the arguments tuple of a REDUCE or the state tuple of a
+// BUILD, and the tuples directly inside it, for newTuple to reuse: a
+// numpy array's reconstruction makes five of them. Only tuples that no
+// memo slot holds are recycled: nothing else can refer to them once the
+// call has consumed them, and no reconstructor keeps its arguments.
+func (m *machine) recycle(v any) {
+	t, ok := v.(*pyTuple)
+	if !ok || t.shared || len(t.items) > maxRecycled {
+		return
+	}
+	for i, item := range t.items {
+		if u, ok := item.(*pyTuple); ok && !u.shared && len(u.items) <= maxRecycled {
+			clear(u.items)
+			m.free[len(u.items)] = append(m.free[len(u.items)], u)
+		}
+		t.items[i] = nil
+	}
+	m.free[len(t.items)] = append(m.free[len(t.items)], t)
 }
 
 // settle returns what a dict stores as the value v of key k. A dict
@@ -574,7 +386,8 @@ func (m *machine) step() error {
 // array never changes). The dict and its per-frame arrays can then be
 // freed long before the file ends. A dict that cannot be decoded yet, or
 // whose values would exceed the budget, is kept as it is; convert decodes
-// it later and reports what is wrong with it, in the same words.
+// it later and reports what is wrong with it, in the same words. A failed
+// attempt stays charged, so that attempts cannot add up unseen.
 func (m *machine) settle(k, v any) any {
 	d, ok := v.(*pyDict)
 	if !ok || d.shared || k != "Voltage" {
@@ -585,84 +398,49 @@ func (m *machine) settle(k, v any) any {
 			return v
 		}
 	}
-	frames, nseg, err := voltageShape(0, d)
-	if err != nil || int64(nseg) > m.budget || int64(frames) > m.budget/int64(nseg) {
-		return v
-	}
-	t, err := decodeVoltage(0, d)
+	t, err := decodeVoltage(0, d, m.b)
 	if err != nil {
 		return v
 	}
-	m.budget -= int64(len(t.values))
 	return t
-}
-
-// lengthBytes is the width of the length or index argument of op.
-func lengthBytes(op byte) int {
-	switch op {
-	case opShortBinUnicode, opShortBinBytes, opBinPut, opBinGet:
-		return 1
-	case opBinUnicode, opBinBytes, opLongBinPut, opLongBinGet:
-		return 4
-	default: // BINUNICODE8, BINBYTES8, BYTEARRAY8
-		return 8
-	}
-}
-
-// memo tracks the numbering of the pickle memo's slots. Every Python
-// pickler numbers slots 0, 1, 2 … in order of first use; a slot number
-// beyond the next one is refused, so the memo never needs more room than
-// the file has opcodes.
-type memo struct {
-	slots uint64 // slots defined so far
-	read  bitset // slots that some BINGET reads
-}
-
-// putIndex reads the slot a MEMOIZE, BINPUT or LONG_BINPUT stores into;
-// fresh says the slot is a new one rather than one being overwritten.
-func (c *cursor) putIndex(mm *memo) (i uint64, fresh bool, err error) {
-	i = mm.slots
-	if c.op != opMemoize {
-		if i, err = c.uint(lengthBytes(c.op)); err != nil {
-			return 0, false, err
-		}
-	}
-	if i > mm.slots {
-		return 0, false, c.errorf("memo slot %d out of order (next free slot is %d)", i, mm.slots)
-	}
-	if i == mm.slots {
-		mm.slots++
-		return i, true, nil
-	}
-	return i, false, nil
-}
-
-// getIndex reads the slot a BINGET or LONG_BINGET reads.
-func (c *cursor) getIndex(mm *memo) (uint64, error) {
-	i, err := c.uint(lengthBytes(c.op))
-	if err != nil {
-		return 0, err
-	}
-	if i >= mm.slots {
-		return 0, c.errorf("memo slot %d was never stored", i)
-	}
-	return i, nil
 }
 
 // bitset is a growable set of small non-negative integers.
 type bitset []uint64
 
-func (b *bitset) set(i uint64) {
-	w := i / 64
-	for uint64(len(*b)) <= w {
-		*b = append(*b, 0)
+// set adds i to b, charging bud if b needs a larger array: it at least
+// doubles, so that a set filled in increasing order costs at most four
+// times its words.
+func (b *bitset) set(i uint64, bud *budget) error {
+	w := int(i / 64)
+	if w >= cap(*b) {
+		c := max(w+1, 2*cap(*b))
+		if err := bud.spend(allocCost(8 * int64(c))); err != nil {
+			return err
+		}
+		grown := make(bitset, len(*b), c)
+		copy(grown, *b)
+		*b = grown
+	}
+	if w >= len(*b) {
+		*b = (*b)[:w+1]
 	}
 	(*b)[w] |= 1 << (i % 64)
+	return nil
 }
 
 func (b bitset) has(i uint64) bool {
 	w := i / 64
 	return w < uint64(len(b)) && b[w]&(1<<(i%64)) != 0
+}
+
+// count returns the number of members of b.
+func (b bitset) count() int {
+	n := 0
+	for _, word := range b {
+		n += bits.OnesCount64(word)
+	}
+	return n
 }
 
 // ranks returns, for each word of b, how many members the words before it
@@ -682,30 +460,4 @@ func (m *machine) dense(i uint64) int {
 	w := i / 64
 	below := m.memo.read[w] & (1<<(i%64) - 1)
 	return int(m.rank[w]) + bits.OnesCount64(below)
-}
-
-// list returns the list on top of the stack (the target of APPEND[S]).
-func (m *machine) list() (*pyList, error) {
-	v, err := m.top()
-	if err != nil {
-		return nil, err
-	}
-	l, ok := v.(*pyList)
-	if !ok {
-		return nil, m.errorf("cannot append to %s", aType(v))
-	}
-	return l, nil
-}
-
-// dict returns the dict on top of the stack (the target of SETITEM[S]).
-func (m *machine) dict() (*pyDict, error) {
-	v, err := m.top()
-	if err != nil {
-		return nil, err
-	}
-	d, ok := v.(*pyDict)
-	if !ok {
-		return nil, m.errorf("cannot set items of %s", aType(v))
-	}
-	return d, nil
 }

@@ -1,7 +1,10 @@
 package blenderspike
 
 import (
+	"cmp"
+	"fmt"
 	"math"
+	"slices"
 )
 
 // Limits on the pickle machine's working stacks. Python's pickler never
@@ -20,80 +23,68 @@ type plan struct {
 	stackSize, markSize int
 }
 
-// shadow is what the pre-scan knows of a stack value: the position and
-// length in the file of a string, or notString for any other value.
-type shadow uint64
+// shadow is what the pre-scan knows of a stack value or memo slot: the
+// offset in the file of the opcode that made a string, or notString for
+// any other value.
+type shadow uint32
 
-const notString shadow = math.MaxUint64
+const notString shadow = math.MaxUint32
+
+// memoString is a memo slot that holds a string.
+type memoString struct {
+	slot uint32
+	text shadow
+}
 
 // prescan walks every opcode of the pickle once, building nothing. It
-// checks each length against the bytes left, each stack operation against
-// the stack, and each global a GLOBAL or STACK_GLOBAL names against the
-// allow-list, so that a hostile file is refused before the decoder builds
-// anything.
-func prescan(data []byte) (*plan, error) {
+// checks each length against the bytes left, each opcode's use of the
+// stack and the MARKs against its description in ops, each memo use, and
+// each global a GLOBAL or STACK_GLOBAL names against the allow-list, so
+// that a hostile file is refused before the decoder builds anything. Its
+// bookkeeping costs at most a few bytes per opcode, charged to b.
+func prescan(data []byte, b *budget) (*plan, error) {
 	if err := checkHeader(data); err != nil {
 		return nil, err
 	}
 	c := cursor{data: data, pos: 2}
 	var (
-		stack   []shadow
-		marks   []int
-		mm      memo
-		strSlot = map[uint64]shadow{} // memo slots that hold a string
-		pl      = &plan{}
+		stack []shadow
+		marks []int
+		mm    memo
+		strs  []memoString // the memo slots that hold a string, in order
+		isStr bitset       // the same slots, for a quick test
+		pl    = &plan{}
+		// made says the last opcode other than FRAME pushed a value it
+		// made, which a memo put may then store.
+		made bool
 	)
-	floor := func() int {
-		if len(marks) == 0 {
-			return 0
+	// grow charges b for the larger array that appending an item of size
+	// bytes to a slice of this length and capacity would allocate.
+	grow := func(length, capacity int, size int64) error {
+		if length < capacity {
+			return nil
 		}
-		return marks[len(marks)-1]
-	}
-	// pop removes the top n values.
-	pop := func(n int) error {
-		if len(stack)-floor() < n {
-			return c.errorf("malformed pickle: stack underflow")
-		}
-		stack = stack[:len(stack)-n]
-		return nil
-	}
-	push := func(s shadow) error {
-		if len(stack) >= maxStack {
-			return c.errorf("pickle stack deeper than %d values", maxStack)
-		}
-		stack = append(stack, s)
-		pl.stackSize = max(pl.stackSize, len(stack))
-		return nil
-	}
-	popMark := func() (int, error) {
-		if len(marks) == 0 {
-			return 0, c.errorf("malformed pickle: no MARK")
-		}
-		k := marks[len(marks)-1]
-		marks = marks[:len(marks)-1]
-		n := len(stack) - k
-		stack = stack[:k]
-		return n, nil
-	}
-	needTop := func() error {
-		if len(stack) <= floor() {
-			return c.errorf("malformed pickle: stack underflow")
-		}
-		return nil
+		return b.spend(allocCost(2 * int64(max(capacity, 8)) * size))
 	}
 	str := func(s shadow) (string, bool) {
 		if s == notString {
 			return "", false
 		}
-		off, n := uint64(s)>>32, uint64(s)&math.MaxUint32
-		return string(data[off : off+n]), true
+		sc := cursor{data: data, pos: int(s)}
+		spec, _ := sc.next()
+		_, text, _ := sc.arg(spec)
+		return clip(text), true
 	}
 
 	for c.pos < len(data) {
-		c.at = c.pos
-		c.op = data[c.pos]
-		c.pos++
-		var err error
+		spec, err := c.next()
+		if err != nil {
+			return nil, err
+		}
+		n, arg, err := c.arg(spec)
+		if err != nil {
+			return nil, err
+		}
 		switch c.op {
 		case opStop:
 			if len(marks) > 0 || len(stack) != 1 {
@@ -105,140 +96,113 @@ func prescan(data []byte) (*plan, error) {
 			pl.read = mm.read
 			return pl, nil
 		case opFrame:
-			var n uint64
-			if n, err = c.uint(8); err == nil && n > uint64(len(data)-c.pos) {
-				err = c.truncated(n)
+			if err := c.frame(n); err != nil {
+				return nil, err
 			}
-		case opMark:
+			continue // FRAME is invisible to the memo rule below
+		}
+		switch spec.mark {
+		case markPush:
 			if len(marks) >= maxMarks {
 				return nil, c.errorf("pickle nested deeper than %d MARKs", maxMarks)
 			}
+			if err := grow(len(marks), cap(marks), 8); err != nil {
+				return nil, c.errorf("%v", err)
+			}
 			marks = append(marks, len(stack))
 			pl.markSize = max(pl.markSize, len(marks))
-		case opEmptyList, opEmptyDict, opEmptyTuple, opNone, opNewTrue, opNewFalse:
-			err = push(notString)
-		case opBinInt, opBinInt1, opBinInt2, opBinFloat:
-			if _, err = c.take(fixedWidth(c.op)); err == nil {
-				err = push(notString)
+		case markPop:
+			if len(marks) == 0 {
+				return nil, c.errorf("malformed pickle: no MARK")
 			}
-		case opLong1:
-			if _, err = c.long1(); err == nil {
-				err = push(notString)
+			k := marks[len(marks)-1]
+			marks = marks[:len(marks)-1]
+			if c.op == opSetItems && (len(stack)-k)%2 != 0 {
+				return nil, c.errorf("malformed pickle: odd number of values (%d)", len(stack)-k)
 			}
-		case opShortBinUnicode, opBinUnicode, opBinUnicode8:
-			var b []byte
-			if b, err = c.sized(lengthBytes(c.op)); err == nil {
-				err = push(shadow(uint64(c.pos-len(b))<<32 | uint64(len(b))))
+			stack = stack[:k]
+		}
+		floor := 0
+		if len(marks) > 0 {
+			floor = marks[len(marks)-1]
+		}
+		base := len(stack) - int(spec.pops)
+		if base < floor {
+			return nil, c.errorf("malformed pickle: stack underflow")
+		}
+		in := stack[base:]
+		out := notString
+		switch spec.memo {
+		case memoPut:
+			if !made {
+				return nil, c.errorf("memo put of a value the previous opcode did not make (a pickler memoizes each value once, as it makes it)")
 			}
-		case opShortBinBytes, opBinBytes, opBinBytes8, opByteArray8:
-			if _, err = c.sized(lengthBytes(c.op)); err == nil {
-				err = push(notString)
+			i, err := c.putIndex(&mm, n)
+			if err != nil {
+				return nil, err
 			}
-		case opTuple:
-			if _, err = popMark(); err == nil {
-				err = push(notString)
-			}
-		case opTuple1, opTuple2, opTuple3:
-			if err = pop(int(c.op-opTuple1) + 1); err == nil {
-				err = push(notString)
-			}
-		case opPop:
-			err = pop(1)
-		case opPopMark:
-			_, err = popMark()
-		case opAppend:
-			if err = pop(1); err == nil {
-				err = needTop()
-			}
-		case opSetItem:
-			if err = pop(2); err == nil {
-				err = needTop()
-			}
-		case opAppends, opSetItems:
-			var n int
-			if n, err = popMark(); err == nil {
-				if c.op == opSetItems && n%2 != 0 {
-					err = c.errorf("malformed pickle: odd number of values (%d)", n)
-				} else {
-					err = needTop()
+			if in[0] != notString {
+				if err := grow(len(strs), cap(strs), 8); err != nil {
+					return nil, c.errorf("%v", err)
 				}
+				if err := isStr.set(i, b); err != nil {
+					return nil, c.errorf("%v", err)
+				}
+				strs = append(strs, memoString{uint32(i), in[0]})
+			}
+			out = in[0]
+		case memoGet:
+			i, err := c.getIndex(&mm, n)
+			if err != nil {
+				return nil, err
+			}
+			if err := mm.read.set(i, b); err != nil {
+				return nil, c.errorf("%v", err)
+			}
+			if isStr.has(i) {
+				k, _ := slices.BinarySearchFunc(strs, i, func(s memoString, i uint64) int { return cmp.Compare(uint64(s.slot), i) })
+				out = strs[k].text
+			}
+		}
+		switch c.op {
+		case opShortBinUnicode, opBinUnicode, opBinUnicode8:
+			out = shadow(c.at)
+		case opLong1:
+			if _, err := c.long1(arg); err != nil {
+				return nil, err
 			}
 		case opGlobal:
-			var module, name string
-			if module, err = c.line(); err == nil {
-				if name, err = c.line(); err == nil {
-					if _, err = lookupGlobal(module, name); err != nil {
-						err = c.errorf("%v", err)
-					} else {
-						err = push(notString)
-					}
-				}
+			if _, err := lookupGlobal(clip(arg[:n]), clip(arg[n+1:])); err != nil {
+				return nil, c.errorf("%v", err)
 			}
 		case opStackGlobal:
-			if len(stack)-floor() < 2 {
-				err = c.errorf("malformed pickle: stack underflow")
-			} else {
-				module, ok1 := str(stack[len(stack)-2])
-				name, ok2 := str(stack[len(stack)-1])
-				stack = stack[:len(stack)-2]
-				if !ok1 || !ok2 {
-					err = c.errorf("module and name are not strings")
-				} else if _, err = lookupGlobal(module, name); err != nil {
-					err = c.errorf("%v", err)
-				} else {
-					err = push(notString)
-				}
+			module, ok1 := str(in[0])
+			name, ok2 := str(in[1])
+			if !ok1 || !ok2 {
+				return nil, c.errorf("module and name are not strings")
 			}
-		case opReduce:
-			if err = pop(2); err == nil {
-				err = push(notString)
+			if _, err := lookupGlobal(module, name); err != nil {
+				return nil, c.errorf("%v", err)
 			}
-		case opBuild:
-			if err = pop(1); err == nil {
-				err = needTop()
-			}
-		case opMemoize, opBinPut, opLongBinPut:
-			var i uint64
-			var fresh bool
-			if i, fresh, err = c.putIndex(&mm); err == nil {
-				if err = needTop(); err == nil {
-					if s := stack[len(stack)-1]; s != notString {
-						strSlot[i] = s
-					} else if !fresh {
-						delete(strSlot, i)
-					}
-				}
-			}
-		case opBinGet, opLongBinGet:
-			var i uint64
-			if i, err = c.getIndex(&mm); err == nil {
-				mm.read.set(i)
-				s, ok := strSlot[i]
-				if !ok {
-					s = notString
-				}
-				err = push(s)
-			}
-		default:
-			err = c.errorf("unsupported opcode")
 		}
-		if err != nil {
-			return nil, err
+		stack = stack[:base]
+		if spec.pushes > 0 {
+			if len(stack) >= maxStack {
+				return nil, c.errorf("pickle stack deeper than %d values", maxStack)
+			}
+			if err := grow(len(stack), cap(stack), 4); err != nil {
+				return nil, c.errorf("%v", err)
+			}
+			stack = append(stack, out)
+			pl.stackSize = max(pl.stackSize, len(stack))
 		}
+		made = spec.fresh
 	}
-	return nil, c.errorf("truncated: no STOP opcode (unexpected end of data)")
+	return nil, fmt.Errorf("pickle byte %d: truncated: no STOP opcode (%w)", len(data), errTruncated)
 }
 
-// fixedWidth is the argument size of the fixed-size number opcodes.
-func fixedWidth(op byte) uint64 {
-	switch op {
-	case opBinInt1:
-		return 1
-	case opBinInt2:
-		return 2
-	case opBinInt:
-		return 4
-	default: // BINFLOAT
-		return 8
-	}
+// clip returns at most the first 128 bytes of b as a string: enough to
+// name any allowed global, and to show the start of any other.
+func clip(b []byte) string {
+	return string(b[:min(len(b), 128)])
 }

@@ -9,7 +9,8 @@
 // lets every length be checked against the file before anything is
 // allocated, lets numpy's raw bytes be decoded in place without copying,
 // and keeps no object the file does not read back. Decoding runs in two
-// passes over the file, held whole in memory:
+// passes over the file, held whole in memory, both driven by one table
+// of the opcodes (ops.go: each one's argument and effect on the stack):
 //
 //   - prescan walks every opcode and builds nothing. It checks each
 //     length against the bytes left, the stack discipline, and each
@@ -17,9 +18,12 @@
 //     (numpy's _reconstruct, ndarray, dtype, _frombuffer and scalar in
 //     their numpy 1 and 2 homes, and _codecs.encode), so a pickle naming
 //     os.system or anything else is refused before any value exists. It
-//     records which memo slots are read back.
+//     records which memo slots are read back, and refuses a memo that
+//     stores a value twice or one the previous opcode did not make.
 //   - decodePickle then builds the values; numpy arrays point into the
-//     file's bytes, and only memo slots that are read back are kept.
+//     file's bytes, text that stands for bytes is converted once however
+//     often the memo hands it out, and only memo slots that are read back
+//     are kept.
 //
 // convert finally checks the structure and decodes the numbers into a
 // morph.Cell and a voltage.Recording. Before allocating them it bounds
@@ -27,11 +31,20 @@
 // plus four per 3-D point) by the file's size, since every value takes
 // at least one byte of a legitimate file; shared references to one list
 // or array can therefore never multiply the work or the memory.
-// Nothing in the reader recurses over the decoded values, so deep
-// nesting cannot exhaust the goroutine stack.
+//
+// Every allocation, from the file's own buffer to the decoded recording,
+// is charged to a budget before it is made (budget.go): at most 16 times
+// the file's size plus 1 MiB, and never more than MaxMemory. A file that
+// would cost more is refused, so that no input of any size or shape can
+// take more memory than that. A file is read a piece at a time and the
+// pre-scan run over what has arrived, so that a stream that is not a
+// recording is refused after its first bytes. Nothing in the reader
+// recurses over the decoded values, so deep nesting cannot exhaust the
+// goroutine stack.
 package blenderspike
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -40,19 +53,17 @@ import (
 	"github.com/spikeframes/spikeframes/voltage"
 )
 
-// MaxFileSize is the largest recording the reader accepts, in bytes.
-const MaxFileSize = 4 << 30
-
-// Read decodes a recording from r.
+// Read decodes a recording from r, which may be a pipe or any stream. It
+// checks the PROTO header as soon as it has two bytes and the opcodes as
+// they arrive, so that a stream that is not a recording is refused after
+// its first bytes; a stream longer than MaxFileSize is refused there.
 func Read(r io.Reader) (*morph.Cell, *voltage.Recording, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	b := newBudget(-1)
+	data, err := readAll(r, -1, MaxFileSize, b)
 	if err != nil {
 		return nil, nil, err
 	}
-	if int64(len(data)) > MaxFileSize {
-		return nil, nil, fmt.Errorf("recording larger than %d bytes", int64(MaxFileSize))
-	}
-	return decode(data)
+	return decodeWith(data, b)
 }
 
 // ReadFile opens and decodes path; every error message starts with the path.
@@ -74,18 +85,88 @@ func readFile(path string) (*morph.Cell, *voltage.Recording, error) {
 	if err != nil {
 		return nil, nil, unwrapPath(err)
 	}
-	if !info.Mode().IsRegular() { // a pipe or device: its size is unknown
-		cell, rec, err := Read(f)
-		return cell, rec, unwrapPath(err)
+	size := int64(-1) // a pipe or device: its size is unknown
+	if info.Mode().IsRegular() {
+		if size = info.Size(); size > MaxFileSize {
+			return nil, nil, fmt.Errorf("file of %d bytes is larger than the %d-byte limit", size, int64(MaxFileSize))
+		}
 	}
-	if info.Size() > MaxFileSize {
-		return nil, nil, fmt.Errorf("file of %d bytes is larger than the %d-byte limit", info.Size(), int64(MaxFileSize))
+	b := newBudget(-1)
+	data, err := readAll(f, size, MaxFileSize, b)
+	if err != nil {
+		return nil, nil, err
 	}
-	data := make([]byte, info.Size())
-	if _, err := io.ReadFull(f, data); err != nil {
-		return nil, nil, fmt.Errorf("reading: %w", unwrapPath(err))
+	return decodeWith(data, b)
+}
+
+// firstCheck is how many bytes of a recording readAll reads before it
+// first runs the pre-scan over them.
+const firstCheck = 64 << 10
+
+// readAll reads a recording of size bytes, or of unknown size if size is
+// negative, from r, charging b for the buffer and refusing more than
+// limit bytes; it sets b's size once the length is known. It checks the
+// header as soon as it has two bytes and runs the pre-scan over the first
+// 64 KiB before reading on. For a stream of unknown size it runs the
+// pre-scan again over every prefix twice as long as the last, so that a
+// fault more data cannot cure is reported after at most twice the bytes
+// that hold it, for at most two more pre-scans in all.
+func readAll(r io.Reader, size, limit int64, b *budget) ([]byte, error) {
+	capacity := int64(firstCheck)
+	if size >= 0 {
+		capacity = min(size, limit) + 1 // one more, to meet the end of the file
 	}
-	return decode(data)
+	if err := b.spend(allocCost(capacity)); err != nil {
+		return nil, err
+	}
+	data := make([]byte, 0, capacity)
+	nextCheck := int64(firstCheck)
+	header := false
+	for {
+		n, err := r.Read(data[len(data):min(int64(cap(data)), nextCheck)])
+		data = data[:len(data)+n]
+		if err != nil && err != io.EOF {
+			return nil, fmt.Errorf("reading: %w", unwrapPath(err))
+		}
+		if !header && (len(data) >= 2 || err == io.EOF) {
+			if err := checkHeader(data); err != nil {
+				return nil, err
+			}
+			header = true
+		}
+		if int64(len(data)) > limit {
+			return nil, fmt.Errorf("recording larger than %d bytes", limit)
+		}
+		if err == io.EOF {
+			b.setSize(int64(len(data)))
+			return data, nil
+		}
+		if int64(len(data)) == nextCheck {
+			if err := checkPrefix(data, b); err != nil {
+				return nil, err
+			}
+			nextCheck *= 2
+			if size >= 0 {
+				nextCheck = limit + 1 // a file of known size is read at once
+			}
+		}
+		if len(data) == cap(data) {
+			grown := min(2*int64(cap(data)), limit+1)
+			if err := b.spend(allocCost(grown)); err != nil {
+				return nil, err
+			}
+			data = append(make([]byte, 0, grown), data...)
+		}
+	}
+}
+
+// checkPrefix runs the pre-scan over the first bytes of a recording,
+// refusing any fault but running out of data.
+func checkPrefix(data []byte, b *budget) error {
+	if _, err := prescan(data, b); err != nil && !errors.Is(err, errTruncated) {
+		return err
+	}
+	return nil
 }
 
 // unwrapPath drops the path from an *os.PathError, which ReadFile adds.
@@ -96,15 +177,26 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// decode reads a whole recording held in data.
+// decode reads a whole recording held in data, as readAll would have
+// read it.
 func decode(data []byte) (*morph.Cell, *voltage.Recording, error) {
-	pl, err := prescan(data)
+	b := newBudget(int64(len(data)))
+	if err := b.spend(allocCost(int64(len(data)))); err != nil {
+		return nil, nil, err
+	}
+	return decodeWith(data, b)
+}
+
+// decodeWith reads a whole recording held in data, charging b for
+// everything it decodes.
+func decodeWith(data []byte, b *budget) (*morph.Cell, *voltage.Recording, error) {
+	pl, err := prescan(data, b)
 	if err != nil {
 		return nil, nil, err
 	}
-	root, err := decodePickle(data, pl)
+	root, err := decodePickle(data, pl, b)
 	if err != nil {
 		return nil, nil, err
 	}
-	return convert(root, int64(len(data)))
+	return convert(root, int64(len(data)), b)
 }

@@ -102,6 +102,9 @@ func checkFacts(t *testing.T, want recordingFacts, cell *morph.Cell, rec *voltag
 	if rec.HasTime {
 		t.Errorf("HasTime set for a file without t_start/t_stop")
 	}
+	if rec.Variable != "v" || rec.Unit != "mV" {
+		t.Errorf("variable %q in %q for a file that does not say, want \"v\" in \"mV\"", rec.Variable, rec.Unit)
+	}
 	nsegSum, nsegMin, nsegMax := 0, math.MaxInt, 0
 	n3dSum, n3dMin, n3dMax := 0, math.MaxInt, 0
 	types := map[string]int{}
@@ -301,7 +304,7 @@ func TestReadBadFiles(t *testing.T) {
 
 // TestEveryTestFileCovered keeps the tables above in step with testdata/.
 func TestEveryTestFileCovered(t *testing.T) {
-	for dir, n := range map[string]int{"../testdata": 4, "../testdata/variants": 11, "../testdata/bad": 12} {
+	for dir, n := range map[string]int{"../testdata": 5, "../testdata/variants": 11, "../testdata/bad": 12} {
 		files, err := filepath.Glob(filepath.Join(dir, "*.pickle"))
 		if err != nil {
 			t.Fatal(err)

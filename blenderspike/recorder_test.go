@@ -26,6 +26,9 @@ func TestRecorderTopologyAndTime(t *testing.T) {
 		hasTime       bool
 		tStart, tStop float64
 		spots         []spot
+		// variable and unit are the recorded variable ("" stands for
+		// BlenderSpike's v in mV).
+		variable, unit string
 	}{
 		{
 			// examples/neuron/ball_and_stick.py --frames 40: the axon grows
@@ -37,6 +40,17 @@ func TestRecorderTopologyAndTime(t *testing.T) {
 			},
 			hasTime: true, tStart: 0, tStop: 10.000000000000075,
 			spots: []spot{{0, 0, 0, -65}, {0, 10, 0, 38.28161761491087}, {1, 39, -1, -72.81514343199935}},
+		},
+		{
+			// The same run recording the sodium gate m_hh, which has no unit.
+			file: "recorder_ball_stick_m_hh.pickle", frames: 40,
+			sections: []recorderSection{
+				{typ: "soma", name: "soma", parent: -1, parentX: 0, nseg: 1, npoints: 3},
+				{typ: "axon", name: "axon", parent: 0, parentX: 0.5, nseg: 25, npoints: 27},
+			},
+			hasTime: true, tStart: 0, tStop: 10.000000000000075,
+			spots:    []spot{{0, 0, 0, 0.05293248525724958}, {0, 10, 0, 0.9717776770112984}, {1, 39, -1, 0.019913298691260743}},
+			variable: "m_hh", unit: "",
 		},
 		{
 			file: "simple_ap.pickle", frames: 300,
@@ -65,6 +79,13 @@ func TestRecorderTopologyAndTime(t *testing.T) {
 				if got != want || s.ID != i {
 					t.Errorf("section %d: ID %d, %+v, want ID %d, %+v", i, s.ID, got, i, want)
 				}
+			}
+			wantVar, wantUnit := tc.variable, tc.unit
+			if wantVar == "" {
+				wantVar, wantUnit = "v", "mV"
+			}
+			if rec.Variable != wantVar || rec.Unit != wantUnit {
+				t.Errorf("variable %q in %q, want %q in %q", rec.Variable, rec.Unit, wantVar, wantUnit)
 			}
 			if rec.HasTime != tc.hasTime || rec.TStart != tc.tStart || rec.TStop != tc.tStop {
 				t.Errorf("time: HasTime %v, %v..%v ms, want %v, %v..%v ms",

@@ -11,11 +11,12 @@ import (
 // the per-frame arrays are not kept to the end of the file.
 func TestVoltageSettledWhileDecoding(t *testing.T) {
 	data := encode(ballAndStick())
-	pl, err := prescan(data)
+	b := newBudget(int64(len(data)))
+	pl, err := prescan(data, b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	root, err := decodePickle(data, pl)
+	root, err := decodePickle(data, pl, b)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,10 +25,25 @@ type Options struct {
 	// MaxEdge, when positive, sizes rings to the picture: a tube's rings get
 	// just enough vertices (MinAdaptiveSides to Sides) that no ring edge is
 	// longer than MaxEdge mesh units, and a sphere's (the simplified soma)
-	// as many as that takes, up to MaxSides, so a large soma stays round. A
-	// renderer sets it to about a pixel, so that a tube a few pixels across
-	// is not cut into triangles far smaller than the samples that show it.
+	// as many as that takes, up to MaxSides, so a large soma stays round.
+	// Along a tube, rings closer than MaxEdge merge where the tube runs
+	// straight and keeps its radius to within MaxEdge/8, so that however
+	// densely a section was sampled its rings come about MaxEdge apart.
+	// And a sphere within MaxEdge/2 of an earlier one (in centre and
+	// radius) is left out: a thousand balls at one place draw as one. A
+	// renderer sets MaxEdge to about a pixel, so that a tube a few pixels
+	// across is not cut into triangles far smaller than the samples that
+	// show it.
 	MaxEdge float64
+	// MaxVertices, when positive, is the most vertices the mesh may have
+	// (0 or more than the package's MaxVertices: MaxVertices). A mesh sized
+	// to the picture (MaxEdge set) that would have more is made coarser
+	// instead: its rings are sized to an edge longer than MaxEdge, in steps
+	// of 2^¼, the shortest with which it fits. A cell whose mesh does not
+	// fit even so (at the coarsest, every tube keeps only its two end rings
+	// and every ring MinAdaptiveSides vertices), or does not fit without
+	// MaxEdge, is refused with an error wrapping ErrTooLarge.
+	MaxVertices int
 }
 
 // MinAdaptiveSides is the fewest ring vertices MaxEdge leads to.
@@ -39,9 +54,33 @@ const (
 	// MinSides and MaxSides bound Options.Sides.
 	MinSides = 3
 	MaxSides = 256
-	// MaxVertices bounds the vertices of one mesh (about 1 GB of mesh).
-	MaxVertices = 1 << 25
+	// MaxVertices bounds the vertices of one mesh: 2²⁴, under 0.9 GB of
+	// mesh (28 bytes per vertex and 12 per triangle, with about two
+	// triangles per vertex).
+	MaxVertices = 1 << 24
+	// PictureMaxVertices is the vertex limit for a mesh drawn in a picture
+	// (Options.MaxVertices with MaxEdge set): 2²², 30 times what a
+	// reconstructed cell needs at 1920×1080, and small enough that the
+	// mesh and what a renderer derives from it stay within a few hundred
+	// MB. A picture has about two million pixels; more triangles than that
+	// are not seen one by one.
+	PictureMaxVertices = 1 << 22
 )
+
+// ErrTooLarge is wrapped by the error Build and Estimate return for a cell
+// whose mesh would have more vertices than Options.MaxVertices allows.
+var ErrTooLarge = errors.New("mesh too large")
+
+// Size is what Build makes of a cell: its counts, and the ring edge the
+// detail was sized to.
+type Size struct {
+	Vertices, Triangles, Probes int
+	// Edge is the ring edge, in mesh units, that rings were sized to (see
+	// Options.MaxEdge): MaxEdge itself, or longer when the mesh was made
+	// coarser to fit Options.MaxVertices (+Inf at the coarsest); 0 when
+	// MaxEdge is 0.
+	Edge float64
+}
 
 // SomaScale is the simplified soma's radius in units of its radius at the
 // section's arc-length midpoint (BlenderSpike's choice).
@@ -97,6 +136,67 @@ func SphereRings(sides int) int { return max(2, sides/2) }
 // arc-length position in [0,1]; the vertices of a ring share one probe, and
 // a simplified soma's share one probe at voltage.SectionMean.
 func Build(c *morph.Cell, o Options) (*Mesh, error) {
+	l, err := lay(c, o)
+	if err != nil {
+		return nil, err
+	}
+	lines := l.lines
+	m := &Mesh{
+		Positions:   make([]Vec3, 0, l.size.Vertices),
+		Normals:     make([]Vec3, 0, l.size.Vertices),
+		Triangles:   make([][3]uint32, 0, l.size.Triangles),
+		Probes:      make([]voltage.Probe, 0, l.size.Probes),
+		VertexProbe: make([]uint32, 0, l.size.Vertices),
+	}
+	builders := map[int]*builder{}
+	for i := range lines {
+		l := &lines[i]
+		if l.hidden {
+			continue
+		}
+		b := builders[l.sides]
+		if b == nil {
+			b = newBuilder(l.sides, m)
+			builders[l.sides] = b
+		}
+		switch l.kind {
+		case somaSphere:
+			b.sphere(l.centre, l.sphere, b.probe(i, voltage.SectionMean))
+		case ball:
+			b.sphere(l.centre, l.sphere, b.probe(i, 0.5))
+		case tube:
+			b.tube(i, l, o.Caps)
+		}
+	}
+	return m, nil
+}
+
+// Estimate returns the size of the mesh Build(c, o) makes, and the detail
+// it is sized to, without building it: it costs a small fraction of Build
+// and allocates only in proportion to c's points.
+func Estimate(c *morph.Cell, o Options) (Size, error) {
+	l, err := lay(c, o)
+	if err != nil {
+		return Size{}, err
+	}
+	return l.size, nil
+}
+
+// layout is a cell's centre lines, their joints found and their detail
+// chosen, and the size of the mesh they make.
+type layout struct {
+	lines []centreLine
+	size  Size
+}
+
+// coarserSteps is how many times Build may lengthen the ring edge by 2^¼
+// to fit MaxVertices (2¹²⁸ in all) before it tries the coarsest detail.
+const coarserSteps = 4 * 128
+
+// lay checks c and o, lays out c's centre lines and chooses their detail:
+// o.MaxEdge, or the finest coarser one with which the mesh fits its vertex
+// limit.
+func lay(c *morph.Cell, o Options) (*layout, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
@@ -116,11 +216,9 @@ func Build(c *morph.Cell, o Options) (*Mesh, error) {
 		if err != nil {
 			return nil, fmt.Errorf("section %d: %w", i, err)
 		}
-		most := o.Sides
-		if l.kind != tube {
-			most = MaxSides
-		}
-		l.sides = o.sidesFor(l.maxRadius, most)
+		// Rings closer than the picture can show go before the joint
+		// search, which compares every tube end with every piece.
+		l.thin(o.MaxEdge)
 		lines[i] = l
 	}
 	if hasTopology(c) {
@@ -128,54 +226,91 @@ func Build(c *morph.Cell, o Options) (*Mesh, error) {
 	} else {
 		findJoints(lines)
 	}
+	if o.MaxEdge > 0 {
+		hideRepeatedSpheres(lines, o.MaxEdge/2)
+	}
 
-	nv, nt, np := 0, 0, 0
-	for i := range lines {
-		v, t, p := lines[i].counts(o)
-		nv, nt, np = nv+v, nt+t, np+p
-		if nv > MaxVertices {
-			return nil, fmt.Errorf("mesh would have more than %d vertices; lower the segmentation or the sides", MaxVertices)
+	limit := o.MaxVertices
+	if limit <= 0 || limit > MaxVertices {
+		limit = MaxVertices
+	}
+	edge := o.MaxEdge
+	size, fits := o.measure(lines, edge, limit)
+	if !fits && o.MaxEdge > 0 {
+		coarsest := math.Inf(1)
+		if _, ok := o.measure(lines, coarsest, limit); !ok {
+			return nil, fmt.Errorf("%w: more than %d vertices even at the coarsest detail", ErrTooLarge, limit)
 		}
+		// Edge at step k: MaxEdge·2^(k/4), the coarsest at the last step.
+		at := func(k int) float64 {
+			if k >= coarserSteps {
+				return coarsest
+			}
+			return o.MaxEdge * math.Exp2(float64(k)/4)
+		}
+		// Fewer vertices the longer the edge: the first step that fits.
+		// lo does not fit, hi does.
+		lo, hi := 0, coarserSteps
+		for hi-lo > 1 {
+			mid := (lo + hi) / 2
+			if _, ok := o.measure(lines, at(mid), limit); ok {
+				hi = mid
+			} else {
+				lo = mid
+			}
+		}
+		edge = at(hi)
+		size, fits = o.measure(lines, edge, limit)
 	}
-	m := &Mesh{
-		Positions:   make([]Vec3, 0, nv),
-		Normals:     make([]Vec3, 0, nv),
-		Triangles:   make([][3]uint32, 0, nt),
-		Probes:      make([]voltage.Probe, 0, np),
-		VertexProbe: make([]uint32, 0, nv),
+	if !fits {
+		return nil, fmt.Errorf("%w: more than %d vertices", ErrTooLarge, limit)
 	}
-	builders := map[int]*builder{}
+	for i := range lines {
+		lines[i].sides = o.sidesFor(lines[i].maxRadius, lines[i].most(o), edge)
+		lines[i].thin(edge)
+	}
+	size.Edge = edge
+	return &layout{lines: lines, size: size}, nil
+}
+
+// measure counts the mesh the lines make with rings sized to edge, and
+// reports whether its vertices are within limit (past the limit the count
+// stops, at a number above it).
+func (o Options) measure(lines []centreLine, edge float64, limit int) (Size, bool) {
+	var s Size
 	for i := range lines {
 		l := &lines[i]
-		b := builders[l.sides]
-		if b == nil {
-			b = newBuilder(l.sides, m)
-			builders[l.sides] = b
-		}
-		switch l.kind {
-		case somaSphere:
-			b.sphere(l.centre, l.sphere, b.probe(i, voltage.SectionMean))
-		case ball:
-			b.sphere(l.centre, l.sphere, b.probe(i, 0.5))
-		case tube:
-			b.tube(i, l, o.Caps)
+		v, t, p := l.counts(o.sidesFor(l.maxRadius, l.most(o), edge), l.rings(edge), o.Caps)
+		s.Vertices, s.Triangles, s.Probes = s.Vertices+v, s.Triangles+t, s.Probes+p
+		if s.Vertices > limit {
+			return s, false
 		}
 	}
-	return m, nil
+	return s, true
 }
 
 // sidesFor is the number of ring vertices for a section whose largest
-// radius is r: Sides, or with MaxEdge set the fewest from MinAdaptiveSides
-// to most that keep ring edges (2r·sin(π/sides)) within MaxEdge.
-func (o Options) sidesFor(r float64, most int) int {
-	if o.MaxEdge <= 0 || most <= MinAdaptiveSides {
+// radius is r: Sides, or with rings sized to edge (> 0) the fewest from
+// MinAdaptiveSides to most that keep ring edges (2r·sin(π/sides)) within
+// edge.
+func (o Options) sidesFor(r float64, most int, edge float64) int {
+	if edge <= 0 || most <= MinAdaptiveSides {
 		return o.Sides
 	}
 	n := MinAdaptiveSides
-	for n < most && 2*r*math.Sin(math.Pi/float64(n)) > o.MaxEdge {
+	for n < most && 2*r*math.Sin(math.Pi/float64(n)) > edge {
 		n++
 	}
 	return n
+}
+
+// most is the most ring vertices the section may get: Sides for a tube,
+// MaxSides for a sphere, which must stay round however large it is drawn.
+func (l *centreLine) most(o Options) int {
+	if l.kind == tube {
+		return o.Sides
+	}
+	return MaxSides
 }
 
 // shape is how a section is drawn.
@@ -196,12 +331,15 @@ type centreLine struct {
 	pts       []vec
 	radius    []float64
 	pos       []float64 // arc-length fraction of each point
+	length    float64   // arc length of a tube
 	lo, hi    vec       // bounding box of the points grown by the largest radius
 	joint     [2]bool   // start, end touch another section
 	sides     int       // vertices per ring
 	maxRadius float64   // largest radius drawn (tube or sphere)
 	centre    vec       // simplified soma or ball: the sphere's centre
 	sphere    float64   // and its radius
+	hidden    bool      // a sphere that repeats an earlier one: not drawn
+	thinned   float64   // the ring edge the points were thinned for, if any
 }
 
 func newCentreLine(s *morph.Section, scale, floor float64, simplifySoma bool) (centreLine, error) {
@@ -213,7 +351,11 @@ func newCentreLine(s *morph.Section, scale, floor float64, simplifySoma bool) (c
 			return centreLine{}, fmt.Errorf("point %d: coordinate or diameter is not a finite number", j)
 		}
 	}
-	var l centreLine
+	l := centreLine{
+		pts:    make([]vec, 0, len(s.Points)),
+		radius: make([]float64, 0, len(s.Points)),
+		pos:    make([]float64, 0, len(s.Points)),
+	}
 	var run float64
 	for j, p := range s.Points {
 		v := vec{p.X, p.Y, p.Z}
@@ -248,6 +390,7 @@ func newCentreLine(s *morph.Section, scale, floor float64, simplifySoma bool) (c
 		l.pos[0] = 0.5
 	default:
 		l.kind = tube
+		l.length = run
 		for j := range l.pos {
 			l.pos[j] = math.Min(1, l.pos[j]/run)
 		}
@@ -272,15 +415,17 @@ func (l *centreLine) grow(p vec, r float64) {
 	}
 }
 
-// counts returns the vertices, triangles and probes the section will add.
-func (l *centreLine) counts(o Options) (v, t, p int) {
-	s := l.sides
+// counts returns the vertices, triangles and probes the section adds
+// with rings of s vertices, and for a tube n rings.
+func (l *centreLine) counts(s, n int, caps bool) (v, t, p int) {
+	if l.hidden {
+		return 0, 0, 0
+	}
 	sphereV := (SphereRings(s)-1)*s + 2
 	sphereT := 2 * s * (SphereRings(s) - 1)
 	if l.kind != tube {
 		return sphereV, sphereT, 1
 	}
-	n := len(l.pts)
 	v, t, p = n*s, 2*s*(n-1), n
 	h := HemisphereRings(s)
 	for _, j := range l.joint {
@@ -288,12 +433,107 @@ func (l *centreLine) counts(o Options) (v, t, p int) {
 		case j:
 			v += (h-1)*s + 1
 			t += 2*s*(h-1) + s
-		case o.Caps:
+		case caps:
 			v++
 			t += s
 		}
 	}
 	return v, t, p
+}
+
+// skip reports whether, with rings sized to edge, a tube's point j needs
+// no ring of its own after point k, the last that has one: j is not the
+// tube's last point, the stretch from k to point j+1 is shorter than edge
+// and so straight that none of it lies further than edge/8 from its chord
+// (a path of length a whose ends are c apart keeps within √(a²−c²)/2 of
+// the chord) and its ends are at least half its length apart (so that
+// rings kept one after the other never coincide), and the radii of j and
+// j+1 differ from k's by less than edge/8.
+func (l *centreLine) skip(j, k int, edge float64) bool {
+	if j >= len(l.pts)-1 {
+		return false
+	}
+	tol := edge / 8
+	arc := (l.pos[j+1] - l.pos[k]) * l.length
+	chord := l.pts[j+1].sub(l.pts[k]).norm()
+	return arc < edge && arc*arc-chord*chord <= 4*tol*tol && 2*chord >= arc &&
+		math.Abs(l.radius[j]-l.radius[k]) < tol && math.Abs(l.radius[j+1]-l.radius[k]) < tol
+}
+
+// rings is the number of rings a tube gets with rings sized to edge (of a
+// sphere: its points, which count for nothing).
+func (l *centreLine) rings(edge float64) int {
+	if l.kind != tube || !(edge > l.thinned) {
+		return len(l.pts)
+	}
+	n, k := 1, 0
+	for j := 1; j < len(l.pts); j++ {
+		if !l.skip(j, k, edge) {
+			n, k = n+1, j
+		}
+	}
+	return n
+}
+
+// thin keeps only the tube's points that get a ring with rings sized to
+// edge (see rings); points thinned for an edge as long or longer stay.
+func (l *centreLine) thin(edge float64) {
+	if l.kind != tube || !(edge > l.thinned) {
+		return
+	}
+	l.thinned = edge
+	n, k := 1, 0 // points kept so far, index of the last kept
+	for j := 1; j < len(l.pts); j++ {
+		if l.skip(j, k, edge) {
+			continue
+		}
+		l.pts[n], l.radius[n], l.pos[n] = l.pts[j], l.radius[j], l.pos[j]
+		n, k = n+1, n
+	}
+	l.pts, l.radius, l.pos = l.pts[:n], l.radius[:n], l.pos[:n]
+}
+
+// hideRepeatedSpheres hides every sphere (a simplified soma or a ball)
+// whose centre lies within tol of an earlier shown sphere's and whose
+// radius differs from it by tol or less: its surface lies within 2·tol of
+// that sphere's, so drawn with rings sized to 2·tol it adds nothing to the
+// picture but its cost (thousands of balls at one place, each filling the
+// picture). Spheres are found through a grid of cells of side tol over
+// centre and radius, so each costs a look at the 81 cells around it.
+func hideRepeatedSpheres(lines []centreLine, tol float64) {
+	type cell [4]int64
+	shown := map[cell][]int{}
+	key := func(l *centreLine) cell {
+		var k cell
+		for a, v := range [4]float64{l.centre[0], l.centre[1], l.centre[2], l.sphere} {
+			k[a] = int64(math.Floor(v / tol))
+		}
+		return k
+	}
+	for i := range lines {
+		l := &lines[i]
+		if l.kind == tube {
+			continue
+		}
+		k := key(l)
+	search:
+		for n := range 81 {
+			near := k
+			for a, d := 0, n; a < 4; a, d = a+1, d/3 {
+				near[a] += int64(d%3 - 1)
+			}
+			for _, j := range shown[near] {
+				o := &lines[j]
+				if l.centre.sub(o.centre).norm() <= tol && math.Abs(l.sphere-o.sphere) <= tol {
+					l.hidden = true
+					break search
+				}
+			}
+		}
+		if !l.hidden {
+			shown[k] = append(shown[k], i)
+		}
+	}
 }
 
 // hasTopology reports whether the recording says how sections connect (a

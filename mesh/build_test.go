@@ -562,17 +562,17 @@ func TestMaxEdgeThinsOnlyThinTubes(t *testing.T) {
 		}
 	}
 	// A thin tube of radius 0.5 has ring edges 2·0.5·sin(π/6) = 0.5 ≤ 1.
-	if got := o.sidesFor(0.5, o.Sides); got != MinAdaptiveSides {
+	if got := o.sidesFor(0.5, o.Sides, o.MaxEdge); got != MinAdaptiveSides {
 		t.Errorf("sidesFor(0.5) = %d", got)
 	}
-	if got := o.sidesFor(2, o.Sides); got != 13 { // first n with 4·sin(π/n) ≤ 1
+	if got := o.sidesFor(2, o.Sides, o.MaxEdge); got != 13 { // first n with 4·sin(π/n) ≤ 1
 		t.Errorf("sidesFor(2) = %d, want 13", got)
 	}
 	// A large sphere may go past Sides to stay round, up to MaxSides.
-	if got := o.sidesFor(10, MaxSides); got != 63 { // first n with 20·sin(π/n) ≤ 1
+	if got := o.sidesFor(10, MaxSides, o.MaxEdge); got != 63 { // first n with 20·sin(π/n) ≤ 1
 		t.Errorf("sidesFor(10, MaxSides) = %d, want 63", got)
 	}
-	if got := o.sidesFor(1000, MaxSides); got != MaxSides {
+	if got := o.sidesFor(1000, MaxSides, o.MaxEdge); got != MaxSides {
 		t.Errorf("sidesFor(1000, MaxSides) = %d, want %d", got, MaxSides)
 	}
 }

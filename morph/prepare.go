@@ -46,6 +46,11 @@ const (
 	MinDiameter = 0.1
 )
 
+// ErrTooLarge is wrapped by the error Prepare returns for a cell that would
+// have more than MaxPreparedPoints points: a lower Segmentation (or an
+// explicit one instead of auto) makes it fit.
+var ErrTooLarge = errors.New("prepared cell too large")
+
 // DefaultOptions returns BlenderSpike's defaults with auto segmentation.
 func DefaultOptions() Options {
 	return Options{Segmentation: 0, Downscale: 25, Center: true, Thickness: 2, Homogeneity: 0}
@@ -112,7 +117,7 @@ func Prepare(c *Cell, nseg []int, o Options) (*Cell, error) {
 		}
 		total += n
 		if total > MaxPreparedPoints {
-			return nil, fmt.Errorf("prepared cell would have more than %d points; lower the segmentation", MaxPreparedPoints)
+			return nil, fmt.Errorf("%w: more than %d points", ErrTooLarge, MaxPreparedPoints)
 		}
 	}
 

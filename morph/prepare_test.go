@@ -1,6 +1,7 @@
 package morph
 
 import (
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -318,6 +319,9 @@ func TestPrepareRejects(t *testing.T) {
 		_, err := Prepare(c.cell, c.nseg, o)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
+		}
+		if tooLarge := c.name == "too many points"; errors.Is(err, ErrTooLarge) != tooLarge {
+			t.Errorf("%s: error %v wraps ErrTooLarge: %v, want %v", c.name, err, !tooLarge, tooLarge)
 		}
 	}
 }

@@ -42,6 +42,15 @@ var goldenFrames = []struct {
 		o.Label = "frame"
 		o.View.Zoom = 3
 	}},
+	{"l5_type_legend", "l5_bap", 0, func(o *Options) {
+		o.ColorBy, o.Overlays.ColorBar = ByType, true
+		o.Width, o.Height = 320, 180
+	}},
+	{"ca1_distance", "ca1_random_input", 0, func(o *Options) {
+		o.ColorBy, o.Overlays.ColorBar = ByDistance, true
+		o.Colors.VMin, o.Colors.VMax = Limit{Value: 0}, Limit{Auto: true}
+		o.Width, o.Height = 320, 180
+	}},
 	{"ca1_stepped_auto", "ca1_random_input", 400, func(o *Options) {
 		o.Colors.Map, o.Colors.Steps = "rocket", 10
 		o.Colors.VMin, o.Colors.VMax = Limit{Auto: true}, Limit{Auto: true}

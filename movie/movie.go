@@ -33,9 +33,11 @@ type Movie struct {
 	still      *render.Shader // a still camera's shader: coverage worked out once
 	orbit      *render.Orbit  // a turning camera: coverage per frame
 	path       *render.Path   // a camera moving through keyframes: coverage per frame
-	probes     int            // voltages sampled per frame
+	probes     int            // values sampled per frame
 	frames     int
 	vmin, vmax float64
+	unit       string  // of the shaded values: mV, or µm for path distance
+	coarser    float64 // see Coarser
 	clock      *clock
 	layer      *overlay.Layer // nil without annotations
 }
@@ -44,8 +46,11 @@ type Movie struct {
 // those only the recording reveals, such as automatic limits that meet) are
 // *OptionError; any other error is about the cell or the recording.
 func New(cell *morph.Cell, rec *voltage.Recording, o Options) (*Movie, error) {
-	if cell == nil || rec == nil {
-		return nil, fmt.Errorf("movie needs a cell and its recording")
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	if cell == nil {
+		return nil, fmt.Errorf("movie needs a cell")
 	}
 	return NewScene([]Cell{{Morph: cell, Rec: rec}}, o)
 }
@@ -65,6 +70,20 @@ func NewScene(cells []Cell, o Options) (*Movie, error) {
 		return nil, err
 	}
 	m := &Movie{opts: o, cells: placeCells(cells, o)}
+	for i, c := range m.cells {
+		shaded, err := o.coloring(c.morph, c.rec)
+		if err != nil {
+			return nil, m.cellError(i, err)
+		}
+		c.rec, c.span = shaded, spanOf(cells[i], shaded, o)
+	}
+	m.unit = m.cells[0].rec.Unit
+	switch o.ColorBy {
+	case ByDistance:
+		m.unit = "µm"
+	case ByType, ByColor:
+		m.unit = ""
+	}
 	var err error
 	m.timeline, err = newTimeline(m.cells, func(w string) { m.warnings = append(m.warnings, w) })
 	if err != nil {
@@ -74,7 +93,7 @@ func NewScene(cells []Cell, o Options) (*Movie, error) {
 	if o.Resample > 0 {
 		m.frames = o.Resample
 	}
-	if err := m.buildPalette(); err != nil {
+	if err := m.colourTable(); err != nil {
 		return nil, err
 	}
 	if o.Target != "" {
@@ -90,10 +109,13 @@ func NewScene(cells []Cell, o Options) (*Movie, error) {
 	m.style = o.Look.style()
 	if m.Moving() {
 		m.camera = m.cameraAt(0)
-	} else {
-		if m.camera, err = render.FitCamera(m.mesh, m.opts.View, o.Width, o.Height); err != nil {
-			return nil, err
-		}
+	} else if m.camera, err = render.FitCamera(m.mesh, m.opts.View, o.Width, o.Height); err != nil {
+		return nil, err
+	}
+	if err := m.checkCoverage(); err != nil {
+		return nil, err
+	}
+	if !m.Moving() {
 		cov, err := render.Rasterize(m.mesh, m.camera, o.Look.AA, o.Look.Shading == "lit", 0)
 		if err != nil {
 			return nil, err
@@ -109,14 +131,38 @@ func NewScene(cells []Cell, o Options) (*Movie, error) {
 	return m, nil
 }
 
+// colourTable sets the table that colours the shaded values, and the
+// limits it spans: a fixed table when the colours come from no colormap,
+// else the cells' colormaps (see buildPalette).
+func (m *Movie) colourTable() error {
+	lut, fixed, err := m.opts.fixedTable()
+	if fixed {
+		m.lut, m.barLUT = lut, lut
+		return err
+	}
+	return m.buildPalette()
+}
+
 // buildMesh sweeps the cells for the picture. The mesh is built twice:
-// once at true size to frame it, then for the picture scale that framing
-// measured, with every tube at least Look.MinWidth pixels wide and thin
-// tubes swept with fewer ring vertices. The framing hardly moves, since only
-// sub-pixel radii grow; the orbit, if any, is fitted to the final mesh.
+// once sized to a cheap stand-in for the framing (the box of the cells'
+// centre lines) to measure the framing, then for the picture scale that
+// framing measured, with every tube at least Look.MinWidth pixels wide and
+// thin tubes swept with fewer ring vertices. The framing hardly moves,
+// since only sub-pixel radii grow; the orbit, if any, is fitted to the
+// final mesh.
 func (m *Movie) buildMesh() error {
 	o := m.opts
-	first, err := m.sweep(0, 0, true)
+	prepared := make([]*morph.Cell, len(m.cells))
+	for i, c := range m.cells {
+		var err error
+		if prepared[i], err = c.geom.prepare(c.shape, c.rec); err != nil {
+			return m.cellError(i, err)
+		}
+	}
+	so := o.Geometry.meshOptions()
+	so.MaxVertices = mesh.PictureMaxVertices
+	so.MaxEdge = ringEdgePixels * boxPixel(joinCells(prepared), o.Width, o.Height)
+	first, err := m.sweep(prepared, so, true)
 	if err != nil {
 		return err
 	}
@@ -125,7 +171,9 @@ func (m *Movie) buildMesh() error {
 		return err
 	}
 	px := cam.UnitsPerPixel()
-	if m.mesh, err = m.sweep(o.Look.MinWidth/2*px, ringEdgePixels*px, false); err != nil {
+	so.MinRadius, so.MaxEdge = o.Look.MinWidth/2*px, ringEdgePixels*px
+	first = nil // the first mesh may go before the second is built
+	if m.mesh, err = m.sweep(prepared, so, false); err != nil {
 		return err
 	}
 	switch {
@@ -135,6 +183,33 @@ func (m *Movie) buildMesh() error {
 		m.path, err = m.fitPath(m.mesh)
 	}
 	return err
+}
+
+// coverageChecks is how many frames of a moving camera's movie are checked
+// for the cost of their coverage before any is rendered.
+const coverageChecks = 8
+
+// checkCoverage refuses, before any coverage is worked out, a picture whose
+// coverage passes would cost too much (render.MaxCoverageTests): the still
+// camera's, or coverageChecks frames spread over a moving camera's movie.
+// The error is an *OptionError naming the options that lower the cost.
+func (m *Movie) checkCoverage() error {
+	cams := []*render.Camera{m.camera}
+	if m.Moving() {
+		for k := 1; k < coverageChecks; k++ {
+			cams = append(cams, m.cameraAt(k*m.frames/coverageChecks))
+		}
+	}
+	aa := m.opts.Look.AA
+	for _, cam := range cams {
+		if err := render.CheckCoverage(m.mesh, cam, aa); err != nil {
+			return &OptionError{
+				err:    fmt.Errorf("aa %d: %w; lower aa, zoom or the picture's width and height", aa, err),
+				Others: []string{"zoom", "width", "height"},
+			}
+		}
+	}
+	return nil
 }
 
 // fitPath resolves the keyframes' targets and times and fits the camera
@@ -154,14 +229,14 @@ func (m *Movie) fitPath(msh *mesh.Mesh) (*render.Path, error) {
 		if k.Time != nil {
 			var err error
 			if frame, err = m.timeline.frameAt(*k.Time, m.frames); err != nil {
-				return nil, &OptionError{fmt.Errorf("keyframe %d: time %g: %w", i, *k.Time, err)}
+				return nil, &OptionError{err: fmt.Errorf("keyframe %d: time %g: %w", i, *k.Time, err)}
 			}
 		}
 		keys[i] = render.Key{Frame: frame, View: v}
 	}
 	p, err := render.FitPath(msh, keys, m.opts.Width, m.opts.Height)
 	if err != nil {
-		return nil, &OptionError{err}
+		return nil, &OptionError{err: err}
 	}
 	return p, nil
 }
@@ -227,6 +302,16 @@ func (m *Movie) LocateIn(i int, p morph.Point, k int) (x, y float64) {
 	x, y, _ = cam.Project([3]float64{q.X, q.Y, q.Z})
 	return x, y
 }
+
+// Unit is the unit of the values the colours show: the recording's
+// (mV for membrane voltage; "" when the recorder could not tell), or µm
+// when colouring by path distance.
+func (m *Movie) Unit() string { return m.unit }
+
+// Coarser says how far the mesh's detail was lowered to fit
+// mesh.PictureMaxVertices: 1 not at all, otherwise how many times longer
+// than asked its ring edges may be (+Inf: at its coarsest).
+func (m *Movie) Coarser() float64 { return m.coarser }
 
 // Frames is the number of frames in the whole movie.
 func (m *Movie) Frames() int { return m.frames }

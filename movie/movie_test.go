@@ -334,3 +334,64 @@ func TestKeyframesFlyFromTheWholeCellToTheSoma(t *testing.T) {
 		t.Error("an orbit and keyframes together were accepted")
 	}
 }
+
+func TestColorByWithoutARecording(t *testing.T) {
+	cell, _, err := blenderspike.ReadFile("../testdata/simple_ap.pickle")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		by   string
+		want [3]uint8 // the colour at the middle of the axon
+	}{
+		{ByType, TypeColors[1]},
+		{ByColor, [3]uint8{10, 200, 30}},
+	} {
+		o := small()
+		o.ColorBy, o.Color, o.Look.Bloom, o.Look.MinWidth = tc.by, [3]uint8{10, 200, 30}, 0, 4
+		m, err := New(cell, nil, o)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.by, err)
+		}
+		img, err := m.Render(0, m.NewCanvas())
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, y := m.Locate(morph.Point{X: 6.308, Y: 100}, 0)
+		if got := img.RGB(int(x), int(y)); got != tc.want {
+			t.Errorf("%s: the axon's middle is %v, want %v", tc.by, got, tc.want)
+		}
+		if m.Frames() != 1 {
+			t.Errorf("%s: %d frames, want a still", tc.by, m.Frames())
+		}
+	}
+	o := small()
+	if _, err := New(cell, nil, o); err == nil || !strings.Contains(err.Error(), "color-by") {
+		t.Errorf("colour by voltage without a recording: %v", err)
+	}
+}
+
+func TestPathDistances(t *testing.T) {
+	// A soma of length 10 along X, a dendrite of length 30 from its end,
+	// and a branch of length 20 from the dendrite's middle.
+	cell := &morph.Cell{Sections: []morph.Section{
+		{Type: "soma", Parent: -1, Points: []morph.Point{{X: -5, Diam: 8}, {X: 5, Diam: 8}}},
+		{Type: "dend", Parent: 0, ParentX: 1, Points: []morph.Point{{X: 5, Diam: 1}, {X: 35, Diam: 1}}},
+		{Type: "dend", Parent: 1, ParentX: 0.5, Points: []morph.Point{{X: 20, Diam: 1}, {X: 20, Y: 20, Diam: 1}}},
+	}}
+	d := pathDistances(cell)
+	for i, want := range []span{{-5, 5}, {5, 35}, {20, 40}} {
+		if math.Abs(d[i].start-want.start) > 1e-9 || math.Abs(d[i].end-want.end) > 1e-9 {
+			t.Errorf("section %d: %+v, want %+v", i, d[i], want)
+		}
+	}
+	o := DefaultOptions()
+	o.ColorBy = ByDistance
+	rec, err := o.coloring(cell, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := rec.Frame(2, 0); v[0] != 21.25 || v[len(v)-1] != 38.75 {
+		t.Errorf("branch distances %v, want 21.25 … 38.75 at its segment centres", v)
+	}
+}

@@ -78,6 +78,14 @@ type Options struct {
 	TimeSpan TimeSpan
 	// Overlays are the annotations drawn over every frame.
 	Overlays Overlays
+	// ColorBy is what the cell's colours show: ByVoltage (the recording,
+	// through the colormap), ByType (TypeColors), ByDistance (path distance
+	// from the soma in µm, through the colormap and the limits, which are
+	// then in µm) or ByColor (Color everywhere). Only ByVoltage needs a
+	// recording.
+	ColorBy string
+	// Color is the colour of ByColor (sRGB).
+	Color [3]uint8
 	// Layout is how the cells of a scene of several recordings stand side
 	// by side (see NewScene); a movie of one cell ignores it.
 	Layout Layout
@@ -97,7 +105,8 @@ type TimeSpan struct {
 type Overlays struct {
 	// ColorBar draws the colormap between the limits with round ticks, in
 	// exactly the colours the frames show, at ColorBarPos ("right",
-	// "left" or "bottom").
+	// "left" or "bottom"); colouring by type, it draws a legend of the
+	// types at the top-right corner instead.
 	ColorBar    bool
 	ColorBarPos string
 	// ColorBarLabel is the colour bar's unit label; "" is "mV".
@@ -224,6 +233,8 @@ func DefaultOptions() Options {
 		Look:     Look{AA: 2, MinWidth: 1, Shading: "emission", Emission: 1, Bloom: 0.6},
 		Label:    "none",
 		Overlays: Overlays{ColorBarPos: "right"},
+		ColorBy:  ByVoltage,
+		Color:    [3]uint8{230, 230, 230},
 		Layout:   Layout{Arrange: "recorded", Gap: 0.1},
 	}
 }
@@ -231,8 +242,13 @@ func DefaultOptions() Options {
 // OptionError is an option value that has no meaning (or, with New, that
 // cannot work with the recording). Its message begins with the option's
 // name as the command line spells it without dashes ("aa 9: must be 1 (off)
-// to 8"), so that a caller can point at the flag to change.
-type OptionError struct{ err error }
+// to 8"), so that a caller can point at the flag to change; Others names
+// further options the message suggests changing, each of which it
+// mentions by name.
+type OptionError struct {
+	err    error
+	Others []string
+}
 
 func (e *OptionError) Error() string { return e.err.Error() }
 
@@ -241,7 +257,7 @@ func (e *OptionError) Unwrap() error { return e.err }
 
 // bad makes an OptionError for option set to value.
 func bad(option string, value any, format string, a ...any) error {
-	return &OptionError{fmt.Errorf("%s %v: %s", option, value, fmt.Sprintf(format, a...))}
+	return &OptionError{err: fmt.Errorf("%s %v: %s", option, value, fmt.Sprintf(format, a...))}
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
@@ -270,11 +286,14 @@ func (o Options) Validate() error {
 	if err := o.Overlays.Validate(); err != nil {
 		return err
 	}
+	if err := o.validateColoring(); err != nil {
+		return err
+	}
 	if o.Look.Transparent && o.Look.Background != [3]uint8{} {
 		return bad("transparent", true, "a transparent frame has no background colour; leave background at #000000")
 	}
 	if err := render.CheckSamples(o.Width, o.Height, o.Look.AA); err != nil {
-		return &OptionError{err}
+		return &OptionError{err: err}
 	}
 	checks := []error{
 		inRange("min-width", o.Look.MinWidth, 0, MaxMinWidth),
@@ -298,11 +317,11 @@ func (o Options) Validate() error {
 	}
 	for i, k := range o.Keys {
 		if err := k.validate(o.View.Plane); err != nil {
-			return &OptionError{fmt.Errorf("keyframe %d: %w", i, err)}
+			return &OptionError{err: fmt.Errorf("keyframe %d: %w", i, err)}
 		}
 	}
 	if err := o.Look.style().Validate(); err != nil {
-		return &OptionError{err}
+		return &OptionError{err: err}
 	}
 	return o.Colors.Validate()
 }
@@ -382,10 +401,10 @@ func (l Look) style() render.Style {
 // Validate reports the first geometry option that has no meaning.
 func (g Geometry) Validate() error {
 	if err := g.Prepare.Validate(); err != nil {
-		return &OptionError{err}
+		return &OptionError{err: err}
 	}
-	if err := g.meshOptions(0, 0).Validate(); err != nil {
-		return &OptionError{err}
+	if err := g.meshOptions().Validate(); err != nil {
+		return &OptionError{err: err}
 	}
 	return nil
 }
@@ -417,7 +436,7 @@ func (c Colors) colormap() (*colormap.Map, error) {
 		if be.Part == colormap.PartRange && !(c.Stop >= 0 && c.Stop <= 1) {
 			name = "cmap-stop"
 		}
-		return nil, &OptionError{fmt.Errorf("%s: %w", name, err)}
+		return nil, &OptionError{err: fmt.Errorf("%s: %w", name, err)}
 	}
 	return m, err
 }
@@ -438,4 +457,25 @@ func (k Keyframe) validate(plane string) error {
 		return err
 	}
 	return validateTarget(k.Target)
+}
+
+// validateColoring checks ColorBy and the overlays that need a colormap or
+// a recording.
+func (o Options) validateColoring() error {
+	switch o.ColorBy {
+	case ByVoltage, ByDistance:
+		if o.ColorBy == ByDistance && len(o.Overlays.Traces) > 0 {
+			return bad("trace", o.Overlays.Traces[0], "plots voltage: colour by voltage")
+		}
+		return nil
+	case ByType, ByColor:
+		switch {
+		case o.Overlays.ColorBar && o.ColorBy == ByColor:
+			return bad("colorbar", true, "shows a colormap, and colouring by one colour uses none")
+		case len(o.Overlays.Traces) > 0:
+			return bad("trace", o.Overlays.Traces[0], "plots voltage: colour by voltage")
+		}
+		return nil
+	}
+	return bad("color-by", o.ColorBy, "want voltage, type, distance or color")
 }

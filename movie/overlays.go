@@ -90,12 +90,15 @@ func (m *Movie) buildOverlays() error {
 	if c := o.Overlays.TextColor; c != nil {
 		s.Colours = overlay.TextColours(*c)
 	}
-	if o.Overlays.ColorBar {
+	switch {
+	case o.Overlays.ColorBar && o.ColorBy == ByType:
+		s.Legend = typeLegend(m.cells)
+	case o.Overlays.ColorBar:
 		s.ColorBar = &overlay.ColorBar{
 			Place: o.Overlays.ColorBarPos,
 			LUT:   m.barLUT, Look: m.style,
 			VMin: m.vmin, VMax: m.vmax,
-			Label: o.Overlays.ColorBarLabel,
+			Label: m.colorBarLabel(),
 		}
 	}
 	if o.Overlays.ScaleBar {
@@ -136,7 +139,7 @@ func (m *Movie) micronsPerPixel() float64 {
 func (m *Movie) traces() (*overlay.Trace, error) {
 	specs := m.opts.Overlays.Traces
 	base := m.timeline.base
-	t := &overlay.Trace{TimeUnit: m.clock.unit(), Lines: make([]overlay.Line, len(specs)), Time: make([]float64, base)}
+	t := &overlay.Trace{TimeUnit: m.clock.unit(), Lines: make([]overlay.Line, len(specs)), Time: make([]float64, base), Unit: m.colorBarLabel()}
 	for b := range base {
 		t.Time[b] = m.clock.at(float64(b))
 	}
@@ -199,4 +202,35 @@ func findSection(cell *morph.Cell, spec string) (int, string, error) {
 		return 0, "", fmt.Errorf("%d sections are %s; give a section's index or name", len(typed), spec)
 	}
 	return 0, "", fmt.Errorf("no section has that name or type (use soma, an index 0…%d, or a name)", len(secs)-1)
+}
+
+// colorBarLabel is the colour bar's unit label: the one given, the unit of
+// the shaded values, or the recorded variable's name when its unit is
+// unknown.
+func (m *Movie) colorBarLabel() string {
+	switch {
+	case m.opts.Overlays.ColorBarLabel != "":
+		return m.opts.Overlays.ColorBarLabel
+	case m.unit != "":
+		return m.unit
+	}
+	return m.cells[0].rec.Variable
+}
+
+// typeLegend names the ByType colours of the section types the cells
+// have.
+func typeLegend(cells []*sceneCell) *overlay.Legend {
+	have := make([]bool, len(TypeNames))
+	for _, c := range cells {
+		for _, s := range c.morph.Sections {
+			have[typeClass(s.Type)] = true
+		}
+	}
+	g := &overlay.Legend{}
+	for i, name := range TypeNames {
+		if have[i] {
+			g.Entries = append(g.Entries, overlay.LegendEntry{Name: name, Colour: TypeColors[i]})
+		}
+	}
+	return g
 }

@@ -76,7 +76,7 @@ func (m *Movie) buildPalette() error {
 			var err error
 			k.colors = *c.own
 			if k.vmin, k.vmax, err = c.own.limits(c.rec); err != nil {
-				return &OptionError{fmt.Errorf("cell %d: %w", i, err)}
+				return &OptionError{err: fmt.Errorf("cell %d: %w", i, err)}
 			}
 		}
 		c.vmin, c.vmax = k.vmin, k.vmax
@@ -134,7 +134,7 @@ func (k colouring) lut() (*colormap.LUT, error) {
 	}
 	lut, err := colormap.NewLUT(cmap, k.vmin, k.vmax)
 	if err != nil {
-		return nil, &OptionError{err}
+		return nil, &OptionError{err: err}
 	}
 	return lut, nil
 }

@@ -22,7 +22,8 @@ const (
 // stands and, when it differs from the rest, how it is coloured and when it
 // was recorded.
 type Cell struct {
-	// Morph is the cell as recorded and Rec its voltages.
+	// Morph is the cell as recorded and Rec its voltages (nil for a
+	// morphology alone, which only colourings other than ByVoltage show).
 	Morph *morph.Cell
 	Rec   *voltage.Recording
 	// Place moves the cell in the scene.
@@ -87,11 +88,11 @@ func validateCells(cells []Cell) error {
 		return fmt.Errorf("a scene holds 1 to %d cells, not %d", MaxCells, len(cells))
 	}
 	for i, c := range cells {
-		if c.Morph == nil || c.Rec == nil {
-			return fmt.Errorf("cell %d: needs a cell and its recording", i)
+		if c.Morph == nil {
+			return fmt.Errorf("cell %d: needs a cell", i)
 		}
 		if err := c.Validate(); err != nil {
-			return &OptionError{fmt.Errorf("cell %d: %w", i, err)}
+			return &OptionError{err: fmt.Errorf("cell %d: %w", i, err)}
 		}
 	}
 	return nil
@@ -120,8 +121,8 @@ func (s TimeSpan) validate() error {
 
 // sceneCell is a cell as the movie places, samples and colours it.
 type sceneCell struct {
-	morph *morph.Cell // as recorded
-	rec   *voltage.Recording
+	morph *morph.Cell        // as recorded
+	rec   *voltage.Recording // the values shaded: the recording, or made from the morphology
 	// shape is what is meshed with geom: the recorded cell itself when it
 	// stands where centring alone puts it, else a moved copy in scene
 	// coordinates less the scene's origin (geom then centres nothing).
@@ -161,7 +162,7 @@ func placeCells(cells []Cell, o Options) []*sceneCell {
 	}
 	out := make([]*sceneCell, len(cells))
 	for i, c := range cells {
-		sc := &sceneCell{morph: c.Morph, rec: c.Rec, own: c.Colors, span: spanOf(c, o)}
+		sc := &sceneCell{morph: c.Morph, rec: c.Rec, own: c.Colors}
 		var shift [3]float64
 		for a := range 3 {
 			shift[a] = shifts[i][a] - origin[a]
@@ -188,16 +189,16 @@ func placeCells(cells []Cell, o Options) []*sceneCell {
 	return out
 }
 
-// spanOf is the time span of a cell's recorded frames, if known: its own,
-// else the options', else the one its recording stores.
-func spanOf(c Cell, o Options) TimeSpan {
+// spanOf is the time span of a cell's frames, of the values rec shades,
+// if known: the cell's own, else the options', else the one rec stores.
+func spanOf(c Cell, rec *voltage.Recording, o Options) TimeSpan {
 	switch {
 	case c.TimeSpan.Set:
 		return c.TimeSpan
 	case o.TimeSpan.Set:
 		return o.TimeSpan
-	case c.Rec.HasTime && c.Rec.TStart < c.Rec.TStop:
-		return TimeSpan{Start: c.Rec.TStart, Stop: c.Rec.TStop, Set: true}
+	case rec.HasTime && rec.TStart < rec.TStop:
+		return TimeSpan{Start: rec.TStart, Stop: rec.TStop, Set: true}
 	}
 	return TimeSpan{}
 }

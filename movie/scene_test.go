@@ -200,15 +200,17 @@ func TestSceneJoinsMeshes(t *testing.T) {
 	o := small()
 	o.Layout.Arrange = "row"
 	m := newScene(t, cells, o)
-	one := newScene(t, cells[:1], o).Mesh()
 	msh := m.Mesh()
-	if len(msh.Positions) <= len(one.Positions) || len(msh.Normals) != len(msh.Positions) || len(msh.VertexProbe) != len(msh.Positions) {
-		t.Fatalf("joined mesh: %d positions, %d normals, %d vertex probes (the first cell alone: %d)",
-			len(msh.Positions), len(msh.Normals), len(msh.VertexProbe), len(one.Positions))
+	if len(msh.Normals) != len(msh.Positions) || len(msh.VertexProbe) != len(msh.Positions) || m.probes != len(msh.Probes) {
+		t.Fatalf("joined mesh: %d positions, %d normals, %d vertex probes; %d probes, %d sampled",
+			len(msh.Positions), len(msh.Normals), len(msh.VertexProbe), len(msh.Probes), m.probes)
+	}
+	if c := m.cells[1]; c.first != m.cells[0].count || c.first+c.count != len(msh.Probes) {
+		t.Fatalf("the cells' probes lie at %d+%d and %d+%d of %d", m.cells[0].first, m.cells[0].count, c.first, c.count, len(msh.Probes))
 	}
 	sections := len(cells[0].Morph.Sections) + len(cells[1].Morph.Sections)
 	for i, p := range msh.Probes {
-		second := i >= len(one.Probes)
+		second := i >= m.cells[1].first
 		if int(p.Section) >= sections || second != (int(p.Section) >= len(cells[0].Morph.Sections)) {
 			t.Fatalf("probe %d names section %d", i, p.Section)
 		}
@@ -449,7 +451,8 @@ func TestSceneValidation(t *testing.T) {
 		{"time span", []Cell{{Morph: good.Morph, Rec: good.Rec, TimeSpan: TimeSpan{Start: 3, Stop: 1, Set: true}}}, nil, "cell 0: time-span 3:1"},
 		{"no cells", nil, nil, "a scene holds 1 to 4096 cells, not 0"},
 		{"too many cells", make([]Cell, MaxCells+1), nil, "a scene holds 1 to 4096 cells, not 4097"},
-		{"no recording", []Cell{good, {Morph: good.Morph}}, nil, "cell 1: needs a cell and its recording"},
+		{"no recording", []Cell{good, {Morph: good.Morph}}, nil, "color-by voltage: a morphology without a recording"},
+		{"no cell", []Cell{good, {Rec: good.Rec}}, nil, "cell 1: needs a cell"},
 		{"traces", []Cell{good, good}, func(o *Options) { o.Overlays.Traces = []string{"1:apic"} }, "trace 1:apic"},
 	}
 	for _, tc := range tests {

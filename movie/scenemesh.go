@@ -1,35 +1,49 @@
 package movie
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/spikeframes/spikeframes/mesh"
+	"github.com/spikeframes/spikeframes/morph"
 	"github.com/spikeframes/spikeframes/voltage"
 )
 
-// sweep builds every cell's mesh at a picture scale (see
-// Geometry.meshOptions) and joins them into one, in the cells' order: the
-// joined mesh's probes name sections counted over all the cells' sections
-// in turn. For framing only the positions are kept. For the picture, each
-// cell's sampler reads its own probes and the cell learns where they lie
-// in the joined mesh. Every cell is swept on its own, so the cost grows
-// with the cells, not with their square.
-func (m *Movie) sweep(minRadius, maxEdge float64, framing bool) (*mesh.Mesh, error) {
+// sweep builds every prepared cell's mesh with so and joins them into one,
+// in the cells' order: the joined mesh's probes name sections counted over
+// all the cells' sections in turn. The cells share so.MaxVertices in
+// proportion to the meshes they would make, so that a crowded scene loses
+// detail evenly. For framing only the positions are kept. For the picture,
+// each cell's sampler reads its own probes, the cell learns where they lie
+// in the joined mesh, and Coarser learns how far detail was lowered. Every
+// cell is swept on its own, so the cost grows with the cells, not with
+// their square.
+func (m *Movie) sweep(prepared []*morph.Cell, so mesh.Options, framing bool) (*mesh.Mesh, error) {
+	budgets, err := m.budgets(prepared, so)
+	if err != nil {
+		return nil, err
+	}
 	var joined *mesh.Mesh
 	sections := 0
 	for i, c := range m.cells {
-		cm, err := c.geom.buildMesh(c.shape, c.rec, minRadius, maxEdge)
-		if err != nil {
-			if len(m.cells) > 1 {
-				err = fmt.Errorf("cell %d: %w", i, err)
+		co := so
+		co.MaxVertices = budgets[i]
+		if !framing {
+			size, err := mesh.Estimate(prepared[i], co)
+			if err != nil {
+				return nil, m.cellError(i, c.geom.sizeError(err))
 			}
-			return nil, err
+			m.coarser = max(m.coarser, size.Edge/co.MaxEdge)
+		}
+		cm, err := mesh.Build(prepared[i], co)
+		if err != nil {
+			return nil, m.cellError(i, c.geom.sizeError(err))
 		}
 		if !framing {
 			if c.sampler, err = voltage.NewSampler(c.rec, cm.Probes); err != nil {
-				return nil, err
+				return nil, m.cellError(i, err)
 			}
 			c.first, c.count = m.probes, len(cm.Probes)
 			m.probes += len(cm.Probes)
@@ -40,13 +54,65 @@ func (m *Movie) sweep(minRadius, maxEdge float64, framing bool) (*mesh.Mesh, err
 		if joined == nil {
 			joined = &mesh.Mesh{}
 		}
-		if len(joined.Positions)+len(cm.Positions) > mesh.MaxVertices {
-			return nil, fmt.Errorf("the scene's mesh would have more than %d vertices; lower the segmentation or the sides, or render fewer cells", mesh.MaxVertices)
-		}
 		appendMesh(joined, cm, sections, framing)
 		sections += len(c.shape.Sections)
 	}
 	return joined, nil
+}
+
+// budgets shares so.MaxVertices among the cells in proportion to the
+// vertices each would take at so's detail; a single cell has it all.
+func (m *Movie) budgets(prepared []*morph.Cell, so mesh.Options) ([]int, error) {
+	budgets := make([]int, len(prepared))
+	if len(prepared) == 1 {
+		budgets[0] = so.MaxVertices
+		return budgets, nil
+	}
+	wants := make([]int64, len(prepared))
+	var total int64
+	for i, p := range prepared {
+		full := so
+		full.MaxVertices = mesh.MaxVertices
+		size, err := mesh.Estimate(p, full)
+		if err != nil {
+			return nil, m.cellError(i, m.cells[i].geom.sizeError(err))
+		}
+		wants[i] = int64(size.Vertices)
+		total += wants[i]
+	}
+	for i, w := range wants {
+		budgets[i] = so.MaxVertices
+		if total > int64(so.MaxVertices) {
+			budgets[i] = max(1, int(int64(so.MaxVertices)*w/total))
+		}
+	}
+	return budgets, nil
+}
+
+// joinCells is one cell holding all of cells' sections, for measures over
+// all of them.
+func joinCells(cells []*morph.Cell) *morph.Cell {
+	if len(cells) == 1 {
+		return cells[0]
+	}
+	joined := &morph.Cell{Thickness: cells[0].Thickness}
+	for _, c := range cells {
+		joined.Sections = append(joined.Sections, c.Sections...)
+	}
+	return joined
+}
+
+// cellError says which cell an error is about, in a scene of several: an
+// *OptionError keeps the option's name first.
+func (m *Movie) cellError(i int, err error) error {
+	if len(m.cells) == 1 || err == nil {
+		return err
+	}
+	var oe *OptionError
+	if errors.As(err, &oe) {
+		return &OptionError{err: fmt.Errorf("%w (cell %d)", err, i), Others: oe.Others}
+	}
+	return fmt.Errorf("cell %d: %w", i, err)
 }
 
 // appendMesh adds part to joined, its probes' sections counted from

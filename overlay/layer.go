@@ -25,6 +25,9 @@ type Spec struct {
 	ColorBar *ColorBar
 	ScaleBar *ScaleBar
 	Trace    *Trace
+	// Legend names categorical colours at the top-right corner; it takes
+	// the place of a colour bar on the right.
+	Legend *Legend
 }
 
 // Frame is what changes from one frame to the next.
@@ -142,6 +145,16 @@ func New(s Spec) (*Layer, error) {
 			}
 		}
 		l.static = append(l.static, l.drawColorBar(*s.ColorBar, b))
+	}
+	if s.Legend != nil {
+		if s.ColorBar != nil && s.ColorBar.Place == "right" {
+			return nil, fmt.Errorf("a legend and a colour bar on the right would overlap")
+		}
+		p, err := l.drawLegend(*s.Legend, top)
+		if err != nil {
+			return nil, err
+		}
+		l.static = append(l.static, p)
 	}
 	if sb != nil {
 		l.static = append(l.static, l.drawScaleBar(sb))

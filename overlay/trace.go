@@ -14,15 +14,25 @@ type Trace struct {
 	Time []float64
 	// TimeUnit labels the time axis ("ms", or "frame").
 	TimeUnit string
-	// Lines are the traces, each with a value (mV) per time sample.
+	// Lines are the traces, each with a value per time sample.
 	Lines []Line
+	// Unit labels the value axis ("mV" when empty).
+	Unit string
+}
+
+// unit is the value axis's label.
+func (t Trace) unit() string {
+	if t.Unit == "" {
+		return "mV"
+	}
+	return t.Unit
 }
 
 // Line is one trace of the inset.
 type Line struct {
 	// Name is the trace's name in the legend.
 	Name string
-	// V holds the voltage (mV) at each time sample.
+	// V holds the value (in Trace.Unit) at each time sample.
 	V []float64
 }
 
@@ -116,7 +126,7 @@ func (l *Layer) layoutTrace(t Trace) (inset image.Rectangle, rows [][]int, err e
 	for i, line := range t.Lines {
 		entryW[i] = int(math.Ceil(l.legendSample())) + gap + f.width(line.Name)
 	}
-	rows = legendRows(entryW, w-2*pad-f.width("mV")-2*gap, w-2*pad, 2*gap)
+	rows = legendRows(entryW, w-2*pad-f.width(t.unit())-2*gap, w-2*pad, 2*gap)
 	// At least minPlotLines lines of type tall inside, however small the
 	// picture.
 	need := 2*pad + len(rows)*lh + gap + lh/2 + minPlotLines*lh + l.tickLen + gap + lh
@@ -187,7 +197,7 @@ func (l *Layer) traceInset(t Trace, inset image.Rectangle, rows [][]int) (*image
 		f.draw(ink, label, int(math.Round(x))-f.width(label)/2, int(p.bottom+axis+tickLen)+gap+f.ascent)
 	}
 	f.draw(ink, t.TimeUnit, inset.Max.X-pad-unitW, inset.Max.Y-pad-f.descent)
-	f.draw(ink, "mV", inset.Min.X+pad, inset.Min.Y+pad+f.ascent)
+	f.draw(ink, t.unit(), inset.Min.X+pad, inset.Min.Y+pad+f.ascent)
 	// The legend, each line right-aligned.
 	for r, row := range rows {
 		head := inset.Min.Y + pad + r*lh + f.ascent

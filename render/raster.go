@@ -1,6 +1,7 @@
 package render
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -38,6 +39,22 @@ func CheckSamples(width, height, aa int) error {
 	}
 	return nil
 }
+
+// MaxCoverageTests bounds the work of one coverage pass, in sample tests
+// (2³¹, about 7 s of one core): past it, or past 32 tests per sample for
+// pictures of more than 2²⁶ samples, Rasterize refuses the mesh. Every
+// front-facing triangle is tested at every sample it covers, hidden ones
+// too, and setting up a triangle costs about as much as 200 tests, each of
+// its sample rows 14 (measured), which the count includes. A reconstructed
+// cell at 1920×1080 with 2×2 samples per pixel makes a few tens of
+// millions at any zoom, a mesh of mesh.PictureMaxVertices about half the
+// limit; a few hundred large sections stacked at one place make billions.
+const MaxCoverageTests = 1 << 31
+
+// ErrTooCostly is wrapped by the error Rasterize and CheckCoverage return
+// for a mesh whose coverage pass would make more sample tests than
+// MaxCoverageTests allows.
+var ErrTooCostly = errors.New("coverage too costly")
 
 // Coverage is what a fixed camera sees of a fixed mesh: for every pixel the
 // mesh touches, which triangle each of its AA×AA samples sees and where on
@@ -91,12 +108,10 @@ func Rasterize(m *mesh.Mesh, cam *Camera, aa int, lit bool, workers int) (*Cover
 	}
 	verts := make([]screenVertex, len(m.Positions))
 	for i, p := range m.Positions {
-		x, y, z := cam.project(vec3{float64(p[0]), float64(p[1]), float64(p[2])})
-		v := screenVertex{x: x, y: y, d: z, iw: 1, ok: !math.IsNaN(x) && !math.IsNaN(y)}
-		if cam.perspective {
-			v.d, v.iw = -1/z, 1/z
-		}
-		verts[i] = v
+		verts[i] = cam.screen(p)
+	}
+	if err := checkTests(m, cam, aa, func(v uint32) screenVertex { return verts[v] }); err != nil {
+		return nil, err
 	}
 	bands := binTriangles(m, verts, cam.Height, bandRows)
 
@@ -139,6 +154,67 @@ func Rasterize(m *mesh.Mesh, cam *Camera, aa int, lit bool, workers int) (*Cover
 		cov.shade = append(cov.shade, r.shade...)
 	}
 	return cov, nil
+}
+
+// screen projects a mesh vertex into the picture.
+func (cam *Camera) screen(p mesh.Vec3) screenVertex {
+	x, y, z := cam.project(vec3{float64(p[0]), float64(p[1]), float64(p[2])})
+	v := screenVertex{x: x, y: y, d: z, iw: 1, ok: !math.IsNaN(x) && !math.IsNaN(y)}
+	if cam.perspective {
+		v.d, v.iw = -1/z, 1/z
+	}
+	return v
+}
+
+// CheckCoverage reports, without rasterizing, whether the coverage pass
+// of m seen by cam at aa×aa samples per pixel would make more sample tests
+// than MaxCoverageTests allows (an error wrapping ErrTooCostly). It costs
+// one pass over the triangles and allocates nothing.
+func CheckCoverage(m *mesh.Mesh, cam *Camera, aa int) error {
+	return checkTests(m, cam, aa, func(v uint32) screenVertex { return cam.screen(m.Positions[v]) })
+}
+
+// What setting up a triangle and each of its sample rows costs, in sample
+// tests (measured on balls and tubes of 16 to 256 sides at 1920×1080).
+const (
+	triangleTests = 200
+	rowTests      = 14
+)
+
+// checkTests refuses a coverage pass whose sample tests, with vertex v
+// projected by at(v), would pass the limit.
+func checkTests(m *mesh.Mesh, cam *Camera, aa int, at func(v uint32) screenVertex) error {
+	samples := int64(cam.Width) * int64(cam.Height) * int64(aa*aa)
+	limit := max(MaxCoverageTests, 32*samples)
+	if tests := coverageTests(m, cam, aa, at); tests > float64(limit) {
+		return fmt.Errorf("%w: about %.3g sample tests, %.0f per sample of the picture (surfaces stacked over each other, hidden ones included), more than the limit of %d",
+			ErrTooCostly, tests, tests/float64(samples), limit)
+	}
+	return nil
+}
+
+// coverageTests estimates the work of a coverage pass in sample tests:
+// for every front-facing triangle in the picture, its area in samples (at
+// most its bounding box within the picture), 14 per sample row and 200
+// for its set-up.
+func coverageTests(m *mesh.Mesh, cam *Camera, aa int, at func(v uint32) screenVertex) float64 {
+	w, h := float64(cam.Width*aa), float64(cam.Height*aa)
+	s := float64(aa)
+	var tests float64
+	for _, tr := range m.Triangles {
+		a, b, c := at(tr[0]), at(tr[1]), at(tr[2])
+		area := -edge(a, b, c.x, c.y) // twice the area, positive for a front face
+		if !a.ok || !b.ok || !c.ok || !(area > 0) {
+			continue
+		}
+		rows := math.Min(h, math.Ceil(max(a.y, b.y, c.y)*s)) - math.Max(0, math.Floor(min(a.y, b.y, c.y)*s)) + 1
+		cols := math.Min(w, math.Ceil(max(a.x, b.x, c.x)*s)) - math.Max(0, math.Floor(min(a.x, b.x, c.x)*s)) + 1
+		if rows <= 0 || cols <= 0 {
+			continue
+		}
+		tests += math.Min(area/2*s*s, rows*cols) + rowTests*rows + triangleTests
+	}
+	return tests
 }
 
 // headlight is the unit direction towards the light for lit shading.

@@ -60,7 +60,7 @@ func Parse(data []byte, name string) (Scene, error) {
 		return Scene{}, decodeError(name, err, fields)
 	}
 	s := Default()
-	r := reader{name: name, lines: keyLines(data)}
+	r := reader{name: name, lines: keyLines(data), give: s.give}
 	if err := r.table(fields, shadow.Elem(), reflect.ValueOf(&s).Elem(), ""); err != nil {
 		return Scene{}, err
 	}
@@ -79,6 +79,7 @@ func Parse(data []byte, name string) (Scene, error) {
 type reader struct {
 	name  string
 	lines map[string]int
+	give  func(key string) // records a key the file gave, outside arrays
 }
 
 // errorf is an error about the key at path, with its line when known.
@@ -102,6 +103,9 @@ func (r reader) table(fields []*field, shadow, dst reflect.Value, path string) e
 			}
 			if err := f.codec.read(sv.Elem().Interface(), dst.FieldByIndex(f.index)); err != nil {
 				return r.errorf(at, "%v", err)
+			}
+			if at == f.path {
+				r.give(at)
 			}
 		case f.array:
 			elems := reflect.MakeSlice(reflect.SliceOf(f.elem), sv.Len(), sv.Len())

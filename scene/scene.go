@@ -28,12 +28,20 @@ type Scene struct {
 	Output Output
 	// Options decide what the frames look like.
 	Options movie.Options
+
+	// given are the keys (outside arrays of tables) that the file or Take
+	// set, as against defaults.
+	given map[string]bool
 }
 
 // Cell is one recording of a scene and how it stands and is coloured.
 type Cell struct {
-	// Recording is the recording's path.
+	// Recording is the recording's path: a BlenderSpike pickle, or a
+	// morphology file (SWC, ASC, BBP HDF5) alone.
 	Recording string
+	// Morphology, when set, is the morphology file the recording's 3-D
+	// points come from.
+	Morphology string
 	// SHA256, when set, is the recording's SHA-256 (hex): a recording whose
 	// contents differ is refused.
 	SHA256 string `scene:"sha256,omitempty"`
@@ -94,6 +102,19 @@ func (s *Scene) ShareColors() error {
 	return nil
 }
 
+// Gives reports whether the scene's value at key (one of Keys) was given,
+// by its file or by Take, rather than left at its default; a command sets
+// defaults that depend on the data only where nothing was given.
+func (s *Scene) Gives(key string) bool { return s.given[key] }
+
+// give records that the value at key was given.
+func (s *Scene) give(key string) {
+	if s.given == nil {
+		s.given = map[string]bool{}
+	}
+	s.given[key] = true
+}
+
 // SetRecordings puts the recordings at paths into the scene in order: the
 // first cells keep their placement and colours and take the new
 // recordings, cells beyond the last path are dropped, and paths beyond the
@@ -101,7 +122,7 @@ func (s *Scene) ShareColors() error {
 func (s *Scene) SetRecordings(paths []string) {
 	for i, p := range paths {
 		if i < len(s.Cells) {
-			s.Cells[i].Recording, s.Cells[i].SHA256 = p, ""
+			s.Cells[i].Recording, s.Cells[i].SHA256, s.Cells[i].Morphology = p, "", ""
 		} else {
 			s.Cells = append(s.Cells, Cell{Recording: p})
 		}
@@ -124,6 +145,9 @@ func (s *Scene) Absolute(dir string) error {
 	}
 	for i := range s.Cells {
 		if err := abs(&s.Cells[i].Recording); err != nil {
+			return err
+		}
+		if err := abs(&s.Cells[i].Morphology); err != nil {
 			return err
 		}
 	}

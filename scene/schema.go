@@ -229,5 +229,6 @@ func (s *Scene) Take(key string, from *Scene) error {
 		fields = f.fields
 	}
 	dst.Set(src)
+	s.give(key)
 	return nil
 }

@@ -139,13 +139,14 @@ func docOf(path string) string {
 // docs say what every key of a scene file does. A key added to the file
 // (a new field of movie.Options) needs a line here; a test says which.
 var docs = map[string]string{
-	"cells":           "The recordings, in order: each [[cells]] is one.",
-	"cells.recording": "The recording file (relative paths start at this file's folder).",
-	"cells.sha256":    "The recording's SHA-256: a file with other contents is refused.",
-	"cells.offset":    "Move the cell by X, Y, Z µm, after the layout placed it.",
-	"cells.rotate":    "Turn the cell about its soma by these degrees about X, then Y, then Z.",
-	"cells.time-span": `This recording's simulated time span "START:STOP" (ms); "" is the scene's.`,
-	"cells.colors":    "This cell's own colours; keys left out are those of [colors].",
+	"cells":            "The recordings, in order: each [[cells]] is one.",
+	"cells.recording":  "The recording (relative paths start at this file's folder): a BlenderSpike pickle, or a morphology file (SWC, ASC, BBP HDF5) alone.",
+	"cells.morphology": `The morphology file the recording's 3-D points come from; "" uses the recording's own.`,
+	"cells.sha256":     "The recording's SHA-256: a file with other contents is refused.",
+	"cells.offset":     "Move the cell by X, Y, Z µm, after the layout placed it.",
+	"cells.rotate":     "Turn the cell about its soma by these degrees about X, then Y, then Z.",
+	"cells.time-span":  `This recording's simulated time span "START:STOP" (ms); "" is the scene's.`,
+	"cells.colors":     "This cell's own colours; keys left out are those of [colors].",
 
 	"width":     "Picture width in pixels.",
 	"height":    "Picture height in pixels.",
@@ -153,6 +154,8 @@ var docs = map[string]string{
 	"orbit":     "Turn the camera this many degrees about the view's up axis over the movie (0: a still camera).",
 	"resample":  "Render this many frames spread evenly over the recordings (0: one per recorded frame).",
 	"label":     "Text in the top-left corner: none, time (simulated ms, or the frame number without a time span) or frame.",
+	"color-by":  "What the colours show: voltage (the recording), type (soma, axon, basal, apical), distance (path distance from the soma, µm, through the colormap) or color.",
+	"color":     "The colour of color-by color.",
 	"time-span": `Simulated time (ms) of the first and last recorded frames, "START:STOP", for recordings that store none; "" uses the recordings' own.`,
 
 	"output":         "Where the frames go.",

@@ -1,6 +1,7 @@
 package voltage
 
-// Trace is one section's recorded voltages in mV: Frames × NSeg values,
+// Trace is one section's recorded values (the membrane voltage in mV
+// unless the Recording names another variable): Frames × NSeg values,
 // frame-major (frame f, segment i is Values[f*NSeg+i]). Segment i of NSeg
 // sits at arc-length position (i+0.5)/NSeg along the section.
 type Trace struct {
@@ -18,6 +19,11 @@ type Recording struct {
 	// records it; HasTime says whether it does.
 	TStart, TStop float64
 	HasTime       bool
+	// Variable is the NEURON range variable the traces hold: "v" for the
+	// membrane voltage, or another such as "cai" or "m_hh". Unit is its
+	// unit, such as "mV" or "mM", or "" for one without. Readers set "v"
+	// and "mV" when the file does not say.
+	Variable, Unit string
 }
 
 // Frame returns section sec's nseg voltages at frame f (a view, not a copy).

@@ -4,6 +4,7 @@ spike that travels down the axon. Runs 10 ms of model time in about a second
 and writes a spikeframes recording.
 
     /usr/bin/python3 ball_and_stick.py -o ball_and_stick.pickle --frames 100
+    /usr/bin/python3 ball_and_stick.py -o m_hh.pickle --variable m_hh
 """
 
 import argparse
@@ -44,13 +45,15 @@ def main():
                         help="recording to write (default %(default)s)")
     parser.add_argument("--frames", type=int, default=100,
                         help="frames in the recording (default %(default)s)")
+    parser.add_argument("--variable", default="v",
+                        help="range variable to record, e.g. m_hh (default %(default)s)")
     args = parser.parse_args()
     if args.frames < 1:
         parser.error("--frames must be at least 1")
 
     h.load_file("stdrun.hoc")
     sections = build()
-    recorder = CellRecorder(sections, dt=0.025)
+    recorder = CellRecorder(sections, dt=0.025, variable=args.variable)
     stim = h.IClamp(sections[0](0.5))
     stim.delay, stim.dur, stim.amp = 1, 2, 0.2  # ms, ms, nA
 

@@ -29,10 +29,12 @@ MORPHOLOGY = os.path.join(HERE, "..", "..", "testdata", "morphologies",
 
 
 def load_morphology(path):
-    """Instantiate the Neurolucida file's sections; returns them in
-    h.allsec() order: soma[0], axon[...], dend[...], apic[...]."""
+    """Instantiate the morphology file's sections (Neurolucida .asc, or
+    .swc); returns them in h.allsec() order: soma[0], axon[...], dend[...],
+    apic[...]."""
     h.load_file("import3d.hoc")
-    reader = h.Import3d_Neurolucida3()
+    swc = path.lower().endswith(".swc")
+    reader = h.Import3d_SWC_read() if swc else h.Import3d_Neurolucida3()
     reader.quiet = 1
     reader.input(path)
     h.Import3d_GUI(reader, 0).instantiate(None)
@@ -71,7 +73,9 @@ def main():
     parser.add_argument("--frames", type=int, default=150,
                         help="frames in the recording (default %(default)s)")
     parser.add_argument("--morphology", default=MORPHOLOGY,
-                        help="Neurolucida .asc file (default: the bundled cell3.asc)")
+                        help="Neurolucida .asc or .swc file (default: the bundled cell3.asc)")
+    parser.add_argument("--amp", type=float, default=4,
+                        help="amplitude of the 2 ms current pulse into the soma, nA (default %(default)s)")
     args = parser.parse_args()
     if args.frames < 1:
         parser.error("--frames must be at least 1")
@@ -82,7 +86,7 @@ def main():
     soma = next(sec for sec in sections if sec.name().startswith("soma"))
     recorder = CellRecorder(sections, dt=0.025)
     stim = h.IClamp(soma(0.5))
-    stim.delay, stim.dur, stim.amp = 2, 2, 4  # ms, ms, nA
+    stim.delay, stim.dur, stim.amp = 2, 2, args.amp  # ms, ms, nA
 
     h.dt = 0.025
     h.finitialize(-65)
