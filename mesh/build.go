@@ -168,6 +168,7 @@ func Build(c *morph.Cell, o Options) (*Mesh, error) {
 			b.tube(i, l, o.Caps)
 		}
 	}
+	m.Junctions = l.joins.junctions(c, lines)
 	return m, nil
 }
 
@@ -182,10 +183,11 @@ func Estimate(c *morph.Cell, o Options) (Size, error) {
 	return l.size, nil
 }
 
-// layout is a cell's centre lines, their joints found and their detail
-// chosen, and the size of the mesh they make.
+// layout is a cell's centre lines, their joints and junctions found and
+// their detail chosen, and the size of the mesh they make.
 type layout struct {
 	lines []centreLine
+	joins *joins
 	size  Size
 }
 
@@ -221,10 +223,11 @@ func lay(c *morph.Cell, o Options) (*layout, error) {
 		l.thin(o.MaxEdge)
 		lines[i] = l
 	}
+	js := newJoins(len(lines))
 	if hasTopology(c) {
-		topologyJoints(c, lines)
+		topologyJoints(c, lines, js)
 	} else {
-		findJoints(lines)
+		findJoints(lines, js)
 	}
 	if o.MaxEdge > 0 {
 		hideRepeatedSpheres(lines, o.MaxEdge/2)
@@ -270,7 +273,7 @@ func lay(c *morph.Cell, o Options) (*layout, error) {
 		lines[i].thin(edge)
 	}
 	size.Edge = edge
-	return &layout{lines: lines, size: size}, nil
+	return &layout{lines: lines, joins: js, size: size}, nil
 }
 
 // measure counts the mesh the lines make with rings sized to edge, and
@@ -534,83 +537,6 @@ func hideRepeatedSpheres(lines []centreLine, tol float64) {
 			shown[k] = append(shown[k], i)
 		}
 	}
-}
-
-// hasTopology reports whether the recording says how sections connect (a
-// recorder that writes "parent" keys gives every section but the roots a
-// parent).
-func hasTopology(c *morph.Cell) bool {
-	for i, s := range c.Sections {
-		if s.Parent >= 0 && s.Parent != i {
-			return true
-		}
-	}
-	return false
-}
-
-// topologyJoints marks tube ends as joints from the recorded tree: every
-// branch's start, and a parent's end where a branch attaches at it (its
-// 0 or 1 end; a branch attached part-way along starts inside the tube).
-func topologyJoints(c *morph.Cell, lines []centreLine) {
-	const end = 1e-9
-	for i, s := range c.Sections {
-		if s.Parent < 0 || s.Parent == i || s.Parent >= len(lines) {
-			continue
-		}
-		if lines[i].kind == tube {
-			lines[i].joint[0] = true
-		}
-		if lines[s.Parent].kind != tube {
-			continue
-		}
-		switch {
-		case s.ParentX >= 1-end:
-			lines[s.Parent].joint[1] = true
-		case s.ParentX <= end:
-			lines[s.Parent].joint[0] = true
-		}
-	}
-}
-
-// findJoints marks every tube end that lies on or inside another section:
-// the start of a branch on its parent, the end of a parent where branches
-// start, and sibling branches starting at the same point.
-func findJoints(lines []centreLine) {
-	for i := range lines {
-		l := &lines[i]
-		if l.kind != tube {
-			continue
-		}
-		for e, j := range [2]int{0, len(l.pts) - 1} {
-			l.joint[e] = touchesOther(lines, i, l.pts[j], l.radius[j])
-		}
-	}
-}
-
-// touchesOther reports whether point p, the end of section self with radius
-// r there, lies within the larger of r and another section's radius of
-// that section's centre line.
-func touchesOther(lines []centreLine, self int, p vec, r float64) bool {
-	for k := range lines {
-		o := &lines[k]
-		if k == self || !inBox(p, o.lo, o.hi, r) {
-			continue
-		}
-		if o.kind != tube && p.sub(o.centre).norm() <= math.Max(r, o.sphere) {
-			return true
-		}
-		if len(o.pts) == 1 && p.sub(o.pts[0]).norm() <= math.Max(r, o.radius[0]) {
-			return true
-		}
-		for j := 1; j < len(o.pts); j++ {
-			d, t := segmentDistance(p, o.pts[j-1], o.pts[j])
-			ro := o.radius[j-1] + t*(o.radius[j]-o.radius[j-1])
-			if d <= math.Max(r, ro) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func inBox(p, lo, hi vec, grow float64) bool {

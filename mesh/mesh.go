@@ -18,4 +18,8 @@ type Mesh struct {
 	// ring); VertexProbe[v] is the probe that colours vertex v.
 	Probes      []voltage.Probe
 	VertexProbe []uint32
+	// Junctions are where sections meet (the branch points the mesh
+	// closes with rounded ends): voltage.NewSampler(rec, m.Probes,
+	// m.Junctions...) reads a voltage that is continuous across them.
+	Junctions []voltage.Junction
 }
