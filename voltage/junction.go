@@ -157,11 +157,13 @@ func (s *Sampler) addNodeTerms(ends []End) {
 	}
 }
 
-// junctionValue is junction j's voltage at frame f.
-func (s *Sampler) junctionValue(j int32, f int) float32 {
-	var v float32
-	for _, t := range s.terms[s.start[j]:s.start[j+1]] {
-		v += t.w * s.rec.Frame(int(t.sec), f)[t.seg]
+// junctionValues writes every junction's voltage at frame f into dst.
+func (s *Sampler) junctionValues(f int, dst []float32) {
+	for j := range dst {
+		var v float32
+		for _, t := range s.terms[s.start[j]:s.start[j+1]] {
+			v += t.w * s.rec.Frame(int(t.sec), f)[t.seg]
+		}
+		dst[j] = v
 	}
-	return v
 }

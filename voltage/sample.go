@@ -127,28 +127,34 @@ func (s *Sampler) Sample(t float64, dst []float32) {
 	last := s.rec.Frames - 1
 	t = math.Max(0, math.Min(float64(last), t))
 	f0 := int(math.Floor(t))
+	// the junctions' voltages, worked out once per frame
+	jv := make([]float32, len(s.start)-1)
 	if f0 >= last {
-		s.sampleFrame(last, dst)
+		s.sampleFrame(last, dst, jv)
 		return
 	}
 	wt := float32(t - float64(f0))
-	s.sampleFrame(f0, dst)
+	s.sampleFrame(f0, dst, jv)
 	if wt == 0 {
 		return
 	}
+	s.junctionValues(f0+1, jv)
 	for i, tp := range s.taps {
-		v1 := s.value(tp, f0+1)
+		v1 := s.value(tp, f0+1, jv)
 		dst[i] += wt * (v1 - dst[i])
 	}
 }
 
-func (s *Sampler) sampleFrame(f int, dst []float32) {
+func (s *Sampler) sampleFrame(f int, dst, jv []float32) {
+	s.junctionValues(f, jv)
 	for i, tp := range s.taps {
-		dst[i] = s.value(tp, f)
+		dst[i] = s.value(tp, f, jv)
 	}
 }
 
-func (s *Sampler) value(tp tap, f int) float32 {
+// value is a tap's voltage at frame f, given the junctions' voltages jv
+// at f.
+func (s *Sampler) value(tp tap, f int, jv []float32) float32 {
 	vals := s.rec.Frame(int(tp.sec), f)
 	switch tp.kind {
 	case mean:
@@ -158,8 +164,7 @@ func (s *Sampler) value(tp tap, f int) float32 {
 		}
 		return float32(sum / float64(len(vals)))
 	case ramp:
-		vj := s.junctionValue(tp.j, f)
-		return vj + tp.w*(vals[tp.a]-vj)
+		return jv[tp.j] + tp.w*(vals[tp.a]-jv[tp.j])
 	}
 	return vals[tp.a] + tp.w*(vals[tp.b]-vals[tp.a])
 }
