@@ -86,9 +86,12 @@ type Size struct {
 // section's arc-length midpoint (BlenderSpike's choice).
 const SomaScale = 1.5
 
-// maxMiter bounds how much a ring at a sharp bend is stretched along the
-// bend to keep the tube's thickness.
-const maxMiter = 2
+// maxMiter bounds how much a ring at a bend is stretched along the bend to
+// keep the tube's thickness, 1/cos of half the turn: up to a right angle
+// (a stretch of √2) the ring lies in the plane halving the bend, where the
+// two straight pieces of tube meet; a sharper bend is rounded instead (see
+// roundSteps).
+const maxMiter = math.Sqrt2
 
 // minRadius is the smallest radius drawn, in mesh units.
 const minRadius = 1e-6
@@ -283,7 +286,9 @@ func (o Options) measure(lines []centreLine, edge float64, limit int) (Size, boo
 	var s Size
 	for i := range lines {
 		l := &lines[i]
-		v, t, p := l.counts(o.sidesFor(l.maxRadius, l.most(o), edge), l.rings(edge), o.Caps)
+		sides := o.sidesFor(l.maxRadius, l.most(o), edge)
+		rings, points := l.rings(edge, sides)
+		v, t, p := l.counts(sides, rings, points, o.Caps)
 		s.Vertices, s.Triangles, s.Probes = s.Vertices+v, s.Triangles+t, s.Probes+p
 		if s.Vertices > limit {
 			return s, false
@@ -419,8 +424,11 @@ func (l *centreLine) grow(p vec, r float64) {
 }
 
 // counts returns the vertices, triangles and probes the section adds
-// with rings of s vertices, and for a tube n rings.
-func (l *centreLine) counts(s, n int, caps bool) (v, t, p int) {
+// with rings of s vertices, and for a tube n rings at points distinct
+// points (a rounded bend has several rings at one point, sharing its
+// probe). Both ends of a tube are rounded, but for a free tip with caps,
+// which is closed by a flat disc.
+func (l *centreLine) counts(s, n, points int, caps bool) (v, t, p int) {
 	if l.hidden {
 		return 0, 0, 0
 	}
@@ -429,16 +437,15 @@ func (l *centreLine) counts(s, n int, caps bool) (v, t, p int) {
 	if l.kind != tube {
 		return sphereV, sphereT, 1
 	}
-	v, t, p = n*s, 2*s*(n-1), n
+	v, t, p = n*s, 2*s*(n-1), points
 	h := HemisphereRings(s)
 	for _, j := range l.joint {
-		switch {
-		case j:
-			v += (h-1)*s + 1
-			t += 2*s*(h-1) + s
-		case caps:
+		if caps && !j {
 			v++
 			t += s
+		} else {
+			v += (h-1)*s + 1
+			t += 2*s*(h-1) + s
 		}
 	}
 	return v, t, p
@@ -463,19 +470,27 @@ func (l *centreLine) skip(j, k int, edge float64) bool {
 		math.Abs(l.radius[j]-l.radius[k]) < tol && math.Abs(l.radius[j+1]-l.radius[k]) < tol
 }
 
-// rings is the number of rings a tube gets with rings sized to edge (of a
-// sphere: its points, which count for nothing).
-func (l *centreLine) rings(edge float64) int {
-	if l.kind != tube || !(edge > l.thinned) {
-		return len(l.pts)
+// rings is the number of rings a tube of s-vertex rings gets with rings
+// sized to edge, and the number of its points that get them (of a sphere:
+// its points, which count for nothing).
+func (l *centreLine) rings(edge float64, s int) (rings, points int) {
+	if l.kind != tube {
+		return len(l.pts), len(l.pts)
 	}
-	n, k := 1, 0
+	thin := edge > l.thinned
+	points = 1
+	prev, k := -1, 0 // the last two points with rings
 	for j := 1; j < len(l.pts); j++ {
-		if !l.skip(j, k, edge) {
-			n, k = n+1, j
+		if thin && l.skip(j, k, edge) {
+			continue
 		}
+		if prev >= 0 {
+			rings += roundSteps(l.pts[k].sub(l.pts[prev]), l.pts[j].sub(l.pts[k]), s)
+		}
+		points++
+		prev, k = k, j
 	}
-	return n
+	return rings + points, points
 }
 
 // thin keeps only the tube's points that get a ring with rings sized to

@@ -222,7 +222,11 @@ func contacts(lines []centreLine, self int, p vec, r float64, buf []contact) []c
 			}
 		}
 		for j := 1; j < len(o.pts); j++ {
-			d, t := segmentDistance(p, o.pts[j-1], o.pts[j])
+			a, b := o.pts[j-1], o.pts[j]
+			if reach := math.Max(r, math.Max(o.radius[j-1], o.radius[j])); !inBox(p, a.min(b), a.max(b), reach) {
+				continue // a quick test first: p is too far from the piece's box
+			}
+			d, t := segmentDistance(p, a, b)
 			ro := o.radius[j-1] + t*(o.radius[j]-o.radius[j-1])
 			if d <= math.Max(r, ro) && d < best.dist {
 				best.dist, best.pos = d, o.pos[j-1]+t*(o.pos[j]-o.pos[j-1])
