@@ -10,11 +10,12 @@ import (
 )
 
 // Options control how a prepared cell is swept into triangles; the defaults
-// are BlenderSpike's.
+// are BlenderSpike's, but that tips are rounded rather than left open.
 type Options struct {
 	// Sides is the number of vertices per ring (default 16).
 	Sides int
-	// Caps closes the free tube ends with flat discs (default false).
+	// Caps closes the free tips with flat discs, as BlenderSpike's Fill
+	// caps does, instead of rounding them (default false).
 	Caps bool
 	// SimplifySoma draws every soma section as a sphere (default true).
 	SimplifySoma bool
@@ -96,7 +97,7 @@ const maxMiter = math.Sqrt2
 // minRadius is the smallest radius drawn, in mesh units.
 const minRadius = 1e-6
 
-// DefaultOptions returns BlenderSpike's defaults.
+// DefaultOptions returns the default options (see Options).
 func DefaultOptions() Options {
 	return Options{Sides: 16, Caps: false, SimplifySoma: true}
 }
@@ -116,7 +117,7 @@ func (o Options) Validate() error {
 }
 
 // HemisphereRings is the number of rings (the tube's end ring included) of
-// the rounded end made at a joint; its pole adds one vertex.
+// a rounded tube end; its pole adds one vertex.
 func HemisphereRings(sides int) int { return max(2, sides/4) }
 
 // SphereRings is the number of latitude bands of a sphere (the simplified
@@ -128,16 +129,21 @@ func SphereRings(sides int) int { return max(2, sides/2) }
 //
 // Every section with two or more distinct points becomes a tube: one ring of
 // o.Sides vertices per distinct point, with radius Thickness × Diam / 2,
-// oriented by rotation-minimising frames. A tube end that touches another
-// section (a branch point) is closed by a hemisphere, so branches meet
-// without gaps; other ends are left open, or closed by a flat disc when
-// o.Caps is set. A section with a single distinct point becomes a ball of
-// its radius. With o.SimplifySoma every section of type "soma" becomes a
-// sphere at its arc-length midpoint, of radius SomaScale × Diam/2 there.
+// oriented by rotation-minimising frames; a bend sharper than a right angle
+// gets a ring every 360°/sides of the turn, turned about the bend point,
+// which round it so that it keeps the tube's width. A tube end that
+// touches another section (a branch point) is closed by a hemisphere, so
+// branches meet without gaps; the free tips are rounded too, or closed by
+// a flat disc when o.Caps is set. A section with a single distinct point
+// becomes a ball of its radius. With o.SimplifySoma every section of type
+// "soma" becomes a sphere at its arc-length midpoint, of radius SomaScale ×
+// Diam/2 there.
 //
 // Every vertex's probe gives its section (index in c.Sections) and its
-// arc-length position in [0,1]; the vertices of a ring share one probe, and
-// a simplified soma's share one probe at voltage.SectionMean.
+// arc-length position in [0,1]; the vertices of a ring (and of the rings
+// rounding a bend) share one probe, and a simplified soma's share one probe
+// at voltage.SectionMean. The mesh's Junctions say where sections meet,
+// for a sampler that reads a voltage continuous across them.
 func Build(c *morph.Cell, o Options) (*Mesh, error) {
 	l, err := lay(c, o)
 	if err != nil {

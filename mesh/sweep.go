@@ -154,7 +154,7 @@ func (b *builder) tube(sec int, l *centreLine, caps bool) {
 		case steps > 0: // the first ring of a rounded bend ends the piece before it
 			f = nextFrame(f, l.pts[j-1], l.pts[j], dirs[j-1])
 		default:
-			f = nextFrame(f, l.pts[j-1], l.pts[j], tangent(dirs, j, f.u))
+			f = nextFrame(f, l.pts[j-1], l.pts[j], tangent(dirs, j))
 		}
 		bend, miter := vec{}, 1.0
 		if steps == 0 && j > 0 && j < n-1 {
@@ -261,26 +261,15 @@ func (b *builder) end(l *centreLine, j int, f frame, at uint32, dir float64, cap
 	b.fan(prev, pole, forward)
 }
 
-// tangent is the ring direction at point j: the bisector of the pieces
-// before and after it, or the first or last piece at the ends. At a full
-// reversal the bisector vanishes; the ring then lies in the plane of the
-// reversal, at a right angle to the incoming piece, leaning towards the
-// previous ring's u so that the frame turns smoothly.
-func tangent(dirs []vec, j int, prevU vec) vec {
-	if j == 0 {
-		return dirs[0]
-	}
+// tangent is the ring direction at point j > 0: the bisector of the
+// pieces before and after it, which turn by at most a right angle (sharper
+// bends are rounded, see roundSteps), or the last piece at the end.
+func tangent(dirs []vec, j int) vec {
 	if j == len(dirs) {
 		return dirs[j-1]
 	}
-	if t, ok := dirs[j-1].add(dirs[j]).unit(); ok && t.dot(dirs[j-1]) > 1e-6 {
-		return t
-	}
-	in := dirs[j-1]
-	if t, ok := prevU.addScaled(in, -prevU.dot(in)).unit(); ok {
-		return t
-	}
-	return perpendicular(in)
+	t, _ := dirs[j-1].add(dirs[j]).unit()
+	return t
 }
 
 // nextFrame carries frame f at point a to point c with tangent t by the
