@@ -92,7 +92,9 @@ func (j *joins) junctions(c *morph.Cell, lines []centreLine) []voltage.Junction 
 		if e%2 == 1 {
 			d = pts[len(pts)-1].Diam
 		}
-		end := voltage.End{Section: int32(sec), Last: e%2 == 1, Conductance: d * d / lines[sec].length}
+		// (clamped: an absurd diameter must not make it infinite)
+		g := math.Min(d*d/lines[sec].length, math.MaxFloat64)
+		end := voltage.End{Section: int32(sec), Last: e%2 == 1, Conductance: g}
 		r := j.find(e)
 		k, ok := index[r]
 		if !ok {

@@ -2,6 +2,7 @@ package mesh
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/spikeframes/spikeframes/blenderspike"
@@ -99,6 +100,21 @@ func TestJunctionConductance(t *testing.T) {
 		if got := m.Junctions[0].Ends[i].Conductance; got != want {
 			t.Errorf("end %d: conductance %v, want %v", i, got, want)
 		}
+	}
+	// an absurd diameter gives the largest finite conductance, which the
+	// sampler takes
+	c.Sections[0].Points[1].Diam = 1e200
+	l, err := lay(c, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	js := l.joins.junctions(c, l.lines)
+	if got := js[0].Ends[0].Conductance; got != math.MaxFloat64 {
+		t.Errorf("conductance %v, want the largest float64", got)
+	}
+	rec := &voltage.Recording{Frames: 1, Traces: []voltage.Trace{{NSeg: 1, Values: []float32{-70}}, {NSeg: 1, Values: []float32{-60}}}}
+	if _, err := voltage.NewSampler(rec, nil, js...); err != nil {
+		t.Error(err)
 	}
 }
 
