@@ -98,7 +98,7 @@ func New(cell *morph.Cell, rec *voltage.Recording, o Options) (*Movie, error) {
 			return nil, err
 		}
 	}
-	if m.sampler, err = voltage.NewSampler(rec, m.mesh.Probes); err != nil {
+	if m.sampler, err = voltage.NewSampler(rec, m.mesh.Probes, m.mesh.Junctions...); err != nil {
 		return nil, err
 	}
 	m.clock = newClock(o, rec, m.frames)
