@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"github.com/spikeframes/spikeframes/morph"
 	"math"
 	"os"
 	"path/filepath"
@@ -46,7 +47,7 @@ func junctionSpreads(m *mesh.Mesh, vertexV []float32) []float64 {
 			}
 		}
 		if on := j.On; on != nil {
-			if on.Pos == voltage.SectionMean {
+			if on.Pos == morph.SectionMean {
 				for _, v := range vertices[place{on.Section, on.Pos}] {
 					see(vertexV[v])
 				}

@@ -60,7 +60,7 @@ func BenchmarkSampleL5(b *testing.B) {
 	}
 	for _, bc := range []struct {
 		name      string
-		junctions []voltage.Junction
+		junctions []morph.Junction
 	}{{"held", nil}, {"junctions", m.Junctions}} {
 		b.Run(bc.name, func(b *testing.B) {
 			s, err := voltage.NewSampler(rec, m.Probes, bc.junctions...)

@@ -6,7 +6,6 @@ import (
 	"math"
 
 	"github.com/spikeframes/spikeframes/morph"
-	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // Options control how a prepared cell is swept into triangles; the defaults
@@ -142,7 +141,7 @@ func SphereRings(sides int) int { return max(2, sides/2) }
 // Every vertex's probe gives its section (index in c.Sections) and its
 // arc-length position in [0,1]; the vertices of a ring (and of the rings
 // rounding a bend) share one probe, and a simplified soma's share one probe
-// at voltage.SectionMean. The mesh's Junctions say where sections meet,
+// at morph.SectionMean. The mesh's Junctions say where sections meet,
 // for a sampler that reads a voltage continuous across them.
 func Build(c *morph.Cell, o Options) (*Mesh, error) {
 	l, err := lay(c, o)
@@ -154,7 +153,7 @@ func Build(c *morph.Cell, o Options) (*Mesh, error) {
 		Positions:   make([]Vec3, 0, l.size.Vertices),
 		Normals:     make([]Vec3, 0, l.size.Vertices),
 		Triangles:   make([][3]uint32, 0, l.size.Triangles),
-		Probes:      make([]voltage.Probe, 0, l.size.Probes),
+		Probes:      make([]morph.Probe, 0, l.size.Probes),
 		VertexProbe: make([]uint32, 0, l.size.Vertices),
 	}
 	builders := map[int]*builder{}
@@ -170,7 +169,7 @@ func Build(c *morph.Cell, o Options) (*Mesh, error) {
 		}
 		switch l.kind {
 		case somaSphere:
-			b.sphere(l.centre, l.sphere, b.probe(i, voltage.SectionMean))
+			b.sphere(l.centre, l.sphere, b.probe(i, morph.SectionMean))
 		case ball:
 			b.sphere(l.centre, l.sphere, b.probe(i, 0.5))
 		case tube:

@@ -72,7 +72,7 @@ func checkConsistent(t *testing.T, m *Mesh) {
 		}
 	}
 	for i, p := range m.Probes {
-		if p.Pos != voltage.SectionMean && !(p.Pos >= 0 && p.Pos <= 1) {
+		if p.Pos != morph.SectionMean && !(p.Pos >= 0 && p.Pos <= 1) {
 			t.Fatalf("probe %d: position %v", i, p.Pos)
 		}
 	}
@@ -249,7 +249,7 @@ func TestNormalsOutward(t *testing.T) {
 				pr := m.Probes[m.VertexProbe[v]]
 				s := &c.Sections[pr.Section]
 				var centre vec
-				if pr.Pos == voltage.SectionMean {
+				if pr.Pos == morph.SectionMean {
 					mid := s.At(0.5)
 					centre = vec{mid.X, mid.Y, mid.Z}
 				} else {
@@ -390,7 +390,7 @@ func TestSimplifiedSoma(t *testing.T) {
 		if r := length(m.Positions[v]); math.Abs(r-want) > 1e-5 {
 			t.Fatalf("soma vertex %d at radius %v, want %v", v, r, want)
 		}
-		if p := m.Probes[m.VertexProbe[v]]; p.Section != 0 || p.Pos != voltage.SectionMean {
+		if p := m.Probes[m.VertexProbe[v]]; p.Section != 0 || p.Pos != morph.SectionMean {
 			t.Fatalf("soma vertex %d probe %+v", v, p)
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/spikeframes/spikeframes/morph"
-	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // joins gathers, while joints are found, which tube ends meet and what
@@ -13,10 +12,10 @@ import (
 // merged into one set (union–find), and a set may attach to a place on
 // another section whose voltage it then has.
 type joins struct {
-	up     []int32         // the end each end's set is found through (itself at the root)
-	on     []voltage.Probe // at a root: the place the set attaches to
-	rank   []attachment    // at a root: what on is
-	member []bool          // the end is at a junction
+	up     []int32       // the end each end's set is found through (itself at the root)
+	on     []morph.Probe // at a root: the place the set attaches to
+	rank   []attachment  // at a root: what on is
+	member []bool        // the end is at a junction
 }
 
 // attachment is what a set of ends attaches to; a firmer one wins when
@@ -32,7 +31,7 @@ const (
 func newJoins(sections int) *joins {
 	j := &joins{
 		up:     make([]int32, 2*sections),
-		on:     make([]voltage.Probe, 2*sections),
+		on:     make([]morph.Probe, 2*sections),
 		rank:   make([]attachment, 2*sections),
 		member: make([]bool, 2*sections),
 	}
@@ -68,7 +67,7 @@ func (j *joins) join(a, b int) {
 
 // attach makes end e's junction take the voltage at p, unless it already
 // attaches to something as firm.
-func (j *joins) attach(e int, p voltage.Probe, rank attachment) {
+func (j *joins) attach(e int, p morph.Probe, rank attachment) {
 	j.member[e] = true
 	r := j.find(e)
 	if rank > j.rank[r] {
@@ -78,9 +77,9 @@ func (j *joins) attach(e int, p voltage.Probe, rank attachment) {
 
 // junctions lists the junctions in the order of their first end. An end's
 // conductance is d²/L from the cell's diameter at that end and the tube's
-// length (see voltage.End).
-func (j *joins) junctions(c *morph.Cell, lines []centreLine) []voltage.Junction {
-	var out []voltage.Junction
+// length (see morph.End).
+func (j *joins) junctions(c *morph.Cell, lines []centreLine) []morph.Junction {
+	var out []morph.Junction
 	index := map[int]int{} // root → junction
 	for e, in := range j.member {
 		if !in {
@@ -94,18 +93,18 @@ func (j *joins) junctions(c *morph.Cell, lines []centreLine) []voltage.Junction 
 		}
 		// (clamped: an absurd diameter must not make it infinite)
 		g := math.Min(d*d/lines[sec].length, math.MaxFloat64)
-		end := voltage.End{Section: int32(sec), Last: e%2 == 1, Conductance: g}
+		end := morph.End{Section: int32(sec), Last: e%2 == 1, Conductance: g}
 		r := j.find(e)
 		k, ok := index[r]
 		if !ok {
 			k = len(out)
 			index[r] = k
-			var on *voltage.Probe
+			var on *morph.Probe
 			if j.rank[r] != unattached {
 				p := j.on[r]
 				on = &p
 			}
-			out = append(out, voltage.Junction{On: on})
+			out = append(out, morph.Junction{On: on})
 		}
 		out[k].Ends = append(out[k].Ends, end)
 	}
@@ -113,11 +112,11 @@ func (j *joins) junctions(c *morph.Cell, lines []centreLine) []voltage.Junction 
 }
 
 // sphereProbe is where a simplified soma's or a ball's voltage is read.
-func sphereProbe(lines []centreLine, sec int) voltage.Probe {
+func sphereProbe(lines []centreLine, sec int) morph.Probe {
 	if lines[sec].kind == somaSphere {
-		return voltage.Probe{Section: int32(sec), Pos: voltage.SectionMean}
+		return morph.Probe{Section: int32(sec), Pos: morph.SectionMean}
 	}
-	return voltage.Probe{Section: int32(sec), Pos: 0.5}
+	return morph.Probe{Section: int32(sec), Pos: 0.5}
 }
 
 // hasTopology reports whether the recording says how sections connect (a
@@ -164,7 +163,7 @@ func topologyJoints(c *morph.Cell, lines []centreLine, js *joins) {
 		case child && !parent:
 			js.attach(2*i, sphereProbe(lines, p), onSphere)
 		case child && end < 0:
-			js.attach(2*i, voltage.Probe{Section: int32(p), Pos: float32(s.ParentX)}, alongTube)
+			js.attach(2*i, morph.Probe{Section: int32(p), Pos: float32(s.ParentX)}, alongTube)
 		case child:
 			js.join(2*i, 2*p+end)
 		case parent && end >= 0:
@@ -273,6 +272,6 @@ func connect(lines []centreLine, js *joins, e int, r float64, found []contact) {
 		js.attach(e, sphereProbe(lines, found[sphere].sec), onSphere)
 	case along >= 0 && !joined:
 		c := found[along]
-		js.attach(e, voltage.Probe{Section: int32(c.sec), Pos: float32(c.pos)}, alongTube)
+		js.attach(e, morph.Probe{Section: int32(c.sec), Pos: float32(c.pos)}, alongTube)
 	}
 }

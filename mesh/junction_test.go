@@ -12,7 +12,7 @@ import (
 
 // describe writes junctions compactly: each end as section and "s" (start)
 // or "e" (end), then "@section:position" for the place it attaches to.
-func describe(js []voltage.Junction) []string {
+func describe(js []morph.Junction) []string {
 	var out []string
 	for _, j := range js {
 		s := ""

@@ -1,6 +1,6 @@
 package mesh
 
-import "github.com/spikeframes/spikeframes/voltage"
+import "github.com/spikeframes/spikeframes/morph"
 
 // Vec3 is a 3-D vector in mesh units (µm divided by the downscale factor).
 type Vec3 [3]float32
@@ -18,10 +18,10 @@ type Mesh struct {
 	Triangles [][3]uint32
 	// Probes lists the distinct places voltage is read (typically one per
 	// ring); VertexProbe[v] is the probe that colours vertex v.
-	Probes      []voltage.Probe
+	Probes      []morph.Probe
 	VertexProbe []uint32
 	// Junctions are where sections meet (the branch points the mesh
 	// closes with rounded ends): voltage.NewSampler(rec, m.Probes,
 	// m.Junctions...) reads a voltage that is continuous across them.
-	Junctions []voltage.Junction
+	Junctions []morph.Junction
 }

@@ -1,9 +1,8 @@
 package mesh
 
 import (
+	"github.com/spikeframes/spikeframes/morph"
 	"math"
-
-	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // builder appends vertices, triangles and probes to a mesh.
@@ -24,7 +23,7 @@ func newBuilder(sides int, m *Mesh) *builder {
 
 // probe adds a probe and returns its index.
 func (b *builder) probe(section int, pos float32) uint32 {
-	b.m.Probes = append(b.m.Probes, voltage.Probe{Section: int32(section), Pos: pos})
+	b.m.Probes = append(b.m.Probes, morph.Probe{Section: int32(section), Pos: pos})
 	return uint32(len(b.m.Probes) - 1)
 }
 

@@ -140,14 +140,14 @@ func (m *Movie) micronsPerPixel() float64 {
 // frame.
 func (m *Movie) traces(cell *morph.Cell) (*overlay.Trace, error) {
 	specs := m.opts.Overlays.Traces
-	probes := make([]voltage.Probe, len(specs))
+	probes := make([]morph.Probe, len(specs))
 	t := &overlay.Trace{TimeUnit: m.clock.unit(), Lines: make([]overlay.Line, len(specs)), Unit: m.colorBarLabel()}
 	for i, spec := range specs {
 		sec, name, err := findSection(cell, spec)
 		if err != nil {
 			return nil, bad("trace", spec, "%v", err)
 		}
-		probes[i] = voltage.Probe{Section: int32(sec), Pos: 0.5}
+		probes[i] = morph.Probe{Section: int32(sec), Pos: 0.5}
 		t.Lines[i] = overlay.Line{Name: name, V: make([]float64, m.rec.Frames)}
 	}
 	sampler, err := voltage.NewSampler(m.rec, probes)

@@ -3,49 +3,9 @@ package voltage
 import (
 	"fmt"
 	"math"
+
+	"github.com/spikeframes/spikeframes/morph"
 )
-
-// Junction is a place where sections meet: a branch point, where NEURON
-// joins a parent and its children through one node. The sampler gives
-// every end that meets there the junction's voltage and ramps it linearly
-// to the voltage at the end segment's centre, so that the sections show
-// one voltage where they meet instead of each holding its own.
-//
-// A junction's voltage is, when On is set, the voltage read at On: a
-// branch that starts part-way along its parent (On: the parent and the
-// position where the branch leaves it) or on a simplified soma (On: the
-// soma, at SectionMean). Otherwise it is that of NEURON's node joining
-// the ends, which has no membrane of its own (zero area): with no
-// capacitive or ionic current there, the axial currents flowing in from
-// the neighbouring segment centres sum to zero,
-//
-//	Σ g_k (v_k − v_J) = 0  ⇒  v_J = Σ g_k v_k / Σ g_k,
-//
-// where v_k is the voltage at the centre of the segment next to end k and
-// g_k the axial conductance of the half segment between them:
-// π d_k² / (4 Ra (L_k / 2 nseg_k)), taking the axial resistivity Ra the
-// same on every side. A thick parent thus pulls the junction towards its
-// own voltage, as it does in the simulation.
-type Junction struct {
-	// Ends are the section ends that meet here.
-	Ends []End
-	// On, when not nil, is the place whose voltage the junction has.
-	On *Probe
-}
-
-// End is one end of a section at a junction.
-type End struct {
-	Section int32
-	// Last is false for the section's start (arc position 0) and true for
-	// its end (arc position 1).
-	Last bool
-	// Conductance is the section's axial conductance per unit of
-	// resistivity up to a factor shared by the junction's ends: the
-	// diameter at this end squared over the section's length, d²/L, in
-	// any one unit of length. The half segment next to the end conducts
-	// 2·nseg times as much.
-	Conductance float64
-}
 
 // term is one weighted segment value of a junction's voltage.
 type term struct {
@@ -57,7 +17,7 @@ type term struct {
 // as a weighted sum of segment values (terms[start[j]:start[j+1]]), and
 // which junction, if any, each section end belongs to (end[2·section +
 // 0 or 1], −1 for none).
-func (s *Sampler) junctions(js []Junction) error {
+func (s *Sampler) junctions(js []morph.Junction) error {
 	n := len(s.rec.Traces)
 	s.end = make([]int32, 2*n)
 	for i := range s.end {
@@ -77,7 +37,7 @@ func (s *Sampler) junctions(js []Junction) error {
 			}
 			k := endIndex(e)
 			if s.end[k] >= 0 {
-				return fmt.Errorf("junction %d: section %d's %s is also in junction %d", j, e.Section, e.name(), s.end[k])
+				return fmt.Errorf("junction %d: section %d's %s is also in junction %d", j, e.Section, endName(e), s.end[k])
 			}
 			s.end[k] = int32(j)
 		}
@@ -95,14 +55,15 @@ func (s *Sampler) junctions(js []Junction) error {
 	return nil
 }
 
-func endIndex(e End) int {
+func endIndex(e morph.End) int {
 	if e.Last {
 		return 2*int(e.Section) + 1
 	}
 	return 2 * int(e.Section)
 }
 
-func (e End) name() string {
+// endName names a section end in messages.
+func endName(e morph.End) string {
 	if e.Last {
 		return "end"
 	}
@@ -113,7 +74,7 @@ func (e End) name() string {
 // taps do: a simplified soma's mean, or the line between segment centres,
 // held beyond the end centres (where NEURON's node for a branch part-way
 // along is the end segment's centre).
-func (s *Sampler) addProbeTerms(p Probe) error {
+func (s *Sampler) addProbeTerms(p morph.Probe) error {
 	tp, err := s.plainTap(p)
 	if err != nil {
 		return err
@@ -135,7 +96,7 @@ func (s *Sampler) addProbeTerms(p Probe) error {
 // addNodeTerms adds the terms of a zero-area node joining ends: the
 // conductance-weighted mean of the end segments' voltages (see Junction),
 // or their plain mean when no end conducts.
-func (s *Sampler) addNodeTerms(ends []End) {
+func (s *Sampler) addNodeTerms(ends []morph.End) {
 	g := make([]float64, len(ends))
 	var sum float64
 	for i, e := range ends {

@@ -3,18 +3,9 @@ package voltage
 import (
 	"fmt"
 	"math"
+
+	"github.com/spikeframes/spikeframes/morph"
 )
-
-// SectionMean as a Probe position reads the mean of all of a section's
-// segments (the simplified soma's colour) instead of one place on it.
-const SectionMean float32 = -1
-
-// Probe is a place whose voltage is read each frame: a section and an
-// arc-length position in [0,1] along it, or SectionMean.
-type Probe struct {
-	Section int32
-	Pos     float32
-}
 
 // tapKind is how a tap forms a probe's voltage from a frame's values.
 type tapKind uint8
@@ -56,9 +47,25 @@ type Sampler struct {
 // value (a free tip: NEURON's sealed end carries no axial current, so its
 // node has the end segment's voltage), except at an end that meets others
 // at one of the junctions: there it runs linearly from the end centre's
-// value to the junction's (see Junction). No section end may be in two
+// value to the junction's (see morph.Junction). No section end may be in two
 // junctions.
-func NewSampler(rec *Recording, probes []Probe, junctions ...Junction) (*Sampler, error) {
+//
+// A junction's voltage is, when On is set, the voltage read at On: a
+// branch that starts part-way along its parent (On: the parent and the
+// position where the branch leaves it) or on a simplified soma (On: the
+// soma, at morph.SectionMean). Otherwise it is that of NEURON's node joining
+// the ends, which has no membrane of its own (zero area): with no
+// capacitive or ionic current there, the axial currents flowing in from
+// the neighbouring segment centres sum to zero,
+//
+//	Σ g_k (v_k − v_J) = 0  ⇒  v_J = Σ g_k v_k / Σ g_k,
+//
+// where v_k is the voltage at the centre of the segment next to end k and
+// g_k the axial conductance of the half segment between them:
+// π d_k² / (4 Ra (L_k / 2 nseg_k)), taking the axial resistivity Ra the
+// same on every side. A thick parent thus pulls the junction towards its
+// own voltage, as it does in the simulation.
+func NewSampler(rec *Recording, probes []morph.Probe, junctions ...morph.Junction) (*Sampler, error) {
 	s := &Sampler{rec: rec, taps: make([]tap, len(probes))}
 	if err := s.junctions(junctions); err != nil {
 		return nil, err
@@ -76,12 +83,12 @@ func NewSampler(rec *Recording, probes []Probe, junctions ...Junction) (*Sampler
 // plainTap checks probe p and returns its tap without junctions: the
 // section's mean, or the line between segment centres held beyond the end
 // centres.
-func (s *Sampler) plainTap(p Probe) (tap, error) {
+func (s *Sampler) plainTap(p morph.Probe) (tap, error) {
 	if p.Section < 0 || int(p.Section) >= len(s.rec.Traces) {
 		return tap{}, fmt.Errorf("section %d out of range (recording has %d)", p.Section, len(s.rec.Traces))
 	}
 	nseg := s.rec.Traces[p.Section].NSeg
-	if p.Pos == SectionMean {
+	if p.Pos == morph.SectionMean {
 		return tap{sec: p.Section, kind: mean, b: int32(nseg)}, nil
 	}
 	if !(p.Pos >= 0 && p.Pos <= 1) {
