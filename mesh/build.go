@@ -143,7 +143,7 @@ func SphereRings(sides int) int { return max(2, sides/2) }
 // rounding a bend) share one probe, and a simplified soma's share one probe
 // at morph.SectionMean. The mesh's Junctions say where sections meet,
 // for a sampler that reads a voltage continuous across them.
-func Build(c *morph.Cell, o Options) (*Mesh, error) {
+func Build(c *morph.Prepared, o Options) (*Mesh, error) {
 	l, err := lay(c, o)
 	if err != nil {
 		return nil, err
@@ -183,7 +183,7 @@ func Build(c *morph.Cell, o Options) (*Mesh, error) {
 // Estimate returns the size of the mesh Build(c, o) makes, and the detail
 // it is sized to, without building it: it costs a small fraction of Build
 // and allocates only in proportion to c's points.
-func Estimate(c *morph.Cell, o Options) (Size, error) {
+func Estimate(c *morph.Prepared, o Options) (Size, error) {
 	l, err := lay(c, o)
 	if err != nil {
 		return Size{}, err
@@ -206,7 +206,7 @@ const coarserSteps = 4 * 128
 // lay checks c and o, lays out c's centre lines and chooses their detail:
 // o.MaxEdge, or the finest coarser one with which the mesh fits its vertex
 // limit.
-func lay(c *morph.Cell, o Options) (*layout, error) {
+func lay(c *morph.Prepared, o Options) (*layout, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}

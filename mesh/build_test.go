@@ -22,7 +22,7 @@ func branchedCell() *morph.Cell {
 	}}
 }
 
-func prepared(t *testing.T, c *morph.Cell, seg int) *morph.Cell {
+func prepared(t *testing.T, c *morph.Cell, seg int) *morph.Prepared {
 	t.Helper()
 	o := morph.DefaultOptions()
 	o.Segmentation = seg
@@ -33,7 +33,13 @@ func prepared(t *testing.T, c *morph.Cell, seg int) *morph.Cell {
 	return p
 }
 
-func build(t *testing.T, c *morph.Cell, o Options) *Mesh {
+// unprepared takes c's sections as they are, as if prepared with a
+// thickness of 1 and no other change.
+func unprepared(c *morph.Cell) *morph.Prepared {
+	return &morph.Prepared{Sections: c.Sections, Thickness: 1}
+}
+
+func build(t *testing.T, c *morph.Prepared, o Options) *Mesh {
 	t.Helper()
 	m, err := Build(c, o)
 	if err != nil {
@@ -218,7 +224,7 @@ func TestEveryTubeClosed(t *testing.T) {
 // TestTips checks how a free tip is closed: rounded by a hemisphere that
 // reaches a radius past the last point, or with caps a flat disc there.
 func TestTips(t *testing.T) {
-	c := &morph.Cell{Thickness: 1, Sections: []morph.Section{
+	c := &morph.Prepared{Thickness: 1, Sections: []morph.Section{
 		{Type: "dend", Parent: -1, Points: []morph.Point{{X: 0, Diam: 4}, {X: 10, Diam: 2}}},
 	}}
 	for _, caps := range []bool{false, true} {
@@ -310,7 +316,7 @@ func TestNoTwist(t *testing.T) {
 		morph.Point{X: 60, Y: 140, Diam: 4},  // a full reversal
 		morph.Point{X: -60, Y: 80, Diam: 4},  // 117°
 		morph.Point{X: -60, Y: 300, Diam: 4})
-	c := &morph.Cell{Sections: []morph.Section{{Type: "dend", Points: pts}}, Thickness: 1}
+	c := &morph.Prepared{Sections: []morph.Section{{Type: "dend", Points: pts}}, Thickness: 1}
 	m := build(t, c, Options{Sides: 8, Caps: true})
 	// the curve lies in z = 0: a vertex's z is its height above the plane
 	r := float32(2)
@@ -348,7 +354,7 @@ func TestNoTwist(t *testing.T) {
 func TestBendsKeepTheWidth(t *testing.T) {
 	for _, turn := range []float64{30, 89, 91, 120, 150, 179, 180} {
 		a := turn * math.Pi / 180
-		c := &morph.Cell{Thickness: 1, Sections: []morph.Section{{Type: "dend", Points: []morph.Point{
+		c := &morph.Prepared{Thickness: 1, Sections: []morph.Section{{Type: "dend", Points: []morph.Point{
 			{X: -50, Diam: 4}, {X: 0, Diam: 4}, {X: 50 * math.Cos(a), Y: 50 * math.Sin(a), Diam: 4},
 		}}}}
 		m := build(t, c, Options{Sides: 16})
@@ -483,16 +489,16 @@ func TestBuildRejects(t *testing.T) {
 	empty.Sections[3].Points = nil
 	cases := []struct {
 		name string
-		cell *morph.Cell
+		cell *morph.Prepared
 		o    Options
 		want string
 	}{
-		{"sides 2", branchedCell(), Options{Sides: 2}, "sides"},
-		{"sides 1000", branchedCell(), Options{Sides: 1000}, "sides"},
-		{"no sections", &morph.Cell{}, DefaultOptions(), "no sections"},
-		{"infinite", nan, DefaultOptions(), "section 2: point 1"},
-		{"no points", empty, DefaultOptions(), "section 3"},
-		{"negative thickness", &morph.Cell{Sections: branchedCell().Sections, Thickness: -1}, DefaultOptions(), "thickness"},
+		{"sides 2", unprepared(branchedCell()), Options{Sides: 2}, "sides"},
+		{"sides 1000", unprepared(branchedCell()), Options{Sides: 1000}, "sides"},
+		{"no sections", &morph.Prepared{}, DefaultOptions(), "no sections"},
+		{"infinite", unprepared(nan), DefaultOptions(), "section 2: point 1"},
+		{"no points", unprepared(empty), DefaultOptions(), "section 3"},
+		{"negative thickness", &morph.Prepared{Sections: branchedCell().Sections, Thickness: -1}, DefaultOptions(), "thickness"},
 	}
 	for _, c := range cases {
 		_, err := Build(c.cell, c.o)
@@ -500,7 +506,7 @@ func TestBuildRejects(t *testing.T) {
 			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
 		}
 	}
-	huge := &morph.Cell{Sections: []morph.Section{{Type: "dend", Points: make([]morph.Point, MaxVertices/MaxSides+1)}}}
+	huge := &morph.Prepared{Sections: []morph.Section{{Type: "dend", Points: make([]morph.Point, MaxVertices/MaxSides+1)}}}
 	for i := range huge.Sections[0].Points {
 		huge.Sections[0].Points[i] = morph.Point{X: float64(i), Diam: 1}
 	}
@@ -524,7 +530,7 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestMinRadiusRaisesThinTubes(t *testing.T) {
-	cell := &morph.Cell{Thickness: 1, Sections: []morph.Section{{
+	cell := &morph.Prepared{Thickness: 1, Sections: []morph.Section{{
 		Type:   "dend",
 		Points: []morph.Point{{X: 0, Diam: 0.2}, {X: 10, Diam: 4}},
 		Parent: -1,
@@ -555,8 +561,8 @@ func TestMinRadiusRaisesThinTubes(t *testing.T) {
 // do not touch: without topology no end is a joint, with "parent" keys the
 // branches' starts and the parent's end are rounded.
 func TestJointsFollowRecordedTopology(t *testing.T) {
-	y := func(parent int) *morph.Cell {
-		return &morph.Cell{Thickness: 1, Sections: []morph.Section{
+	y := func(parent int) *morph.Prepared {
+		return &morph.Prepared{Thickness: 1, Sections: []morph.Section{
 			{Type: "dend", Parent: -1, Points: []morph.Point{{X: 0, Diam: 1}, {X: 10, Diam: 1}}},
 			{Type: "dend", Parent: parent, ParentX: 1, Points: []morph.Point{{X: 13, Y: 3, Diam: 1}, {X: 20, Y: 10, Diam: 1}}},
 			{Type: "dend", Parent: parent, ParentX: 1, Points: []morph.Point{{X: 13, Y: -3, Diam: 1}, {X: 20, Y: -10, Diam: 1}}},
@@ -581,7 +587,7 @@ func TestJointsFollowRecordedTopology(t *testing.T) {
 }
 
 func TestMaxEdgeThinsOnlyThinTubes(t *testing.T) {
-	cell := &morph.Cell{Thickness: 1, Sections: []morph.Section{
+	cell := &morph.Prepared{Thickness: 1, Sections: []morph.Section{
 		{Type: "dend", Parent: -1, Points: []morph.Point{{X: 0, Diam: 1}, {X: 10, Diam: 1}}},
 		{Type: "dend", Parent: -1, Points: []morph.Point{{Y: 100, Diam: 40}, {X: 10, Y: 100, Diam: 40}}},
 	}}

@@ -78,7 +78,7 @@ func (j *joins) attach(e int, p morph.Probe, rank attachment) {
 // junctions lists the junctions in the order of their first end. An end's
 // conductance is d²/L from the cell's diameter at that end and the tube's
 // length (see morph.End).
-func (j *joins) junctions(c *morph.Cell, lines []centreLine) []morph.Junction {
+func (j *joins) junctions(c *morph.Prepared, lines []centreLine) []morph.Junction {
 	var out []morph.Junction
 	index := map[int]int{} // root → junction
 	for e, in := range j.member {
@@ -122,7 +122,7 @@ func sphereProbe(lines []centreLine, sec int) morph.Probe {
 // hasTopology reports whether the recording says how sections connect (a
 // recorder that writes "parent" keys gives every section but the roots a
 // parent).
-func hasTopology(c *morph.Cell) bool {
+func hasTopology(c *morph.Prepared) bool {
 	for i, s := range c.Sections {
 		if s.Parent >= 0 && s.Parent != i {
 			return true
@@ -138,7 +138,7 @@ func hasTopology(c *morph.Cell) bool {
 // parent's end shares that end's node with it and with the other branches
 // there; one attached part-way along meets its parent where it leaves it;
 // one on a simplified soma (or a ball) meets the sphere.
-func topologyJoints(c *morph.Cell, lines []centreLine, js *joins) {
+func topologyJoints(c *morph.Prepared, lines []centreLine, js *joins) {
 	const tol = 1e-9
 	for i, s := range c.Sections {
 		p := s.Parent

@@ -34,8 +34,8 @@ func describe(js []morph.Junction) []string {
 func TestJunctions(t *testing.T) {
 	// y is a parent with two branches at its end and a third half-way
 	// along; parent < 0 gives no topology (the geometric search decides).
-	y := func(parent int) *morph.Cell {
-		return &morph.Cell{Thickness: 1, Sections: []morph.Section{
+	y := func(parent int) *morph.Prepared {
+		return &morph.Prepared{Thickness: 1, Sections: []morph.Section{
 			{Type: "dend", Parent: -1, Points: []morph.Point{{X: 0, Diam: 2}, {X: 10, Diam: 2}}},
 			{Type: "dend", Parent: parent, ParentX: 1, Points: []morph.Point{{X: 10, Diam: 1}, {X: 20, Y: 10, Diam: 1}}},
 			{Type: "dend", Parent: parent, ParentX: 1, Points: []morph.Point{{X: 10, Diam: 1}, {X: 20, Y: -10, Diam: 1}}},
@@ -43,8 +43,8 @@ func TestJunctions(t *testing.T) {
 		}}
 	}
 	// soma is a soma with a dendrite at its end and an axon at its start.
-	soma := func(parent int) *morph.Cell {
-		return &morph.Cell{Thickness: 1, Sections: []morph.Section{
+	soma := func(parent int) *morph.Prepared {
+		return &morph.Prepared{Thickness: 1, Sections: []morph.Section{
 			{Type: "soma", Parent: -1, Points: []morph.Point{{X: -5, Diam: 10}, {X: 5, Diam: 10}}},
 			{Type: "dend", Parent: parent, ParentX: 1, Points: []morph.Point{{X: 5, Diam: 2}, {X: 30, Diam: 2}}},
 			{Type: "axon", Parent: parent, ParentX: 0, Points: []morph.Point{{X: -5, Diam: 1}, {X: -40, Diam: 1}}},
@@ -54,7 +54,7 @@ func TestJunctions(t *testing.T) {
 	tubeSoma.SimplifySoma = false
 	tests := []struct {
 		name string
-		cell *morph.Cell
+		cell *morph.Prepared
 		o    Options
 		want []string
 	}{
@@ -64,15 +64,15 @@ func TestJunctions(t *testing.T) {
 		{"found, on a simplified soma", soma(-1), DefaultOptions(), []string{"1s @0:-1", "2s @0:-1"}},
 		{"recorded, on a soma tube", soma(0), tubeSoma, []string{"0s 2s ", "0e 1s "}},
 		{"found, on a soma tube", soma(-1), tubeSoma, []string{"0s 2s ", "0e 1s "}},
-		{"a branch beside its parent's end", &morph.Cell{Thickness: 1, Sections: []morph.Section{
+		{"a branch beside its parent's end", &morph.Prepared{Thickness: 1, Sections: []morph.Section{
 			{Type: "dend", Parent: -1, Points: []morph.Point{{X: 0, Diam: 4}, {X: 10, Diam: 4}}},
 			{Type: "dend", Parent: -1, Points: []morph.Point{{X: 9, Y: 1.5, Diam: 1}, {X: 9, Y: 20, Diam: 1}}},
 		}}, DefaultOptions(), []string{"0e 1s "}},
-		{"a ball at a tube's end", &morph.Cell{Thickness: 1, Sections: []morph.Section{
+		{"a ball at a tube's end", &morph.Prepared{Thickness: 1, Sections: []morph.Section{
 			{Type: "dend", Parent: -1, Points: []morph.Point{{X: 0, Diam: 1}, {X: 10, Diam: 1}}},
 			{Type: "dend", Parent: 0, ParentX: 1, Points: []morph.Point{{X: 10, Diam: 3}}},
 		}}, DefaultOptions(), []string{"0e @1:0.5"}},
-		{"nothing touches", &morph.Cell{Thickness: 1, Sections: []morph.Section{
+		{"nothing touches", &morph.Prepared{Thickness: 1, Sections: []morph.Section{
 			{Type: "dend", Parent: -1, Points: []morph.Point{{X: 0, Diam: 1}, {X: 10, Diam: 1}}},
 			{Type: "dend", Parent: -1, Points: []morph.Point{{X: 20, Diam: 1}, {X: 30, Diam: 1}}},
 		}}, DefaultOptions(), nil},
@@ -87,7 +87,7 @@ func TestJunctions(t *testing.T) {
 }
 
 func TestJunctionConductance(t *testing.T) {
-	c := &morph.Cell{Thickness: 1, Sections: []morph.Section{
+	c := &morph.Prepared{Thickness: 1, Sections: []morph.Section{
 		{Type: "dend", Parent: -1, Points: []morph.Point{{X: 0, Diam: 4}, {X: 10, Diam: 2}}},
 		{Type: "dend", Parent: 0, ParentX: 1, Points: []morph.Point{{X: 10, Diam: 1}, {X: 10, Y: 20, Diam: 3}}},
 	}}

@@ -154,11 +154,11 @@ func TestTooLarge(t *testing.T) {
 // edge apart, except where the radius steps or the tube bends.
 func TestDenseRingsFollowThePicture(t *testing.T) {
 	const edge = 1.0
-	rings := func(c *morph.Cell) int {
+	rings := func(c *morph.Prepared) int {
 		m := build(t, c, Options{Sides: 8, MaxEdge: edge})
 		return len(m.Probes)
 	}
-	straight := &morph.Cell{Thickness: 1, Sections: []morph.Section{line(10001, 0.01, 2)}}
+	straight := &morph.Prepared{Thickness: 1, Sections: []morph.Section{line(10001, 0.01, 2)}}
 	if n := rings(straight); n < 100 || n > 102 {
 		t.Errorf("straight tube 100 long: %d rings, want about 100", n)
 	}
@@ -167,7 +167,7 @@ func TestDenseRingsFollowThePicture(t *testing.T) {
 		t.Errorf("unsized: %d rings, want every point's", len(full.Probes))
 	}
 
-	step := &morph.Cell{Thickness: 1, Sections: []morph.Section{line(10001, 0.01, 2)}}
+	step := &morph.Prepared{Thickness: 1, Sections: []morph.Section{line(10001, 0.01, 2)}}
 	for k := 5000; k < len(step.Sections[0].Points); k++ {
 		step.Sections[0].Points[k].Diam = 6
 	}
@@ -176,7 +176,7 @@ func TestDenseRingsFollowThePicture(t *testing.T) {
 		t.Errorf("the rings on either side of the radius step at the middle were left out")
 	}
 
-	zigzag := &morph.Cell{Thickness: 1, Sections: []morph.Section{line(1001, 0.01, 2)}}
+	zigzag := &morph.Prepared{Thickness: 1, Sections: []morph.Section{line(1001, 0.01, 2)}}
 	for k := range zigzag.Sections[0].Points {
 		zigzag.Sections[0].Points[k].Y = 0.3 * float64(k%2)
 	}
