@@ -222,6 +222,19 @@ func TestSceneJoinsMeshes(t *testing.T) {
 			}
 		}
 	}
+	// A junction joins sections of one cell.
+	first := int32(len(cells[0].Morph.Sections))
+	for i, j := range msh.Junctions {
+		second := j.Ends[0].Section >= first
+		for _, e := range j.Ends {
+			if e.Section >= int32(sections) || (e.Section >= first) != second {
+				t.Fatalf("junction %d joins sections %v", i, j.Ends)
+			}
+		}
+		if j.On != nil && (j.On.Section >= first) != second {
+			t.Fatalf("junction %d lies on section %d, its ends on %v", i, j.On.Section, j.Ends)
+		}
+	}
 }
 
 func TestSceneAlignsFramesByIndex(t *testing.T) {
@@ -475,7 +488,7 @@ func TestSceneValidation(t *testing.T) {
 // evenly and the joined mesh stays within the limit.
 func TestSceneSharesTheVertexBudget(t *testing.T) {
 	m := newScene(t, cellsOf(t, "simple_ap", "ca1_random_input"), small())
-	prepared := make([]*morph.Cell, len(m.cells))
+	prepared := make([]*morph.Prepared, len(m.cells))
 	for i, c := range m.cells {
 		var err error
 		if prepared[i], err = c.geom.prepare(c.shape, c.rec); err != nil {
