@@ -19,11 +19,16 @@ func (g Geometry) meshOptions(minRadius, maxEdge float64) mesh.Options {
 // mesh command exports it. rec supplies each section's simulated segment
 // count for auto segmentation and may be nil.
 func (g Geometry) BuildMesh(cell *morph.Cell, rec *voltage.Recording) (*mesh.Mesh, error) {
-	return g.buildMesh(cell, rec, 0, 0)
+	prepared, err := g.prepare(cell, rec)
+	if err != nil {
+		return nil, err
+	}
+	return mesh.Build(prepared, g.meshOptions(0, 0))
 }
 
-// buildMesh is BuildMesh for a picture scale (see meshOptions).
-func (g Geometry) buildMesh(cell *morph.Cell, rec *voltage.Recording, minRadius, maxEdge float64) (*mesh.Mesh, error) {
+// prepare centres, scales, thickens and segments cell as BlenderSpike's
+// Neuron Builder does.
+func (g Geometry) prepare(cell *morph.Cell, rec *voltage.Recording) (*morph.Cell, error) {
 	var nseg []int
 	if rec != nil {
 		if len(rec.Traces) != len(cell.Sections) {
@@ -34,9 +39,5 @@ func (g Geometry) buildMesh(cell *morph.Cell, rec *voltage.Recording, minRadius,
 			nseg[i] = t.NSeg
 		}
 	}
-	prepared, err := morph.Prepare(cell, nseg, g.Prepare)
-	if err != nil {
-		return nil, err
-	}
-	return mesh.Build(prepared, g.meshOptions(minRadius, maxEdge))
+	return morph.Prepare(cell, nseg, g.Prepare)
 }

@@ -28,6 +28,7 @@ type Movie struct {
 	mesh       *mesh.Mesh
 	lut        *colormap.LUT
 	style      render.Style
+	sampling   render.Sampling
 	still      *render.Shader // a still camera: coverage worked out once
 	orbit      *render.Orbit  // a moving camera: coverage per frame
 	sampler    *voltage.Sampler
@@ -65,12 +66,13 @@ func New(cell *morph.Cell, rec *voltage.Recording, o Options) (*Movie, error) {
 		return nil, err
 	}
 	m.style = o.Look.style()
+	m.sampling.AA, m.sampling.Lit, m.sampling.DepthCue = o.Look.AA, o.Look.Shading == "lit", o.Look.DepthCue
 	if m.orbit == nil {
 		cam, err := render.FitCamera(m.mesh, o.View, o.Width, o.Height)
 		if err != nil {
 			return nil, err
 		}
-		cov, err := render.Rasterize(m.mesh, cam, o.Look.AA, o.Look.Shading == "lit", 0)
+		cov, err := render.Cover(m.mesh, cam, m.sampling, 0)
 		if err != nil {
 			return nil, err
 		}
@@ -90,9 +92,14 @@ func New(cell *morph.Cell, rec *voltage.Recording, o Options) (*Movie, error) {
 // measured, with every tube at least Look.MinWidth pixels wide and thin
 // tubes swept with fewer ring vertices. The framing hardly moves, since only
 // sub-pixel radii grow; the orbit, if any, is fitted to the final mesh.
+// Widened tubes get an opacity below 1 in proportion.
 func (m *Movie) buildMesh(cell *morph.Cell) error {
 	o := m.opts
-	first, err := o.Geometry.buildMesh(cell, m.rec, 0, 0)
+	prepared, err := o.Geometry.prepare(cell, m.rec)
+	if err != nil {
+		return err
+	}
+	first, err := mesh.Build(prepared, o.Geometry.meshOptions(0, 0))
 	if err != nil {
 		return err
 	}
@@ -101,9 +108,11 @@ func (m *Movie) buildMesh(cell *morph.Cell) error {
 		return err
 	}
 	px := cam.UnitsPerPixel()
-	if m.mesh, err = o.Geometry.buildMesh(cell, m.rec, o.Look.MinWidth/2*px, ringEdgePixels*px); err != nil {
+	minRadius := o.Look.MinWidth / 2 * px
+	if m.mesh, err = mesh.Build(prepared, o.Geometry.meshOptions(minRadius, ringEdgePixels*px)); err != nil {
 		return err
 	}
+	m.sampling.Opacity = opacity(prepared, m.mesh, o.Geometry.SimplifySoma, minRadius)
 	if o.Orbit != 0 {
 		m.orbit, err = render.FitOrbit(m.mesh, o.View, o.Orbit, o.Width, o.Height)
 	}
@@ -213,7 +222,7 @@ func (m *Movie) shaderAt(k int) (*render.Shader, error) {
 	if m.orbit == nil {
 		return m.still, nil
 	}
-	cov, err := render.Rasterize(m.mesh, m.orbit.At(float64(k)/float64(m.frames)), m.opts.Look.AA, m.opts.Look.Shading == "lit", 1)
+	cov, err := render.Cover(m.mesh, m.orbit.At(float64(k)/float64(m.frames)), m.sampling, 1)
 	if err != nil {
 		return nil, err
 	}

@@ -25,7 +25,7 @@ type benchScene struct {
 	probe []float32
 }
 
-func loadBenchScene(b *testing.B, width, height int) *benchScene {
+func loadBenchScene(b testing.TB, width, height int) *benchScene {
 	b.Helper()
 	cell, rec, err := blenderspike.ReadFile("../testdata/ca1_random_input.pickle")
 	if err != nil {

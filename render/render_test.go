@@ -205,7 +205,7 @@ func TestWorkerCountDoesNotChangeCoverage(t *testing.T) {
 	if len(a.pixels) == 0 {
 		t.Fatal("nothing covered")
 	}
-	if !equalSlices(a.pixels, b.pixels) || !equalSlices(a.tri, b.tri) || !equalSlices(a.bary, b.bary) || !equalSlices(a.shade, b.shade) {
+	if !equalSlices(a.pixels, b.pixels) || !equalSlices(a.tri, b.tri) || !equalSlices(a.bary, b.bary) || !equalSlices(a.weight, b.weight) || !equalSlices(a.cover, b.cover) {
 		t.Error("coverage differs between 1 and 7 workers")
 	}
 }

@@ -31,8 +31,8 @@ const encodeSnap = 16
 
 // encodeTable maps round(linear·(encodeSteps−1)) to sRGB in 8.8 fixed
 // point (256 × an 8-bit level).
-var encodeTable = func() []uint16 {
-	t := make([]uint16, encodeSteps)
+var encodeTable = func() *[encodeSteps]uint16 {
+	t := new([encodeSteps]uint16)
 	for i := range t {
 		v := int(math.Round(linearToSRGB(float64(i)/(encodeSteps-1)) * fixedOne))
 		if level := (v + fixedHalf) >> 8 << 8; v-level < encodeSnap && level-v < encodeSnap {
@@ -52,7 +52,7 @@ func encodeFixed(c float32) uint16 {
 	if c >= 1 {
 		return fixedOne
 	}
-	return encodeTable[int(c*(encodeSteps-1)+0.5)]
+	return encodeTable[int(c*(encodeSteps-1)+0.5)&(encodeSteps-1)]
 }
 
 // encode8 converts linear light to 8-bit sRGB, clipping to [0,1].
