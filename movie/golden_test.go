@@ -26,7 +26,8 @@ const (
 
 // goldenFrames are small frames of the bundled recordings covering the
 // renderer's paths: emission with bloom, lit shading, perspective, an orbit,
-// 3×3 anti-aliasing and a label.
+// 3×3 anti-aliasing and a label, the blender look (Filmic, thresholded
+// glow) close up, and lit shading with a depth cue.
 var goldenFrames = []struct {
 	name, recording string
 	frame           int
@@ -40,6 +41,16 @@ var goldenFrames = []struct {
 		o.Look.AA = 3
 		o.Label = "frame"
 		o.View.Zoom = 3
+	}},
+	{"simple_ap_blender_zoom", "simple_ap", 150, func(o *Options) {
+		if err := o.ApplyLook("blender"); err != nil {
+			panic(err)
+		}
+		o.View.Zoom = 4
+	}},
+	{"l5_lit_depth_cue", "l5_bap", 100, func(o *Options) {
+		o.Look.Shading, o.Look.DepthCue, o.Look.Bloom = "lit", 0.7, 0
+		o.View.Elevation, o.View.Zoom = 60, 2
 	}},
 	{"ca1_stepped_auto", "ca1_random_input", 400, func(o *Options) {
 		o.Colors.Map, o.Colors.Steps = "rocket", 10

@@ -117,9 +117,9 @@ func samplePos(aa, r int) (dx, dy float64) {
 // weaker fill light from the lower right, over an ambient floor; scaled so
 // that the brightest a surface can be is 1.
 const (
-	ambientShare = 0.18
-	keyShare     = 0.7
-	fillShare    = 0.3
+	ambientShare = 0.1
+	keyShare     = 0.8
+	fillShare    = 0.25
 )
 
 // screenVertex is a vertex projected to picture coordinates. d is affine in
@@ -236,8 +236,8 @@ func newSampleShader(cam *Camera, s Sampling) *sampleShader {
 	if s.Lit {
 		unit := func(v vec3) vec3 { return v.scale(1 / math.Sqrt(v.dot(v))) }
 		toViewer := cam.forward.scale(-1)
-		sh.key = unit(toViewer.add(cam.up.scale(0.6)).add(cam.right.scale(-0.5)))
-		sh.fill = unit(toViewer.scale(0.6).add(cam.up.scale(-0.4)).add(cam.right.scale(0.8)))
+		sh.key = unit(toViewer.scale(0.8).add(cam.up.scale(0.5)).add(cam.right.scale(-0.7)))
+		sh.fill = unit(toViewer.scale(0.5).add(cam.up.scale(-0.3)).add(cam.right.scale(0.8)))
 		// The brightest surface faces between the two lights.
 		best := unit(sh.key.scale(keyShare).add(sh.fill.scale(fillShare)))
 		sh.lightScale = 1 / sh.light(best)
