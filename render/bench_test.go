@@ -14,6 +14,10 @@ import (
 	"github.com/spikeframes/spikeframes/voltage"
 )
 
+// benchStyle is the default look: exact colours, a faint glow above a
+// threshold.
+var benchStyle = Style{Emission: 1, Bloom: 0.3, BloomThreshold: 0.5}
+
 // benchScene is the CA1 recording at default settings, framed at 1080p and
 // meshed for that scale as the render command does (tubes at least a pixel
 // wide, ring edges at most 1.5 pixels).
@@ -25,7 +29,7 @@ type benchScene struct {
 	probe []float32
 }
 
-func loadBenchScene(b testing.TB, width, height int) *benchScene {
+func loadBenchScene(b *testing.B, width, height int) *benchScene {
 	b.Helper()
 	cell, rec, err := blenderspike.ReadFile("../testdata/ca1_random_input.pickle")
 	if err != nil {
@@ -64,7 +68,7 @@ func loadBenchScene(b testing.TB, width, height int) *benchScene {
 	if err != nil {
 		b.Fatal(err)
 	}
-	sh, err := NewShader(m, cov, lut, Style{Emission: 1, Bloom: 0.6})
+	sh, err := NewShader(m, cov, lut, benchStyle)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -163,7 +167,7 @@ func BenchmarkMovingFrame(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		sh, err := NewShader(sc.mesh, cov, lut, Style{Emission: 1, Bloom: 0.6})
+		sh, err := NewShader(sc.mesh, cov, lut, benchStyle)
 		if err != nil {
 			b.Fatal(err)
 		}

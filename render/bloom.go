@@ -17,10 +17,12 @@ import "math"
 const (
 	glowGridRows    = 270
 	glowLevelFactor = 4 // each level's cells are this many of the finer level's along each side
-	// glowFloor is the glow (linear light) below which it is dropped:
-	// dithered on black it would light one pixel in four or fewer by one
-	// 8-bit level, a step in brightness no display shows.
-	glowFloor = 7.6e-5
+	// The glow's faint tail fades out: below glowFade (linear light, one
+	// 8-bit level of sRGB on black) it is dimmed in proportion to how far
+	// it is above glowFloor (half a level), and below glowFloor dropped, so
+	// it ends smoothly rather than at an edge.
+	glowFade  = 3.04e-4
+	glowFloor = glowFade / 2
 )
 
 // glowLevels are the blur of each level (of the picture height) and its
@@ -118,6 +120,9 @@ type glowBuffers struct {
 	// quadSmooth says, per finest-grid cell, whether it and its neighbours
 	// to the right, below and below right differ by at most glowSmoothStep.
 	quadSmooth []bool
+	// smoothRight and smoothDown say the same of a cell and its neighbour
+	// to the right, and below.
+	smoothRight, smoothDown []bool
 	// litFrom[y] ≤ x < litTo[y] spans the lit cells of finest-grid row y
 	// (litFrom == litTo for a dark row).
 	litFrom, litTo []int32
@@ -166,12 +171,14 @@ func (g *glowGeometry) newBuffers() *glowBuffers {
 	top := g.levels[0]
 	n := top.w * top.h
 	bu := &glowBuffers{
-		tmp:        make([][3]float32, n),
-		glow:       make([][3]float32, n),
-		cellFixed:  make([][3]int32, n),
-		quadSmooth: make([]bool, n),
-		litFrom:    make([]int32, top.h),
-		litTo:      make([]int32, top.h),
+		tmp:         make([][3]float32, n),
+		glow:        make([][3]float32, n),
+		cellFixed:   make([][3]int32, n),
+		quadSmooth:  make([]bool, n),
+		smoothRight: make([]bool, n),
+		smoothDown:  make([]bool, n),
+		litFrom:     make([]int32, top.h),
+		litTo:       make([]int32, top.h),
 	}
 	for i, l := range g.levels {
 		bu.levels[i] = make([][3]float32, l.w*l.h)
@@ -299,35 +306,16 @@ func (g *glowGeometry) spread(bu *glowBuffers, pixels []uint32, light [][3]float
 		reach[i] = blur(bu.levels[i], bu.tmp, l.w, l.h, l.kernel, srcs[i])
 	}
 	// From the coarsest level up: each level becomes its share of its own
-	// blur plus the coarser level's sum spread onto it.
+	// blur plus the coarser level's sum spread onto it. The finest level's
+	// sum is the glow.
 	last := len(g.levels) - 1
 	scaleLevel(bu.levels[last], g.levels[last].w, reach[last], strength*g.levels[last].share)
 	for i := last - 1; i >= 0; i-- {
 		l := &g.levels[i]
-		up := reach[i+1].finer(l.w, l.h)
-		g.addCoarser(bu, i, reach[i], up, strength*l.share)
-		reach[i] = reach[i].union(up)
+		reach[i] = reach[i].union(reach[i+1].finer(l.w, l.h))
+		g.combine(bu, i, reach[i], strength*l.share)
 	}
-	// The finest level is the glow; note which cells of each row are lit.
-	r := reach[0]
-	bu.reach = r
-	for y := r.y0; y < r.y1; y++ {
-		from, to := -1, -1
-		row := bu.levels[0][y*top.w : (y+1)*top.w]
-		for x := r.x0; x < r.x1; x++ {
-			c := row[x]
-			if c[0] >= glowFloor || c[1] >= glowFloor || c[2] >= glowFloor {
-				bu.glow[y*top.w+x] = c
-				if from < 0 {
-					from = x
-				}
-				to = x + 1
-			}
-		}
-		if from >= 0 {
-			bu.litFrom[y], bu.litTo[y] = int32(from), int32(to)
-		}
-	}
+	bu.reach = reach[0]
 }
 
 // scaleLevel multiplies the cells of box b of a grid w wide by s.
@@ -340,23 +328,46 @@ func scaleLevel(grid [][3]float32, w int, b box, s float32) {
 	}
 }
 
-// addCoarser turns level i into s times its blur (within own) plus the
-// next coarser level interpolated onto it (within up).
-func (g *glowGeometry) addCoarser(bu *glowBuffers, i int, own, up box, s float32) {
+// combine sets the cells of box b of level i to s times their blur plus
+// the next coarser level interpolated onto them. For the finest level it
+// writes the result, faded out below glowFade, to the glow and notes which
+// cells of each row are lit.
+func (g *glowGeometry) combine(bu *glowBuffers, i int, b box, s float32) {
 	l := &g.levels[i]
 	grid, coarse := bu.levels[i], bu.levels[i+1]
 	cw := g.levels[i+1].w
-	scaleLevel(grid, l.w, own, s)
-	for y := up.y0; y < up.y1; y++ {
+	for y := b.y0; y < b.y1; y++ {
 		ra, rb, fy := int(l.ya[y])*cw, int(l.yb[y])*cw, l.yw[y]
 		row := grid[y*l.w : (y+1)*l.w]
-		for x := up.x0; x < up.x1; x++ {
-			a, b, fx := int(l.xa[x]), int(l.xb[x]), l.xw[x]
+		from, to := -1, -1
+		for x := b.x0; x < b.x1; x++ {
+			a, bx, fx := int(l.xa[x]), int(l.xb[x]), l.xw[x]
+			var c [3]float32
 			for k := range 3 {
-				top := coarse[ra+a][k] + fx*(coarse[ra+b][k]-coarse[ra+a][k])
-				bot := coarse[rb+a][k] + fx*(coarse[rb+b][k]-coarse[rb+a][k])
-				row[x][k] += top + fy*(bot-top)
+				top := coarse[ra+a][k] + fx*(coarse[ra+bx][k]-coarse[ra+a][k])
+				bot := coarse[rb+a][k] + fx*(coarse[rb+bx][k]-coarse[rb+a][k])
+				c[k] = s*row[x][k] + top + fy*(bot-top)
 			}
+			if i > 0 {
+				row[x] = c
+				continue
+			}
+			m := max(c[0], c[1], c[2])
+			if m < glowFloor {
+				continue
+			}
+			if m < glowFade {
+				f := (m - glowFloor) / (glowFade - glowFloor)
+				c = [3]float32{c[0] * f, c[1] * f, c[2] * f}
+			}
+			bu.glow[y*l.w+x] = c
+			if from < 0 {
+				from = x
+			}
+			to = x + 1
+		}
+		if from >= 0 {
+			bu.litFrom[y], bu.litTo[y] = int32(from), int32(to)
 		}
 	}
 }
@@ -463,12 +474,22 @@ func (g *glowGeometry) addToBackground(bu *glowBuffers, img *Image, bg [3]float3
 			cells[y*gw+x] = [3]int32{int32(r), int32(gr), int32(bl)}
 		}
 	}
+	// A quad is smooth when its four edges are: each cell's edge to the
+	// right and its edge down are checked once.
+	right, down := bu.smoothRight, bu.smoothDown
 	for y := area.y0; y < area.y1; y++ {
 		y1 := min(y+1, area.y1-1)
 		for x := area.x0; x < area.x1; x++ {
-			x1 := min(x+1, area.x1-1)
-			a, b, c, d := cells[y*gw+x], cells[y*gw+x1], cells[y1*gw+x], cells[y1*gw+x1]
-			bu.quadSmooth[y*gw+x] = smoothStep(a, b) && smoothStep(c, d) && smoothStep(a, c) && smoothStep(b, d)
+			i := y*gw + x
+			right[i] = smoothStep(cells[i], cells[y*gw+min(x+1, area.x1-1)])
+			down[i] = smoothStep(cells[i], cells[y1*gw+x])
+		}
+	}
+	for y := area.y0; y < area.y1; y++ {
+		y1 := min(y+1, area.y1-1)
+		for x := area.x0; x < area.x1; x++ {
+			i, x1 := y*gw+x, min(x+1, area.x1-1)
+			bu.quadSmooth[i] = right[i] && right[y1*gw+x] && down[i] && down[y*gw+x1]
 		}
 	}
 	for y := range g.height {
