@@ -308,14 +308,35 @@ func (g *glowGeometry) spread(bu *glowBuffers, pixels []uint32, light [][3]float
 	// From the coarsest level up: each level becomes its share of its own
 	// blur plus the coarser level's sum spread onto it. The finest level's
 	// sum is the glow.
+	// A coarser level's cells too faint to lift the glow above its floor
+	// are not spread onto the finer level.
 	last := len(g.levels) - 1
 	scaleLevel(bu.levels[last], g.levels[last].w, reach[last], strength*g.levels[last].share)
 	for i := last - 1; i >= 0; i-- {
-		l := &g.levels[i]
-		reach[i] = reach[i].union(reach[i+1].finer(l.w, l.h))
+		l, c := &g.levels[i], &g.levels[i+1]
+		coarse := litBox(bu.levels[i+1], c.w, reach[i+1], glowFloor/4)
+		reach[i] = reach[i].union(coarse.finer(l.w, l.h))
 		g.combine(bu, i, reach[i], strength*l.share)
 	}
 	bu.reach = reach[0]
+}
+
+// litBox is the smallest box within b of a grid w wide holding every cell
+// with a channel of at least floor.
+func litBox(grid [][3]float32, w int, b box, floor float32) box {
+	lit := box{b.x1, b.y1, b.x0, b.y0}
+	for y := b.y0; y < b.y1; y++ {
+		row := grid[y*w : (y+1)*w]
+		for x := b.x0; x < b.x1; x++ {
+			if c := row[x]; c[0] >= floor || c[1] >= floor || c[2] >= floor {
+				lit = lit.union(box{x, y, x + 1, y + 1})
+			}
+		}
+	}
+	if lit.empty() {
+		return box{}
+	}
+	return lit
 }
 
 // scaleLevel multiplies the cells of box b of a grid w wide by s.
