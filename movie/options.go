@@ -97,8 +97,9 @@ type Look struct {
 	Tone string
 	// Background is the sRGB colour behind the cell.
 	Background [3]uint8
-	// Bloom is the strength of the glow around the cell; 0 is off. The
-	// glow lights the background, never a pixel the cell covers.
+	// Bloom is the strength of the glow around the cell's bright parts:
+	// its total light as a share of the light above BloomThreshold; 0 is
+	// off. The glow lights the background, never a pixel the cell covers.
 	Bloom float64
 	// BloomThreshold is the brightness (linear light of a pixel's brightest
 	// channel, after emission) from which parts glow, easing in below it;

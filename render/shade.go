@@ -15,9 +15,10 @@ type Style struct {
 	// Emission multiplies the colormap's colour in linear light (1 shows
 	// the colormap's colours exactly; more glows brighter).
 	Emission float64
-	// Bloom is the strength of the glow spread around bright parts; 0 is off.
-	// The glow lights the background around the cell, never the colour of a
-	// pixel the cell covers.
+	// Bloom is the strength of the glow spread around bright parts: its
+	// total light as a share of the light above BloomThreshold (about 0.27
+	// is EEVEE's default bloom); 0 is off. The glow lights the background
+	// around the cell, never the colour of a pixel the cell covers.
 	Bloom float64
 	// BloomThreshold is the brightness (a pixel's brightest channel, in
 	// linear light) from which parts glow, with a soft knee below it, as in
