@@ -43,15 +43,18 @@ type renderFlags struct {
 	background string
 	bloom      float64
 
+	look                     string
+	tone                     string
+	bloomThreshold, depthCue float64
+	// given reports whether a flag was on the command line.
+	given func(name string) bool
+
 	resample int
 	label    string
 
 	colorBy, color string
-	limitsGiven    bool // --vmin or --vmax was on the command line
-	colorByGiven   bool // --color-by was on the command line
 
 	annotate                   bool
-	labelGiven                 bool // --label was on the command line
 	colorbar                   bool
 	colorbarPos, colorbarLabel string
 	scalebar                   string
@@ -93,9 +96,13 @@ func addRenderFlags(fs *pflag.FlagSet) *renderFlags {
 	fs.IntVar(&f.aa, "aa", d.Look.AA, "anti-aliasing: N×N samples per pixel (1 = off)")
 	fs.Float64Var(&f.minWidth, "min-width", d.Look.MinWidth, "draw every branch at least this many pixels wide, so thin axons stay unbroken lines (0 = true widths)")
 	fs.StringVar(&f.shading, "shading", d.Look.Shading, "emission (the colormap's colour, glowing) or lit (diffuse + ambient headlight)")
+	fs.StringVar(&f.look, "look", movie.Looks[0], "a set of the look's options: exact (the colormap's colours, a faint glow) or blender (BlenderSpike's EEVEE look); options you give override it")
 	fs.Float64Var(&f.emission, "emission", d.Look.Emission, "emission strength: multiplies the colour in linear light")
+	fs.StringVar(&f.tone, "tone", d.Look.Tone, "how light becomes display colours: none clips at 1 (exact colours at emission 1), filmic is Blender's Filmic view transform")
 	fs.StringVar(&f.background, "background", "#000000", "background colour (#rrggbb)")
-	fs.Float64Var(&f.bloom, "bloom", d.Look.Bloom, "glow around bright parts (0 = off)")
+	fs.Float64Var(&f.bloom, "bloom", d.Look.Bloom, "glow around the bright parts: its light as a share of the light above the threshold (0 = off)")
+	fs.Float64Var(&f.bloomThreshold, "bloom-threshold", d.Look.BloomThreshold, "brightness of a pixel's brightest channel (linear light) from which parts glow; 0 lets everything glow")
+	fs.Float64Var(&f.depthCue, "depth-cue", d.Look.DepthCue, "dim the farthest parts by this share, 0 to 1 (0 = off)")
 	fs.IntVar(&f.resample, "resample", d.Resample, fmt.Sprintf("render N frames spread evenly over the recording, up to %d (0 = one per recorded frame)", movie.MaxFrames))
 	fs.StringVar(&f.label, "label", d.Label, `text in the top-left corner: none, time (simulated ms; the frame number when the recording has no time span) or frame`)
 	fs.StringVar(&f.colorBy, "color-by", d.ColorBy, `what the colours show: voltage (the recording), type (soma, axon, basal, apical), distance (path distance from the soma, µm, through --cmap) or color (--color everywhere); a morphology file without a recording defaults to type`)
@@ -151,7 +158,25 @@ func (f *renderFlags) options(geom *geometryFlags) (movie.Options, error) {
 		}
 	}
 	o.Look.AA, o.Look.MinWidth, o.Look.Shading = f.aa, f.minWidth, f.shading
-	o.Look.Emission, o.Look.Bloom = f.emission, f.bloom
+	if err := o.ApplyLook(f.look); err != nil {
+		return o, flagError(err)
+	}
+	// A look sets these; the flags given override it.
+	for _, v := range []struct {
+		name string
+		set  func()
+	}{
+		{"emission", func() { o.Look.Emission = f.emission }},
+		{"tone", func() { o.Look.Tone = f.tone }},
+		{"bloom", func() { o.Look.Bloom = f.bloom }},
+		{"bloom-threshold", func() { o.Look.BloomThreshold = f.bloomThreshold }},
+		{"cmap-steps", func() { o.Colors.Steps = f.cmapSteps }},
+	} {
+		if f.given(v.name) {
+			v.set()
+		}
+	}
+	o.Look.DepthCue = f.depthCue
 	if o.Look.Background, err = parseBackground(f.background); err != nil {
 		return o, err
 	}
@@ -160,7 +185,7 @@ func (f *renderFlags) options(geom *geometryFlags) (movie.Options, error) {
 	if o.Color, err = parseColour("--color", f.color); err != nil {
 		return o, err
 	}
-	if o.ColorBy == movie.ByDistance && !f.limitsGiven {
+	if o.ColorBy == movie.ByDistance && !f.limitsGiven() {
 		o.Colors.VMin, o.Colors.VMax = movie.Limit{Value: 0}, movie.Limit{Auto: true}
 	}
 	if err := f.overlays(&o); err != nil {
@@ -177,6 +202,9 @@ func (f *renderFlags) fitAnnotations(o *movie.Options) {
 	}
 }
 
+// limitsGiven reports whether --vmin or --vmax was on the command line.
+func (f *renderFlags) limitsGiven() bool { return f.given("vmin") || f.given("vmax") }
+
 // overlays sets the annotation options from their flags.
 func (f *renderFlags) overlays(o *movie.Options) error {
 	v := &o.Overlays
@@ -185,7 +213,7 @@ func (f *renderFlags) overlays(o *movie.Options) error {
 	if f.annotate {
 		label := o.Label
 		o.Annotate()
-		if f.labelGiven {
+		if f.given("label") {
 			o.Label = label
 		}
 		f.fitAnnotations(o)
@@ -319,9 +347,7 @@ func parseRenderArgs(args []string, stdout, stderr io.Writer) (f *renderFlags, o
 		return nil, o, "", usageErr(stderr, "render", "want exactly one recording file (see --help)"), true
 	}
 	f.morphology = *morphology
-	f.labelGiven = fs.Changed("label")
-	f.limitsGiven = fs.Changed("vmin") || fs.Changed("vmax")
-	f.colorByGiven = fs.Changed("color-by")
+	f.given = fs.Changed
 	o, err := f.options(geom)
 	if err == nil {
 		err = f.validateOutput()
@@ -371,16 +397,16 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 	}
 	if rec == nil {
 		say("read %s: %d sections, a morphology without voltage (%.2f s)", path, len(cell.Sections), time.Since(start).Seconds())
-		if !f.colorByGiven {
+		if !f.given("color-by") {
 			o.ColorBy = movie.ByType
 			f.fitAnnotations(&o)
 		}
-		if !f.labelGiven {
+		if !f.given("label") {
 			o.Label = "none" // a morphology has no time
 		}
 	} else {
 		say("read %s: %d sections, %d frames (%.2f s)", path, len(cell.Sections), rec.Frames, time.Since(start).Seconds())
-		if rec.Variable != "v" && o.ColorBy == movie.ByVoltage && !f.limitsGiven {
+		if rec.Variable != "v" && o.ColorBy == movie.ByVoltage && !f.limitsGiven() {
 			// The defaults are a membrane voltage's; other variables take
 			// their limits from the recording.
 			o.Colors.VMin, o.Colors.VMax = movie.Limit{Auto: true}, movie.Limit{Auto: true}

@@ -31,6 +31,7 @@ type Movie struct {
 	still      *render.Shader // a still camera's shader: coverage worked out once
 	orbit      *render.Orbit  // a turning camera: coverage per frame
 	path       *render.Path   // a camera moving through keyframes: coverage per frame
+	sampling   render.Sampling
 	sampler    *voltage.Sampler
 	frames     int
 	vmin, vmax float64
@@ -81,6 +82,7 @@ func New(cell *morph.Cell, rec *voltage.Recording, o Options) (*Movie, error) {
 		return nil, err
 	}
 	m.style = o.Look.style()
+	m.sampling.AA, m.sampling.Lit, m.sampling.DepthCue = o.Look.AA, o.Look.Shading == "lit", o.Look.DepthCue
 	if m.Moving() {
 		m.camera = m.cameraAt(0)
 	} else if m.camera, err = render.FitCamera(m.mesh, m.opts.View, o.Width, o.Height); err != nil {
@@ -90,7 +92,7 @@ func New(cell *morph.Cell, rec *voltage.Recording, o Options) (*Movie, error) {
 		return nil, err
 	}
 	if !m.Moving() {
-		cov, err := render.Rasterize(m.mesh, m.camera, o.Look.AA, o.Look.Shading == "lit", 0)
+		cov, err := render.Cover(m.mesh, m.camera, m.sampling, 0)
 		if err != nil {
 			return nil, err
 		}
@@ -134,6 +136,7 @@ func (m *Movie) colourTable() error {
 // measured, with every tube at least Look.MinWidth pixels wide and thin
 // tubes swept with fewer ring vertices. The framing hardly moves, since only
 // sub-pixel radii grow; the orbit, if any, is fitted to the final mesh.
+// Widened tubes get an opacity below 1 in proportion.
 func (m *Movie) buildMesh(cell *morph.Cell) error {
 	o := m.opts
 	prepared, err := o.Geometry.prepare(cell, m.rec)
@@ -152,7 +155,8 @@ func (m *Movie) buildMesh(cell *morph.Cell) error {
 		return err
 	}
 	px := cam.UnitsPerPixel()
-	so.MinRadius, so.MaxEdge = o.Look.MinWidth/2*px, ringEdgePixels*px
+	minRadius := o.Look.MinWidth / 2 * px
+	so.MinRadius, so.MaxEdge = minRadius, ringEdgePixels*px
 	first = nil // the first mesh may go before the second is built
 	size, err := mesh.Estimate(prepared, so)
 	if err != nil {
@@ -162,6 +166,7 @@ func (m *Movie) buildMesh(cell *morph.Cell) error {
 	if m.mesh, err = mesh.Build(prepared, so); err != nil {
 		return o.Geometry.sizeError(err)
 	}
+	m.sampling.Opacity = opacity(prepared, m.mesh, o.Geometry.SimplifySoma, minRadius)
 	switch {
 	case o.Orbit != 0:
 		m.orbit, err = render.FitOrbit(m.mesh, o.View, o.Orbit, o.Width, o.Height)
@@ -358,7 +363,7 @@ func (m *Movie) shaderAt(k int) (*render.Shader, error) {
 	if !m.Moving() {
 		return m.still, nil
 	}
-	cov, err := render.Rasterize(m.mesh, m.cameraAt(k), m.opts.Look.AA, m.opts.Look.Shading == "lit", 1)
+	cov, err := render.Cover(m.mesh, m.cameraAt(k), m.sampling, 1)
 	if err != nil {
 		return nil, err
 	}

@@ -48,7 +48,7 @@ func renderOnce(t *testing.T, m *mesh.Mesh, probeV []float32, w, h, aa int, styl
 	if err != nil {
 		t.Fatal(err)
 	}
-	cov, err := Rasterize(m, cam, aa, lit, 2)
+	cov, err := Cover(m, cam, Sampling{AA: aa, Lit: lit}, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,18 +209,18 @@ func TestWorkerCountDoesNotChangeCoverage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := Rasterize(m, cam, 3, true, 1)
+	a, err := Cover(m, cam, Sampling{AA: 3, Lit: true}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Rasterize(m, cam, 3, true, 7)
+	b, err := Cover(m, cam, Sampling{AA: 3, Lit: true}, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(a.pixels) == 0 {
 		t.Fatal("nothing covered")
 	}
-	if !equalSlices(a.pixels, b.pixels) || !equalSlices(a.tri, b.tri) || !equalSlices(a.bary, b.bary) || !equalSlices(a.shade, b.shade) {
+	if !equalSlices(a.pixels, b.pixels) || !equalSlices(a.tri, b.tri) || !equalSlices(a.bary, b.bary) || !equalSlices(a.weight, b.weight) || !equalSlices(a.cover, b.cover) {
 		t.Error("coverage differs between 1 and 7 workers")
 	}
 }
@@ -323,7 +323,7 @@ func TestStraightSectionShowsThePlasmaColour(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cov, err := Rasterize(m, cam, 1, false, 1)
+	cov, err := Cover(m, cam, Sampling{AA: 1, Lit: false}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
