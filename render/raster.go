@@ -3,6 +3,7 @@ package render
 import (
 	"errors"
 	"fmt"
+	"github.com/spikeframes/spikeframes/geom"
 	"math"
 	"runtime"
 	"sync"
@@ -170,7 +171,7 @@ func Cover(m *mesh.Mesh, cam *Camera, s Sampling, workers int) (*Coverage, error
 	verts := make([]screenVertex, len(m.Positions))
 	near, far := math.Inf(1), math.Inf(-1)
 	for i, p := range m.Positions {
-		x, y, z := cam.project(vec3{float64(p[0]), float64(p[1]), float64(p[2])})
+		x, y, z := cam.project(geom.Vec{float64(p[0]), float64(p[1]), float64(p[2])})
 		v := screenVertex{x: x, y: y, d: z, iw: 1, far: z, ok: !math.IsNaN(x) && !math.IsNaN(y)}
 		if v.ok {
 			near, far = min(near, z), max(far, z)
@@ -238,7 +239,7 @@ func Cover(m *mesh.Mesh, cam *Camera, s Sampling, workers int) (*Coverage, error
 
 // screen projects a mesh vertex into the picture.
 func (cam *Camera) screen(p mesh.Vec3) screenVertex {
-	x, y, z := cam.project(vec3{float64(p[0]), float64(p[1]), float64(p[2])})
+	x, y, z := cam.project(geom.Vec{float64(p[0]), float64(p[1]), float64(p[2])})
 	v := screenVertex{x: x, y: y, d: z, iw: 1, ok: !math.IsNaN(x) && !math.IsNaN(y)}
 	if cam.perspective {
 		v.d, v.iw = -1/z, 1/z
@@ -301,7 +302,7 @@ func coverageTests(m *mesh.Mesh, cam *Camera, aa int, at func(v uint32) screenVe
 // opacity.
 type sampleShader struct {
 	lit        bool
-	key, fill  vec3 // unit directions towards the lights
+	key, fill  geom.Vec // unit directions towards the lights
 	lightScale float64
 	depthCue   float64
 	opacity    []float32
@@ -310,12 +311,12 @@ type sampleShader struct {
 func newSampleShader(cam *Camera, s Sampling) *sampleShader {
 	sh := &sampleShader{lit: s.Lit, depthCue: s.DepthCue, opacity: s.Opacity}
 	if s.Lit {
-		unit := func(v vec3) vec3 { return v.scale(1 / math.Sqrt(v.dot(v))) }
-		toViewer := cam.forward.scale(-1)
-		sh.key = unit(toViewer.scale(0.8).add(cam.up.scale(0.5)).add(cam.right.scale(-0.7)))
-		sh.fill = unit(toViewer.scale(0.5).add(cam.up.scale(-0.3)).add(cam.right.scale(0.8)))
+		unit := func(v geom.Vec) geom.Vec { return v.Scale(1 / math.Sqrt(v.Dot(v))) }
+		toViewer := cam.forward.Scale(-1)
+		sh.key = unit(toViewer.Scale(0.8).Add(cam.up.Scale(0.5)).Add(cam.right.Scale(-0.7)))
+		sh.fill = unit(toViewer.Scale(0.5).Add(cam.up.Scale(-0.3)).Add(cam.right.Scale(0.8)))
 		// The brightest surface faces between the two lights.
-		best := unit(sh.key.scale(keyShare).add(sh.fill.scale(fillShare)))
+		best := unit(sh.key.Scale(keyShare).Add(sh.fill.Scale(fillShare)))
 		sh.lightScale = 1 / sh.light(best)
 	}
 	return sh
@@ -327,8 +328,8 @@ func (sh *sampleShader) weighted() bool {
 }
 
 // light is the unscaled brightness of a surface with unit normal n.
-func (sh *sampleShader) light(n vec3) float64 {
-	return ambientShare + keyShare*math.Max(0, n.dot(sh.key)) + fillShare*math.Max(0, n.dot(sh.fill))
+func (sh *sampleShader) light(n geom.Vec) float64 {
+	return ambientShare + keyShare*math.Max(0, n.Dot(sh.key)) + fillShare*math.Max(0, n.Dot(sh.fill))
 }
 
 // sample returns the weight and the opacity of a sample of triangle tr
@@ -344,13 +345,13 @@ func (sh *sampleShader) sample(m *mesh.Mesh, verts []screenVertex, tr [3]uint32,
 		weight *= 1 - sh.depthCue*far
 	}
 	if sh.lit {
-		var n vec3
+		var n geom.Vec
 		for k := range 3 {
 			nv := m.Normals[tr[k]]
-			n = n.add(vec3{float64(nv[0]), float64(nv[1]), float64(nv[2])}.scale(l[k]))
+			n = n.Add(geom.Vec{float64(nv[0]), float64(nv[1]), float64(nv[2])}.Scale(l[k]))
 		}
-		if ln := math.Sqrt(n.dot(n)); ln > 0 {
-			weight *= min(1, sh.lightScale*sh.light(n.scale(1/ln)))
+		if ln := math.Sqrt(n.Dot(n)); ln > 0 {
+			weight *= min(1, sh.lightScale*sh.light(n.Scale(1/ln)))
 		} else {
 			weight *= sh.lightScale * ambientShare
 		}
