@@ -101,12 +101,16 @@ func TestConstantVoltageShowsTheTableColour(t *testing.T) {
 // makes colours brighter than the table's or clips them.
 func TestShownIsWhatTheFrameShows(t *testing.T) {
 	m := tube(100, 10, 5, 16)
-	for _, emission := range []float64{0.4, 1, 1.7, 4} {
-		style := Style{Background: [3]uint8{30, 30, 30}, Emission: emission}
+	for _, tc := range []struct {
+		emission float64
+		tone     Tone
+	}{{0.4, ToneNone}, {1, ToneNone}, {1.7, ToneNone}, {4, ToneNone}, {1, ToneFilmic}, {2, ToneFilmic}} {
+		emission := tc.emission
+		style := Style{Background: [3]uint8{30, 30, 30}, Emission: emission, Tone: tc.tone}
 		for i, v := range []float32{-70, -40, -10, 20} {
 			img := renderOnce(t, m, constant(len(m.Probes), v), 200, 100, 2, style, false)
 			if got, want := img.RGB(100, 50), style.Shown(fourColours[i]); got != want {
-				t.Errorf("emission %g, %v mV: middle pixel %v, Shown %v", emission, v, got, want)
+				t.Errorf("emission %g, tone %v, %v mV: middle pixel %v, Shown %v", emission, tc.tone, v, got, want)
 			}
 		}
 	}

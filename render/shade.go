@@ -52,11 +52,15 @@ func (s Style) emitted(c [3]uint8) [3]float32 {
 
 // Shown is the sRGB colour that a pixel wholly covered by table colour c
 // shows where no glow reaches: c through the frame's colour transform
-// (emission, then encoding). It is the one place outside Shader.Render where
+// (emission, then the tone curve or plain sRGB encoding). It is the one place outside Shader.Render where
 // that transform is applied, so that a colour bar matches the frames; a
 // change to how frames turn light into pixels belongs in both.
 func (s Style) Shown(c [3]uint8) [3]uint8 {
 	e := s.emitted(c)
+	if tm := newToneMap(s.Tone); tm.filmic {
+		r, g, b := tm.encode(e)
+		return [3]uint8{r, g, b}
+	}
 	return [3]uint8{encode8(e[0]), encode8(e[1]), encode8(e[2])}
 }
 
