@@ -17,15 +17,17 @@ import (
 // proportion to the meshes they would make, so that a crowded scene loses
 // detail evenly. For framing only the positions are kept. For the picture,
 // each cell's sampler reads its own probes, the cell learns where they lie
-// in the joined mesh, and Coarser learns how far detail was lowered. Every
-// cell is swept on its own, so the cost grows with the cells, not with
-// their square.
+// in the joined mesh, Coarser learns how far detail was lowered, and the
+// sampling learns the opacity of widened tubes. Every cell is swept on its
+// own, so the cost grows with the cells, not with their square.
 func (m *Movie) sweep(prepared []*morph.Prepared, so mesh.Options, framing bool) (*mesh.Mesh, error) {
 	budgets, err := m.budgets(prepared, so)
 	if err != nil {
 		return nil, err
 	}
 	var joined *mesh.Mesh
+	var opacities [][]float32 // of each cell's vertices, nil where none is widened
+	widened := false
 	sections := 0
 	for i, c := range m.cells {
 		co := so
@@ -45,10 +47,16 @@ func (m *Movie) sweep(prepared []*morph.Prepared, so mesh.Options, framing bool)
 			if c.sampler, err = voltage.NewSampler(c.rec, cm.Probes, cm.Junctions...); err != nil {
 				return nil, m.cellError(i, err)
 			}
-			c.first, c.count = m.probes, len(cm.Probes)
+			c.first, c.count, c.vertices = m.probes, len(cm.Probes), len(cm.Positions)
 			m.probes += len(cm.Probes)
+			op := opacity(prepared[i], cm, m.opts.Geometry.SimplifySoma, so.MinRadius)
+			opacities = append(opacities, op)
+			widened = widened || op != nil
 		}
 		if len(m.cells) == 1 {
+			if !framing {
+				m.sampling.Opacity = opacities[0]
+			}
 			return cm, nil
 		}
 		if joined == nil {
@@ -56,6 +64,18 @@ func (m *Movie) sweep(prepared []*morph.Prepared, so mesh.Options, framing bool)
 		}
 		appendMesh(joined, cm, sections, framing)
 		sections += len(c.shape.Sections)
+	}
+	if widened {
+		m.sampling.Opacity = make([]float32, 0, len(joined.Positions))
+		for i, op := range opacities {
+			if op == nil {
+				op = make([]float32, m.cells[i].vertices)
+				for v := range op {
+					op[v] = 1
+				}
+			}
+			m.sampling.Opacity = append(m.sampling.Opacity, op...)
+		}
 	}
 	return joined, nil
 }
