@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Scene benchmark: N copies of a recording (default the L5 one) in a grid at
 # 1920×1080, for N = 1, 2, 10 and 50. For each N it renders one frame and
-# then 41 on one worker, and prints the mesh's size, the peak memory,
+# then 121 on one worker, and prints the mesh's size, the peak memory,
 # the CPU time of start-up (reading, hashing for the folder's manifest,
 # meshing, coverage) and of a frame, and each per copy: growth linear in the
 # copies keeps the per-copy columns flat. CPU time, not the clock, so that
@@ -38,9 +38,9 @@ for n in "${counts[@]}"; do
 	run "$n" 1
 	one=$cpu peak=$rss
 	vertices=$(awk '/^mesh: / {print $2; exit}' "$tmp/log")
-	run "$n" 41
+	run "$n" 121
 	awk -v n="$n" -v v="$vertices" -v rss="$peak" -v one="$one" -v more="$cpu" 'BEGIN {
-		frame = (more - one) / 40
+		frame = (more - one) / 120
 		startup = one - frame
 		printf "%6d %10d %8.0f %10.2f %9.3f %9.1f %9.3f %12.4f\n", n, v, rss / 1024, startup, frame, rss / 1024 / n, startup / n, frame / n
 	}'
