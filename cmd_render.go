@@ -17,6 +17,8 @@ import (
 
 	"github.com/spikeframes/spikeframes/mesh"
 	"github.com/spikeframes/spikeframes/movie"
+	"github.com/spikeframes/spikeframes/scene"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // renderFlags are the render command's settings besides geometry.
@@ -65,18 +67,28 @@ type renderFlags struct {
 	frames       string
 	shard        string
 	skipExisting bool
+	overwrite    bool
 	video        string
 	fps          float64
 	crf          int
 	quiet        bool
 	jobs         int
+
+	arrange    string
+	scene      string
+	printScene bool
+
+	fs *pflag.FlagSet // the flags as parsed, to tell which were given
 }
 
 func addRenderFlags(fs *pflag.FlagSet) *renderFlags {
 	f := &renderFlags{}
-	d := movie.DefaultOptions()
-	fs.StringVarP(&f.out, "out", "o", "frames", "output folder (created if missing)")
-	fs.StringVar(&f.pattern, "pattern", "frame_%05d.png", "file name of each frame, with one frame-number verb: %d, or %0Nd zero-padded to N digits")
+	sd := scene.Default()
+	d := sd.Options
+	fs.StringVar(&f.scene, "scene", "", "read every setting from this scene file (flags given too override it; recordings given replace its recordings in order)")
+	fs.BoolVar(&f.printScene, "print-scene", false, "print the scene these arguments make, every value included, and exit without rendering")
+	fs.StringVarP(&f.out, "out", "o", sd.Output.Out, "output folder (created if missing)")
+	fs.StringVar(&f.pattern, "pattern", sd.Output.Pattern, "file name of each frame, with one frame-number verb: %d, or %0Nd zero-padded to N digits")
 	fs.IntVar(&f.width, "width", d.Width, "picture width in pixels")
 	fs.IntVar(&f.height, "height", d.Height, "picture height in pixels")
 	fs.StringVar(&f.cmap, "cmap", d.Colors.Map, `colormap: any matplotlib or seaborn name, NAME_r reversed, or colours "#000000,#ff3000,…"`)
@@ -89,7 +101,7 @@ func addRenderFlags(fs *pflag.FlagSet) *renderFlags {
 	fs.Float64Var(&f.azimuth, "azimuth", 0, "turn the camera about the view's up axis (degrees)")
 	fs.Float64Var(&f.elevation, "elevation", 0, "tilt the camera up over the view's right axis (degrees)")
 	fs.Float64Var(&f.roll, "roll", 0, "turn the picture about the viewing axis (degrees; positive turns the cell counter-clockwise)")
-	fs.StringVar(&f.target, "target", d.Target, `what the camera looks at and zooms and orbits about: soma, a section's index or recorded name, or X,Y,Z in µm ("" centres the whole cell)`)
+	fs.StringVar(&f.target, "target", d.Target, `what the camera looks at and zooms and orbits about: soma, a section's index or recorded name, or X,Y,Z in µm, each after a cell's index ("1:soma") for a cell but the first ("" centres the whole scene)`)
 	fs.Float64Var(&f.zoom, "zoom", d.View.Zoom, fmt.Sprintf("magnify the framing, %g to %g (1 fits the whole cell in about 90%% of the picture)", float64(movie.MinZoom), float64(movie.MaxZoom)))
 	fs.Float64Var(&f.orbit, "orbit", 0, "turn the camera this many degrees about the view's up axis over the movie (360 loops seamlessly)")
 	fs.Float64Var(&f.fov, "fov", d.View.FOV, fmt.Sprintf("vertical field of view in degrees (%g to %g) for a perspective camera; 0 = orthographic", float64(movie.MinFOV), float64(movie.MaxFOV)))
@@ -120,12 +132,14 @@ func addRenderFlags(fs *pflag.FlagSet) *renderFlags {
 	fs.BoolVar(&f.transparent, "transparent", false, "RGBA PNGs with a clear background (the glow as alpha), for compositing")
 	fs.StringVar(&f.frames, "frames", "", "render only output frames A ≤ f < B, as A:B (either side may be left out)")
 	fs.StringVar(&f.shard, "shard", "", `render the K-th of N contiguous blocks of the frames, as K/N (0-based), or "auto" from a Slurm array job`)
-	fs.BoolVar(&f.skipExisting, "skip-existing", false, "skip frames already written whole (resume a killed job)")
-	fs.StringVar(&f.video, "video", "", "write an H.264 MP4 through ffmpeg instead of PNG files")
-	fs.Float64Var(&f.fps, "fps", 30, "frames per second of --video (0.001 to 1000)")
-	fs.IntVar(&f.crf, "crf", 18, "quality of --video (x264 CRF: 0 lossless … 51 worst)")
+	fs.BoolVar(&f.skipExisting, "skip-existing", false, "skip frames already written whole (resume a killed job of the same scene)")
+	fs.BoolVar(&f.overwrite, "overwrite", false, "replace the frames of another render in the output folder (removed first)")
+	fs.StringVar(&f.video, "video", sd.Output.Video, "write an H.264 MP4 through ffmpeg instead of PNG files")
+	fs.Float64Var(&f.fps, "fps", sd.Output.FPS, "frames per second of --video (0.001 to 1000)")
+	fs.IntVar(&f.crf, "crf", sd.Output.CRF, "quality of --video (x264 CRF: 0 lossless … 51 worst)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but errors")
 	fs.IntVarP(&f.jobs, "jobs", "j", 0, "frames rendered in parallel (0 = one per core; at most 4 per core)")
+	fs.StringVar(&f.arrange, "arrange", d.Layout.Arrange, "how several recordings stand: recorded (where each recording puts its cell), row (side by side in order, each on its soma) or grid")
 	return f
 }
 
@@ -136,7 +150,9 @@ const (
 )
 
 // options turns the flags that decide the picture into the engine's
-// options; values the engine cannot take come back as errors that begin
+// options (unchecked: see Options.Validate, and resolveSettings and
+// resolveData for the defaults that depend on other settings and on the
+// data); values that are not values at all come back as errors that begin
 // with the flag.
 func (f *renderFlags) options(geom *geometryFlags) (movie.Options, error) {
 	o := movie.DefaultOptions()
@@ -185,39 +201,19 @@ func (f *renderFlags) options(geom *geometryFlags) (movie.Options, error) {
 	if o.Color, err = parseColour("--color", f.color); err != nil {
 		return o, err
 	}
-	if o.ColorBy == movie.ByDistance && !f.limitsGiven() {
-		o.Colors.VMin, o.Colors.VMax = movie.Limit{Value: 0}, movie.Limit{Auto: true}
-	}
 	if err := f.overlays(&o); err != nil {
 		return o, err
 	}
-	return o, flagError(o.Validate())
+	o.Layout.Arrange = f.arrange
+	return o, nil
 }
 
-// fitAnnotations leaves the colour bar that --annotate asks for out when
-// the colours come from no colormap (one --color).
-func (f *renderFlags) fitAnnotations(o *movie.Options) {
-	if f.annotate && !f.colorbar && o.ColorBy == movie.ByColor {
-		o.Overlays.ColorBar = false
-	}
-}
-
-// limitsGiven reports whether --vmin or --vmax was on the command line.
-func (f *renderFlags) limitsGiven() bool { return f.given("vmin") || f.given("vmax") }
-
-// overlays sets the annotation options from their flags.
+// overlays sets the annotation options from their flags (--annotate is
+// put over the whole scene by resolveSettings).
 func (f *renderFlags) overlays(o *movie.Options) error {
 	v := &o.Overlays
 	v.ColorBar, v.ColorBarPos, v.ColorBarLabel = f.colorbar, f.colorbarPos, f.colorbarLabel
 	v.Title, v.Traces = f.title, f.traces
-	if f.annotate {
-		label := o.Label
-		o.Annotate()
-		if f.given("label") {
-			o.Label = label
-		}
-		f.fitAnnotations(o)
-	}
 	switch f.scalebar {
 	case "":
 	case "auto":
@@ -230,13 +226,11 @@ func (f *renderFlags) overlays(o *movie.Options) error {
 		v.ScaleBar, v.ScaleBarLength = true, length
 	}
 	if f.timeSpan != "" {
-		a, b, ok := strings.Cut(f.timeSpan, ":")
-		start, errA := strconv.ParseFloat(a, 64)
-		stop, errB := strconv.ParseFloat(b, 64)
-		if !ok || errA != nil || errB != nil {
+		span, err := scene.ParseTimeSpan(f.timeSpan)
+		if err != nil {
 			return fmt.Errorf("--time-span %q: want START:STOP in ms", f.timeSpan)
 		}
-		o.TimeSpan = movie.TimeSpan{Start: start, Stop: stop, Set: true}
+		o.TimeSpan = span
 	}
 	if f.textColor != "auto" {
 		c, err := colorful.Hex(f.textColor)
@@ -273,11 +267,11 @@ func scalebarLength(args []string) []string {
 
 // validateOutput checks where frames go and which: the file names, the
 // frame selection, the movie and the workers.
-func (f *renderFlags) validateOutput() error {
-	if _, err := parsePattern(f.pattern); err != nil {
+func (f *renderFlags) validateOutput(out scene.Output, transparent bool) error {
+	if _, err := parsePattern(out.Pattern); err != nil {
 		return fmt.Errorf("--pattern: %w", err)
 	}
-	if _, err := parseFrameRange(f.frames, maxInt); err != nil {
+	if _, err := parseFrameRange(out.Frames, maxInt); err != nil {
 		return fmt.Errorf("--frames: %w", err)
 	}
 	if f.shard != "" {
@@ -288,20 +282,22 @@ func (f *renderFlags) validateOutput() error {
 	switch {
 	case f.jobs < 0:
 		return fmt.Errorf("--jobs %d: must be ≥ 0", f.jobs)
-	case f.crf < 0 || f.crf > maxCRF:
-		return fmt.Errorf("--crf %d: must be 0 to %d", f.crf, maxCRF)
-	case f.video != "" && f.shard != "":
+	case out.CRF < 0 || out.CRF > maxCRF:
+		return fmt.Errorf("--crf %d: must be 0 to %d", out.CRF, maxCRF)
+	case out.Video != "" && f.shard != "":
 		return fmt.Errorf("--video makes one movie: it cannot be split with --shard (render PNG shards, then stitch them)")
-	case f.video != "" && f.transparent:
+	case out.Video != "" && transparent:
 		return fmt.Errorf("--transparent makes RGBA PNGs; a --video has no alpha (render PNGs and composite them)")
-	case f.video != "" && f.skipExisting:
+	case out.Video != "" && f.skipExisting:
 		return fmt.Errorf("--skip-existing resumes PNG frames; a --video is always written whole")
-	case !(f.fps >= minFPS && f.fps <= maxFPS):
-		return fmt.Errorf("--fps %v: must be a number from %g to %g", f.fps, minFPS, maxFPS)
+	case out.Video != "" && f.overwrite:
+		return fmt.Errorf("--overwrite replaces PNG frames in a folder; a --video is always written whole")
+	case !(out.FPS >= minFPS && out.FPS <= maxFPS):
+		return fmt.Errorf("--fps %v: must be a number from %g to %g", out.FPS, minFPS, maxFPS)
 	}
-	if f.video != "" {
-		if st, err := os.Stat(f.video); err == nil && st.IsDir() {
-			return fmt.Errorf("--video %s: is a folder; give the movie's file name", f.video)
+	if out.Video != "" {
+		if st, err := os.Stat(out.Video); err == nil && st.IsDir() {
+			return fmt.Errorf("--video %s: is a folder; give the movie's file name", out.Video)
 		}
 	}
 	return nil
@@ -332,44 +328,60 @@ func parseColour(flag, s string) ([3]uint8, error) {
 }
 
 // parseRenderArgs parses and validates the render command's arguments:
-// the flags, turned into the engine's options, and the one recording. It
-// returns done=true with the status to exit with after --help (0) or a
-// usage error (2, after printing it).
-func parseRenderArgs(args []string, stdout, stderr io.Writer) (f *renderFlags, o movie.Options, path string, status int, done bool) {
-	fs := newFlags("render", "RECORDING [flags]", stdout, stderr)
+// the scene file, the flags over it and the recordings, turned into the
+// run's scene. It returns done=true with the status to exit with after
+// --help (0) or a usage error (2, after printing it).
+func parseRenderArgs(args []string, stdout, stderr io.Writer) (f *renderFlags, sc scene.Scene, status int, done bool) {
+	fs := newFlags("render", "RECORDING... [flags]", stdout, stderr)
 	f = addRenderFlags(fs)
 	geom := addGeometryFlags(fs)
 	morphology := addMorphologyFlag(fs)
 	if status, done := parseFlags(fs, scalebarLength(args)); done {
-		return nil, o, "", status, true
+		return nil, sc, status, true
 	}
-	if fs.NArg() != 1 {
-		return nil, o, "", usageErr(stderr, "render", "want exactly one recording file (see --help)"), true
+	f.fs, f.morphology = fs, *morphology
+	if fs.NArg() > movie.MaxCells {
+		return nil, sc, usageErr(stderr, "render", "%d recordings: a scene holds at most %d", fs.NArg(), movie.MaxCells), true
 	}
-	f.morphology = *morphology
 	f.given = fs.Changed
-	o, err := f.options(geom)
+	sc, err := f.buildScene(fs, geom, fs.Args())
 	if err == nil {
-		err = f.validateOutput()
+		f.resolveSettings(&sc)
+		err = f.validate(sc)
 	}
 	if err != nil {
-		return nil, o, "", usageErr(stderr, "render", "%v", err), true
+		return nil, sc, usageErr(stderr, "render", "%v", err), true
 	}
-	return f, o, fs.Arg(0), exitOK, false
+	return f, sc, exitOK, false
+}
+
+// validate checks the scene's settings: the options, each cell's own, and
+// where the frames go.
+func (f *renderFlags) validate(sc scene.Scene) error {
+	if err := sc.Options.Validate(); err != nil {
+		return f.optionError(err)
+	}
+	for i, c := range sc.Cells {
+		if err := (movie.Cell{Place: c.Place, Colors: c.Colors, TimeSpan: c.TimeSpan}).Validate(); err != nil {
+			return f.optionError(&cellError{i, err})
+		}
+	}
+	return f.validateOutput(sc.Output, sc.Options.Look.Transparent)
 }
 
 func cmdRender(args []string, stdout, stderr io.Writer) int {
-	f, o, path, status, done := parseRenderArgs(args, stdout, stderr)
+	f, sc, status, done := parseRenderArgs(args, stdout, stderr)
 	if done {
 		return status
 	}
 	say := func(format string, a ...any) {
-		if !f.quiet {
+		if !f.quiet && !f.printScene {
 			fmt.Fprintf(stderr, format+"\n", a...)
 		}
 	}
+	out := sc.Output
 	var ffmpeg string
-	if f.video != "" {
+	if out.Video != "" && !f.printScene {
 		var err error
 		if ffmpeg, err = findFFmpeg(); err != nil {
 			fmt.Fprintf(stderr, "spikeframes render: %v\n", err)
@@ -383,61 +395,100 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 		return stop.status()
 	}
 
-	start := time.Now()
-	cell, rec, _, status, ok := readCommandInput("render", path, f.morphology, stderr)
-	if !ok {
-		return status
+	cells := make([]movie.Cell, len(sc.Cells))
+	recs := make([]*voltage.Recording, len(sc.Cells))
+	for i, c := range sc.Cells {
+		start := time.Now()
+		cell, rec, _, status, ok := readCommandInput("render", c.Recording, c.Morphology, stderr)
+		if !ok {
+			return status
+		}
+		if err := needPoints(cell, c.Recording); err != nil {
+			fmt.Fprintf(stderr, "spikeframes render: %v\n", err)
+			return exitInput
+		}
+		if stop.caught() {
+			return stopped()
+		}
+		if rec == nil {
+			say("read %s: %d sections, a morphology without voltage (%.2f s)", c.Recording, len(cell.Sections), time.Since(start).Seconds())
+		} else {
+			say("read %s: %d sections, %d frames (%.2f s)", c.Recording, len(cell.Sections), rec.Frames, time.Since(start).Seconds())
+		}
+		cells[i], recs[i] = movie.Cell{Morph: cell, Rec: rec}, rec
 	}
-	if err := needPoints(cell, path); err != nil {
+	resolveData(&sc, recs)
+	if err := f.validate(sc); err != nil {
+		return usageErr(stderr, "render", "%v", err)
+	}
+	if f.printScene {
+		if err := printScene(stdout, sc); err != nil {
+			fmt.Fprintf(stderr, "spikeframes render: %v\n", err)
+			return exitOutput
+		}
+		return exitOK
+	}
+	o := sc.Options
+	for i, c := range sc.Cells {
+		cells[i].Place, cells[i].Colors, cells[i].TimeSpan = c.Place, c.Colors, c.TimeSpan
+	}
+
+	pattern, _ := parsePattern(out.Pattern) // validated above
+	var man *manifest
+	if out.Video == "" || hasPins(sc) {
+		hashes := make([]string, len(sc.Cells))
+		for i, c := range sc.Cells {
+			h, err := hashFile(c.Recording)
+			if err == nil && c.SHA256 != "" && c.SHA256 != h {
+				err = fmt.Errorf("%s: its contents (SHA-256 %s) are not the recording the scene names (%s)", c.Recording, h, c.SHA256)
+			}
+			if err != nil {
+				fmt.Fprintf(stderr, "spikeframes render: %v\n", err)
+				return exitInput
+			}
+			hashes[i] = h
+		}
+		var err error
+		if man, err = newManifest(sc, hashes); err != nil {
+			fmt.Fprintf(stderr, "spikeframes render: %v\n", err)
+			return exitOutput
+		}
+	}
+	if out.Video == "" {
+		held, err := man.inspect(out.Out, pattern)
+		if err != nil {
+			fmt.Fprintf(stderr, "spikeframes render: output folder %s: %v\n", out.Out, err)
+			return exitOutput
+		}
+		if held.clash() && !f.overwrite {
+			return usageErr(stderr, "render", "%s (--overwrite replaces them)", held.describe(out.Out, man.scene, f.flagOf))
+		}
+	}
+
+	start := time.Now()
+	if out.Video != "" && (o.Width%2 != 0 || o.Height%2 != 0) {
+		o.Width, o.Height = o.Width+o.Width%2, o.Height+o.Height%2
+		say("warning: --video needs an even picture size for yuv420p: rendering %d×%d", o.Width, o.Height)
+	}
+	m, err := movie.NewScene(cells, o)
+	var oe *movie.OptionError
+	switch {
+	case errors.As(err, &oe):
+		return usageErr(stderr, "render", "%v", f.optionError(err))
+	case err != nil && len(cells) == 1:
+		fmt.Fprintf(stderr, "spikeframes render: %s: %v\n", sc.Cells[0].Recording, err)
+		return exitInput
+	case err != nil:
 		fmt.Fprintf(stderr, "spikeframes render: %v\n", err)
 		return exitInput
 	}
 	if stop.caught() {
 		return stopped()
 	}
-	if rec == nil {
-		say("read %s: %d sections, a morphology without voltage (%.2f s)", path, len(cell.Sections), time.Since(start).Seconds())
-		if !f.given("color-by") {
-			o.ColorBy = movie.ByType
-			f.fitAnnotations(&o)
-		}
-		if !f.given("label") {
-			o.Label = "none" // a morphology has no time
-		}
-	} else {
-		say("read %s: %d sections, %d frames (%.2f s)", path, len(cell.Sections), rec.Frames, time.Since(start).Seconds())
-		if rec.Variable != "v" && o.ColorBy == movie.ByVoltage && !f.limitsGiven() {
-			// The defaults are a membrane voltage's; other variables take
-			// their limits from the recording.
-			o.Colors.VMin, o.Colors.VMax = movie.Limit{Auto: true}, movie.Limit{Auto: true}
-		}
+	for _, w := range m.Warnings() {
+		say("warning: %s", w)
 	}
-
-	start = time.Now()
-	if f.video != "" && (o.Width%2 != 0 || o.Height%2 != 0) {
-		o.Width, o.Height = o.Width+o.Width%2, o.Height+o.Height%2
-		say("warning: --video needs an even picture size for yuv420p: rendering %d×%d", o.Width, o.Height)
-	}
-	m, err := movie.New(cell, rec, o)
-	var oe *movie.OptionError
-	switch {
-	case errors.As(err, &oe):
-		return usageErr(stderr, "render", "%v", flagError(err))
-	case err != nil:
-		fmt.Fprintf(stderr, "spikeframes render: %s: %v\n", path, err)
-		return exitInput
-	}
-	if stop.caught() {
-		return stopped()
-	}
-	if (o.Colors.VMin.Auto || o.Colors.VMax.Auto) && (o.ColorBy == movie.ByVoltage || o.ColorBy == movie.ByDistance) {
-		vmin, vmax := m.Limits()
-		unit := m.Unit()
-		if unit == "" && rec != nil {
-			unit = "of " + rec.Variable
-		}
-		say("limits: --vmin %g --vmax %g (%s)", vmin, vmax, unit)
-	}
+	f.sayLimits(say, sc, m, recs)
 	msh := m.Mesh()
 	say("mesh: %d vertices, %d triangles", len(msh.Positions), len(msh.Triangles))
 	switch c := m.Coarser(); {
@@ -451,11 +502,15 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 	} else {
 		say("coverage: %d of %d pixels touched (%.2f s)", m.Touched(), o.Width*o.Height, time.Since(start).Seconds())
 	}
-	if o.Label == "time" && rec != nil && !rec.HasTime && !o.TimeSpan.Set {
-		say("note: %s records no time span; --label time shows frame numbers", path)
+	if o.Label == "time" && o.ColorBy == movie.ByVoltage && !m.TimeKnown() {
+		if len(sc.Cells) == 1 {
+			say("note: %s records no time span; --label time shows frame numbers", sc.Cells[0].Recording)
+		} else {
+			say("note: the recordings' time spans are not known; --label time shows frame numbers")
+		}
 	}
 
-	frames, err := parseFrameRange(f.frames, m.Frames())
+	frames, err := parseFrameRange(out.Frames, m.Frames())
 	if err != nil {
 		return usageErr(stderr, "render", "--frames: %v", err)
 	}
@@ -472,11 +527,17 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 		say("note: -j %d is more than %d per core: rendering %d frames at a time", f.jobs, maxWorkersPerCore, workers)
 	}
 	var sink movie.Sink
-	if f.video != "" {
-		sink, err = newVideoSink(ffmpeg, f.video, o.Width, o.Height, f.fps, f.crf, frames.first)
+	if out.Video != "" {
+		sink, err = newVideoSink(ffmpeg, out.Video, o.Width, o.Height, out.FPS, out.CRF, frames.first)
 	} else {
-		pattern, _ := parsePattern(f.pattern) // validated above
-		sink, err = newPNGSink(f.out, pattern, o.Width, o.Height, f.skipExisting, frames)
+		refusal, serr := man.settle(out.Out, pattern, f.overwrite, f.flagOf)
+		if refusal != "" {
+			return usageErr(stderr, "render", "%s", refusal)
+		}
+		err = serr
+		if err == nil {
+			sink, err = newPNGSink(out.Out, pattern, o.Width, o.Height, f.skipExisting, frames)
+		}
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "spikeframes render: %v\n", err)
@@ -506,17 +567,55 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "spikeframes render: %v\n", err)
 		return exitOutput // every failure once frames are flowing is an output failure
 	}
-	if f.video != "" {
-		progress.finish("wrote " + f.video)
+	if out.Video != "" {
+		progress.finish("wrote " + out.Video)
 		return exitOK
 	}
-	progress.finish("rendered into " + f.out)
+	progress.finish("rendered into " + out.Out)
 	if !f.quiet {
 		fmt.Fprintln(stdout, "Make a movie with:")
 		fmt.Fprintf(stdout, "  ffmpeg -framerate %g -start_number %d -i %s -c:v libx264 -pix_fmt yuv420p -crf %d%s movie.mp4\n",
-			f.fps, frames.first, shellQuote(filepath.Join(f.out, f.pattern)), f.crf, evenSizeFilter(o.Width, o.Height))
+			out.FPS, frames.first, shellQuote(filepath.Join(out.Out, out.Pattern)), out.CRF, evenSizeFilter(o.Width, o.Height))
 	}
 	return exitOK
+}
+
+// sayLimits reports automatic limits as resolved: for one cell as the
+// flags that would give them, for several per recording.
+func (f *renderFlags) sayLimits(say func(string, ...any), sc scene.Scene, m *movie.Movie, recs []*voltage.Recording) {
+	o := sc.Options
+	if o.ColorBy != movie.ByVoltage && o.ColorBy != movie.ByDistance {
+		return
+	}
+	unit := m.Unit()
+	if unit == "" && recs[0] != nil {
+		unit = "of " + recs[0].Variable
+	}
+	for i, c := range sc.Cells {
+		colors := o.Colors
+		if c.Colors != nil {
+			colors = *c.Colors
+		}
+		if !colors.VMin.Auto && !colors.VMax.Auto {
+			continue
+		}
+		vmin, vmax := m.CellLimits(i)
+		if len(sc.Cells) == 1 {
+			say("limits: --vmin %g --vmax %g (%s)", vmin, vmax, unit)
+		} else {
+			say("limits of %s: %g to %g (%s)", c.Recording, vmin, vmax, unit)
+		}
+	}
+}
+
+// hasPins reports whether the scene names any recording by its contents.
+func hasPins(sc scene.Scene) bool {
+	for _, c := range sc.Cells {
+		if c.SHA256 != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // evenSizeFilter is the ffmpeg option that pads an odd-sized picture to

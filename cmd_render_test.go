@@ -37,7 +37,8 @@ func renderArgs(rec, dir string, extra ...string) []string {
 	return append(append([]string{"render", rec, "-o", dir}, small...), extra...)
 }
 
-// readDir returns every file in dir by name with its contents.
+// readDir returns every file in dir but its manifest by name with its
+// contents.
 func readDir(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
@@ -46,6 +47,9 @@ func readDir(t *testing.T, dir string) map[string][]byte {
 	}
 	files := map[string][]byte{}
 	for _, e := range entries {
+		if e.Name() == manifestName {
+			continue
+		}
 		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
 			t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/spikeframes/spikeframes/morph"
 	"github.com/spikeframes/spikeframes/movie"
 	"github.com/spikeframes/spikeframes/render"
+	"github.com/spikeframes/spikeframes/scene"
 	"github.com/spikeframes/spikeframes/voltage"
 )
 
@@ -34,18 +35,19 @@ func FuzzRenderFlags(f *testing.F) {
 		"cell.pickle\n--fps\n1e-3\n--crf\n51\n-j\n9223372036854775807\n--video\nout.mp4",
 		"cell.pickle\n--orbit\n360\n--elevation\n-90\n--roll\n1e6\n--view\nyz",
 		"cell.pickle\n-o\nout.ply\n--frame\n3\n--homogeneity\n1",
+		"a.pickle\nb.pickle\n--arrange\ngrid\n--target\n1:soma\n--overwrite\n--print-scene",
 	} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, lines string) {
 		args := strings.Split(lines, "\n")
-		if r, o, _, status, done := parseRenderArgs(args, io.Discard, io.Discard); done {
+		if r, sc, status, done := parseRenderArgs(args, io.Discard, io.Discard); done {
 			if status != exitOK && status != exitUsage {
 				t.Fatalf("render %q: status %d", args, status)
 			}
 		} else {
-			checkRenderFlags(t, r, o)
-			checkGeometry(t, o.Geometry, &o)
+			checkRenderFlags(t, r, sc)
+			checkGeometry(t, sc.Options.Geometry, &sc.Options)
 		}
 		if m, status, done := parseMeshArgs(args, io.Discard, io.Discard); done {
 			if status != exitOK && status != exitUsage {
@@ -62,13 +64,14 @@ func FuzzRenderFlags(f *testing.F) {
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
-// checkRenderFlags checks that accepted render flags are usable.
-func checkRenderFlags(t *testing.T, f *renderFlags, o movie.Options) {
+// checkRenderFlags checks that accepted render flags make a usable scene.
+func checkRenderFlags(t *testing.T, f *renderFlags, sc scene.Scene) {
 	t.Helper()
+	o, out := sc.Options, sc.Output
 	v, l := o.View, o.Look
 	for name, x := range map[string]float64{
 		"azimuth": v.Azimuth, "elevation": v.Elevation, "roll": v.Roll, "orbit": o.Orbit, "zoom": v.Zoom, "fov": v.FOV,
-		"min-width": l.MinWidth, "emission": l.Emission, "bloom": l.Bloom, "fps": f.fps, "cmap-start": o.Colors.Start, "cmap-stop": o.Colors.Stop,
+		"min-width": l.MinWidth, "emission": l.Emission, "bloom": l.Bloom, "fps": out.FPS, "cmap-start": o.Colors.Start, "cmap-stop": o.Colors.Stop,
 	} {
 		if !finite(x) {
 			t.Fatalf("--%s %v accepted", name, x)
@@ -81,8 +84,8 @@ func checkRenderFlags(t *testing.T, f *renderFlags, o movie.Options) {
 		t.Fatalf("%d×%d aa %d: too many samples accepted", o.Width, o.Height, l.AA)
 	case v.Zoom < movie.MinZoom || v.Zoom > movie.MaxZoom || v.FOV != 0 && (v.FOV < movie.MinFOV || v.FOV > movie.MaxFOV):
 		t.Fatalf("zoom %v, fov %v accepted", v.Zoom, v.FOV)
-	case f.fps < minFPS || f.fps > maxFPS || f.crf < 0 || f.crf > maxCRF:
-		t.Fatalf("fps %v, crf %d accepted", f.fps, f.crf)
+	case out.FPS < minFPS || out.FPS > maxFPS || out.CRF < 0 || out.CRF > maxCRF:
+		t.Fatalf("fps %v, crf %d accepted", out.FPS, out.CRF)
 	case o.Resample < 0 || o.Resample > movie.MaxFrames:
 		t.Fatalf("resample %d accepted", o.Resample)
 	}
@@ -90,26 +93,26 @@ func checkRenderFlags(t *testing.T, f *renderFlags, o movie.Options) {
 		t.Fatalf("-j %d gives %d workers", f.jobs, w)
 	}
 
-	p, err := parsePattern(f.pattern)
+	p, err := parsePattern(out.Pattern)
 	if err != nil {
-		t.Fatalf("pattern %q accepted, then refused: %v", f.pattern, err)
+		t.Fatalf("pattern %q accepted, then refused: %v", out.Pattern, err)
 	}
 	for _, k := range []int{0, 1, 99999, maxInt} {
 		name := p.name(k)
 		if len(name) > maxNameBytes || strings.HasPrefix(name, ".") || strings.ContainsAny(name, "/\x00") {
-			t.Fatalf("pattern %q names frame %d %q", f.pattern, k, name)
+			t.Fatalf("pattern %q names frame %d %q", out.Pattern, k, name)
 		}
 		if got, ok := p.frameOf(name); !ok || got != k {
-			t.Fatalf("pattern %q: frame %d named %q reads back as %d, %v", f.pattern, k, name, got, ok)
+			t.Fatalf("pattern %q: frame %d named %q reads back as %d, %v", out.Pattern, k, name, got, ok)
 		}
 	}
 	for _, total := range []int{1, 300, maxInt} {
-		r, err := parseFrameRange(f.frames, total)
+		r, err := parseFrameRange(out.Frames, total)
 		if err != nil {
 			continue // a range past a short movie's end is found after reading
 		}
 		if r.first < 0 || r.end > total || r.first >= r.end {
-			t.Fatalf("--frames %q of %d: %+v", f.frames, total, r)
+			t.Fatalf("--frames %q of %d: %+v", out.Frames, total, r)
 		}
 		if f.shard != "" {
 			sh, err := parseShard(f.shard, func(string) string { return "" })

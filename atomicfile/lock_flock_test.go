@@ -127,3 +127,35 @@ func TestLockNewNoticesARemovedFile(t *testing.T) {
 		t.Errorf("a removed file: kept %v, %v", kept, err)
 	}
 }
+
+func TestLockFolderExcludesOtherHolders(t *testing.T) {
+	dir := t.TempDir()
+	unlock, err := LockFolder(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan struct{})
+	go func() {
+		again, err := LockFolder(dir)
+		if err != nil {
+			t.Error(err)
+		} else {
+			again()
+		}
+		close(got)
+	}()
+	select {
+	case <-got:
+		t.Fatal("a second holder took the folder's lock while the first held it")
+	case <-time.After(100 * time.Millisecond):
+	}
+	unlock()
+	select {
+	case <-got:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the lock was not handed on once released")
+	}
+	if _, err := LockFolder(filepath.Join(dir, "missing")); err == nil {
+		t.Error("a missing folder was locked")
+	}
+}

@@ -6,7 +6,9 @@
 #   - after losing frames and the finished mark (an interrupted render) it
 #     renders only the missing frames;
 #   - new flags re-render every frame; a newer recording too;
-#   - `make clean` removes the frames and the movie.
+#   - `make clean` removes the frames and the movie;
+#   - a scene file makes a movie of its own, likewise redone only when the
+#     file, the flags or the contents of its recordings change.
 #
 #   bash examples/test_makefile.sh
 #
@@ -90,4 +92,67 @@ log "newer recording: every frame rendered again"
 
 mk "$small" clean
 if [ -e run ] || [ -e run.mp4 ]; then fail "clean left the frames or the movie"; fi
+log "clean: frames and movie removed"
+
+# A scene file: two copies of the recording side by side, the second turned.
+scene_file() {
+	cat >pair.toml <<EOF
+width = 64
+height = 36
+[[cells]]
+recording = "run.pickle"
+[[cells]]
+recording = "run.pickle"
+rotate = [0, 0, $1]
+[layout]
+arrange = "row"
+[output]
+frames = "0:40"
+EOF
+}
+mkscene() {
+	make -f "$here/Makefile" SCENE=pair.toml FLAGS="$1" "${@:2}" >mk.log 2>&1 ||
+		{ cat mk.log >&2; fail "make SCENE=pair.toml ${*:2} failed"; }
+}
+scene_written_since() { find pair -name 'frame_*.png' -newer "$1" -printf '%f\n' | sort | tr '\n' ' '; }
+scene_frames() {
+	ffprobe -v error -count_frames -select_streams v:0 \
+		-show_entries stream=nb_read_frames,width,height -of csv=p=0 pair.mp4
+}
+scene_file 90
+mkscene --quiet movie
+[ "$(find pair -name 'frame_*.png' | wc -l)" -eq 40 ] || fail "scene: not 40 frames"
+[ "$(scene_frames)" = "64,36,40" ] || fail "scene: movie is $(scene_frames)"
+log "scene file: 40 frames and the movie"
+
+touch mark
+sleep 1 # a movie stitched again would be newer than the mark
+mkscene --quiet movie
+[ -z "$(scene_written_since mark)" ] || fail "scene, second make rewrote frames: $(scene_written_since mark)"
+[ ! pair.mp4 -nt mark ] || fail "scene, second make rewrote the movie"
+log "scene file, second make: nothing rendered, the movie kept"
+
+rm pair/.rendered pair/frame_00005.png
+touch mark
+mkscene --quiet movie
+[ "$(scene_written_since mark)" = "frame_00005.png " ] || fail "scene, resume wrote $(scene_written_since mark)"
+[ "$(scene_frames)" = "64,36,40" ] || fail "scene, after resume: movie is $(scene_frames)"
+log "scene file, interrupted make: only the lost frame rendered again"
+
+sleep 1 # the scene file must be newer than the frames
+scene_file 45
+touch mark
+mkscene --quiet movie
+[ "$(scene_written_since mark | wc -w)" -eq 40 ] || fail "changed scene file: some frames were kept"
+log "changed scene file: every frame rendered again"
+
+touch mark
+cp "$repo/testdata/variants/simple_ap_float32.pickle" run.pickle
+touch -d '2000-01-01' run.pickle # older than the frames: only its contents say it changed
+mkscene --quiet movie
+[ "$(scene_written_since mark | wc -w)" -eq 40 ] || fail "new recording contents: some frames were kept"
+log "new recording contents under an old date: every frame rendered again"
+
+mkscene --quiet clean
+if [ -e pair ] || [ -e pair.mp4 ]; then fail "clean left the scene's frames or movie"; fi
 log "PASS"

@@ -22,17 +22,19 @@ const ringEdgePixels = 1.5
 // safe for concurrent use; each goroutine renders into its own Canvas.
 type Movie struct {
 	opts       Options
-	place      func(morph.Point) morph.Point // recorded µm to mesh units
-	rec        *voltage.Recording
+	cells      []*sceneCell
+	timeline   timeline
+	warnings   []string
 	mesh       *mesh.Mesh
-	lut        *colormap.LUT
+	lut        *colormap.LUT // the shader's colour table
+	barLUT     *colormap.LUT // the first cell's own table, for the colour bar
 	style      render.Style
 	camera     *render.Camera // the first frame's camera, a still camera's only one
 	still      *render.Shader // a still camera's shader: coverage worked out once
 	orbit      *render.Orbit  // a turning camera: coverage per frame
 	path       *render.Path   // a camera moving through keyframes: coverage per frame
+	probes     int            // values sampled per frame
 	sampling   render.Sampling
-	sampler    *voltage.Sampler
 	frames     int
 	vmin, vmax float64
 	unit       string  // of the shaded values: mV, or µm for path distance
@@ -51,19 +53,44 @@ func New(cell *morph.Cell, rec *voltage.Recording, o Options) (*Movie, error) {
 	if cell == nil {
 		return nil, fmt.Errorf("movie needs a cell")
 	}
-	shaded, err := o.coloring(cell, rec)
-	if err != nil {
+	return NewScene([]Cell{{Morph: cell, Rec: rec}}, o)
+}
+
+// NewScene builds the scene of several cells as o says: they stand as
+// their placements and o.Layout put them, in one mesh that the camera
+// frames as a whole; each is coloured by its own colours or o.Colors; and
+// their recordings are aligned in time (see Warnings). A target or a
+// keyframe's target names a cell by its index, "2:soma" ("soma" is the
+// first cell's); a point "X,Y,Z" is in that cell's recorded µm. A scene of
+// one unmoved cell is exactly New's movie. Errors are as New's.
+func NewScene(cells []Cell, o Options) (*Movie, error) {
+	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	rec = shaded
-	m := &Movie{opts: o, rec: rec, frames: rec.Frames, unit: rec.Unit}
+	if err := validateCells(cells); err != nil {
+		return nil, err
+	}
+	m := &Movie{opts: o, cells: placeCells(cells, o)}
+	for i, c := range m.cells {
+		shaded, err := o.coloring(c.morph, c.rec)
+		if err != nil {
+			return nil, m.cellError(i, err)
+		}
+		c.rec, c.span = shaded, spanOf(cells[i], shaded, o)
+	}
+	m.unit = m.cells[0].rec.Unit
 	switch o.ColorBy {
 	case ByDistance:
 		m.unit = "µm"
 	case ByType, ByColor:
 		m.unit = ""
 	}
-	m.place = func(p morph.Point) morph.Point { return o.Geometry.Prepare.Place(cell, p) }
+	var err error
+	m.timeline, err = newTimeline(m.cells, func(w string) { m.warnings = append(m.warnings, w) })
+	if err != nil {
+		return nil, err
+	}
+	m.frames = m.timeline.base
 	if o.Resample > 0 {
 		m.frames = o.Resample
 	}
@@ -71,14 +98,13 @@ func New(cell *morph.Cell, rec *voltage.Recording, o Options) (*Movie, error) {
 		return nil, err
 	}
 	if o.Target != "" {
-		p, err := resolveTarget(cell, o.Target)
+		q, err := m.resolve(o.Target)
 		if err != nil {
 			return nil, err
 		}
-		q := m.place(p)
-		m.opts.View.Target = &[3]float64{q.X, q.Y, q.Z}
+		m.opts.View.Target = &q
 	}
-	if err := m.buildMesh(cell); err != nil {
+	if err := m.buildMesh(); err != nil {
 		return nil, err
 	}
 	m.style = o.Look.style()
@@ -100,57 +126,49 @@ func New(cell *morph.Cell, rec *voltage.Recording, o Options) (*Movie, error) {
 			return nil, err
 		}
 	}
-	if m.sampler, err = voltage.NewSampler(rec, m.mesh.Probes, m.mesh.Junctions...); err != nil {
-		return nil, err
-	}
-	m.clock = newClock(o, rec, m.frames)
-	if err := m.buildOverlays(cell); err != nil {
+	m.clock = newClock(o.Label, m.timeline, m.frames)
+	if err := m.buildOverlays(); err != nil {
 		return nil, err
 	}
 	return m, nil
 }
 
 // colourTable sets the table that colours the shaded values, and the
-// limits it spans.
+// limits it spans: a fixed table when the colours come from no colormap,
+// else the cells' colormaps (see buildPalette).
 func (m *Movie) colourTable() error {
 	lut, fixed, err := m.opts.fixedTable()
 	if fixed {
-		m.lut = lut
+		m.lut, m.barLUT = lut, lut
 		return err
 	}
-	if m.vmin, m.vmax, err = m.opts.Colors.limits(m.rec); err != nil {
-		return err
-	}
-	cmap, err := m.opts.Colors.colormap()
-	if err != nil {
-		return err
-	}
-	if m.lut, err = colormap.NewLUT(cmap, m.vmin, m.vmax); err != nil {
-		return &OptionError{err: err}
-	}
-	return nil
+	return m.buildPalette()
 }
 
-// buildMesh sweeps the cell for the picture. The mesh is built twice: once
-// at true size to frame it, then for the picture scale that framing
-// measured, with every tube at least Look.MinWidth pixels wide and thin
-// tubes swept with fewer ring vertices. The framing hardly moves, since only
-// sub-pixel radii grow; the orbit, if any, is fitted to the final mesh.
-// Widened tubes get an opacity below 1 in proportion.
-func (m *Movie) buildMesh(cell *morph.Cell) error {
+// buildMesh sweeps the cells for the picture. The mesh is built twice:
+// once sized to a cheap stand-in for the framing (the box of the cells'
+// centre lines) to measure the framing, then for the picture scale that
+// framing measured, with every tube at least Look.MinWidth pixels wide and
+// thin tubes swept with fewer ring vertices. The framing hardly moves,
+// since only sub-pixel radii grow; the orbit, if any, is fitted to the
+// final mesh. Widened tubes get an opacity below 1 in proportion.
+func (m *Movie) buildMesh() error {
 	o := m.opts
-	prepared, err := o.Geometry.prepare(cell, m.rec)
-	if err != nil {
-		return err
+	prepared := make([]*morph.Prepared, len(m.cells))
+	for i, c := range m.cells {
+		var err error
+		if prepared[i], err = c.geom.prepare(c.shape, c.rec); err != nil {
+			return m.cellError(i, err)
+		}
 	}
 	so := o.Geometry.meshOptions()
 	so.MaxVertices = mesh.PictureMaxVertices
-	so.MaxEdge = ringEdgePixels * boxPixel(prepared, o.Width, o.Height)
-	first, err := mesh.Build(prepared, so)
+	so.MaxEdge = ringEdgePixels * boxPixel(joinCells(prepared), o.Width, o.Height)
+	first, err := m.sweep(prepared, so, true)
 	if err != nil {
-		return o.Geometry.sizeError(err)
+		return err
 	}
-	cam, err := m.fitCamera(cell, first)
+	cam, err := m.fitCamera(first)
 	if err != nil {
 		return err
 	}
@@ -158,20 +176,14 @@ func (m *Movie) buildMesh(cell *morph.Cell) error {
 	minRadius := o.Look.MinWidth / 2 * px
 	so.MinRadius, so.MaxEdge = minRadius, ringEdgePixels*px
 	first = nil // the first mesh may go before the second is built
-	size, err := mesh.Estimate(prepared, so)
-	if err != nil {
-		return o.Geometry.sizeError(err)
+	if m.mesh, err = m.sweep(prepared, so, false); err != nil {
+		return err
 	}
-	m.coarser = size.Edge / so.MaxEdge
-	if m.mesh, err = mesh.Build(prepared, so); err != nil {
-		return o.Geometry.sizeError(err)
-	}
-	m.sampling.Opacity = opacity(prepared, m.mesh, o.Geometry.SimplifySoma, minRadius)
 	switch {
 	case o.Orbit != 0:
 		m.orbit, err = render.FitOrbit(m.mesh, o.View, o.Orbit, o.Width, o.Height)
 	case len(o.Keys) > 0:
-		m.path, err = m.fitPath(cell, m.mesh)
+		m.path, err = m.fitPath(m.mesh)
 	}
 	return err
 }
@@ -203,20 +215,27 @@ func (m *Movie) checkCoverage() error {
 	return nil
 }
 
-// fitPath resolves the keyframes' targets and fits the camera path to msh.
-func (m *Movie) fitPath(cell *morph.Cell, msh *mesh.Mesh) (*render.Path, error) {
+// fitPath resolves the keyframes' targets and times and fits the camera
+// path to msh.
+func (m *Movie) fitPath(msh *mesh.Mesh) (*render.Path, error) {
 	keys := make([]render.Key, len(m.opts.Keys))
 	for i, k := range m.opts.Keys {
 		v := render.View{Plane: m.opts.View.Plane, Zoom: k.Zoom, Azimuth: k.Azimuth, Elevation: k.Elevation, Roll: k.Roll, FOV: k.FOV}
 		if k.Target != "" {
-			p, err := resolveTarget(cell, k.Target)
+			q, err := m.resolve(k.Target)
 			if err != nil {
 				return nil, fmt.Errorf("keyframe %d: %w", i, err)
 			}
-			q := m.place(p)
-			v.Target = &[3]float64{q.X, q.Y, q.Z}
+			v.Target = &q
 		}
-		keys[i] = render.Key{Frame: k.Frame, View: v}
+		frame := k.Frame
+		if k.Time != nil {
+			var err error
+			if frame, err = m.timeline.frameAt(*k.Time, m.frames); err != nil {
+				return nil, &OptionError{err: fmt.Errorf("keyframe %d: time %g: %w", i, *k.Time, err)}
+			}
+		}
+		keys[i] = render.Key{Frame: frame, View: v}
 	}
 	p, err := render.FitPath(msh, keys, m.opts.Width, m.opts.Height)
 	if err != nil {
@@ -226,7 +245,7 @@ func (m *Movie) fitPath(cell *morph.Cell, msh *mesh.Mesh) (*render.Path, error) 
 }
 
 // fitCamera frames msh as the movie's first frame shows it.
-func (m *Movie) fitCamera(cell *morph.Cell, msh *mesh.Mesh) (*render.Camera, error) {
+func (m *Movie) fitCamera(msh *mesh.Mesh) (*render.Camera, error) {
 	o := m.opts
 	switch {
 	case o.Orbit != 0:
@@ -236,7 +255,7 @@ func (m *Movie) fitCamera(cell *morph.Cell, msh *mesh.Mesh) (*render.Camera, err
 		}
 		return orbit.At(0), nil
 	case len(o.Keys) > 0:
-		path, err := m.fitPath(cell, msh)
+		path, err := m.fitPath(msh)
 		if err != nil {
 			return nil, err
 		}
@@ -271,10 +290,17 @@ func (c Colors) limits(rec *voltage.Recording) (vmin, vmax float64, err error) {
 	return vmin, vmax, nil
 }
 
-// Locate returns where the recorded point p (µm) appears in frame k, in
-// pixels (x to the right, y down; pixel centres at +0.5).
+// Locate returns where the recorded point p (µm) of the first cell
+// appears in frame k, in pixels (x to the right, y down; pixel centres at
+// +0.5).
 func (m *Movie) Locate(p morph.Point, k int) (x, y float64) {
-	q := m.place(p)
+	return m.LocateIn(0, p, k)
+}
+
+// LocateIn returns where the recorded point p (µm) of cell i appears in
+// frame k, as Locate.
+func (m *Movie) LocateIn(i int, p morph.Point, k int) (x, y float64) {
+	q := m.cells[i].place(p)
 	cam := m.cameraAt(k)
 	x, y, _ = cam.Project([3]float64{q.X, q.Y, q.Z})
 	return x, y
@@ -293,7 +319,8 @@ func (m *Movie) Coarser() float64 { return m.coarser }
 // Frames is the number of frames in the whole movie.
 func (m *Movie) Frames() int { return m.frames }
 
-// Limits are the voltages (mV) at the colormap's ends, Auto ones resolved.
+// Limits are the voltages (mV) at the colormap's ends, Auto ones resolved
+// (the first cell's, when cells are coloured differently).
 func (m *Movie) Limits() (vmin, vmax float64) { return m.vmin, m.vmax }
 
 // Mesh is the mesh as the picture shows it.
@@ -322,7 +349,7 @@ type Canvas struct {
 
 // NewCanvas makes a canvas for this movie's frames.
 func (m *Movie) NewCanvas() *Canvas {
-	c := &Canvas{probeV: make([]float32, m.sampler.Len())}
+	c := &Canvas{probeV: make([]float32, m.probes)}
 	if m.layer != nil {
 		c.overlays = m.layer.NewDrawer()
 	}
@@ -342,8 +369,8 @@ func (m *Movie) Render(k int, c *Canvas) (*render.Image, error) {
 	if c.frame == nil {
 		c.frame = shader.NewFrame()
 	}
-	t := m.rec.FrameTime(k, m.frames)
-	m.sampler.Sample(t, c.probeV)
+	b := frameTime(k, m.frames, m.timeline.base)
+	m.sample(b, c.probeV)
 	shader.Render(c.frame, c.probeV)
 	if m.opts.Look.Transparent {
 		if err := shader.Transparent(c.frame); err != nil {
@@ -351,7 +378,7 @@ func (m *Movie) Render(k int, c *Canvas) (*render.Image, error) {
 		}
 	}
 	if c.overlays != nil {
-		c.overlays.Draw(c.frame.Image, overlay.Frame{Clock: m.clock.text(k), Time: m.clock.at(t)})
+		c.overlays.Draw(c.frame.Image, overlay.Frame{Clock: m.clock.text(k), Time: m.clock.at(b)})
 	}
 	return c.frame.Image, nil
 }

@@ -36,6 +36,8 @@ const (
 	MaxVoltage = 1e9
 	// MaxFrames bounds Resample: 93 hours at 30 frames per second.
 	MaxFrames = 10_000_000
+	// MaxTime bounds a keyframe's Time (ms, either sign).
+	MaxTime = 1e12
 )
 
 // Options is everything that decides what a movie's frames look like.
@@ -84,6 +86,9 @@ type Options struct {
 	ColorBy string
 	// Color is the colour of ByColor (sRGB).
 	Color [3]uint8
+	// Layout is how the cells of a scene of several recordings stand side
+	// by side (see NewScene); a movie of one cell ignores it.
+	Layout Layout
 }
 
 // TimeSpan is the simulated time (ms) of a recording's first and last
@@ -153,6 +158,10 @@ type Keyframe struct {
 	// Zoom (0 means 1), Azimuth, Elevation, Roll and FOV are as in
 	// render.View; either every keyframe is perspective (FOV > 0) or none.
 	Zoom, Azimuth, Elevation, Roll, FOV float64
+	// Time, when set, is the simulated time (ms) the keyframe holds at,
+	// instead of Frame; the movie must know its frames' times (a time span
+	// stored in the recordings or given as TimeSpan).
+	Time *float64
 }
 
 // Geometry holds BlenderSpike's Neuron Builder controls.
@@ -286,6 +295,7 @@ func DefaultOptions() Options {
 		Overlays: Overlays{ColorBarPos: "right"},
 		ColorBy:  ByVoltage,
 		Color:    [3]uint8{230, 230, 230},
+		Layout:   Layout{Arrange: "recorded", Gap: 0.1},
 	}
 	looks[Looks[0]].apply(&o)
 	return o
@@ -358,6 +368,7 @@ func (o Options) Validate() error {
 		validateView(o.View),
 		inRange("orbit", o.Orbit, -MaxAngle, MaxAngle),
 		validateTarget(o.Target),
+		o.Layout.Validate(),
 	}
 	for _, err := range checks {
 		if err != nil {
@@ -501,6 +512,9 @@ func (c Colors) colormap() (*colormap.Map, error) {
 func (k Keyframe) validate(plane string) error {
 	if !finite(k.Frame) {
 		return bad("frame", k.Frame, "must be a frame number")
+	}
+	if k.Time != nil && !(math.Abs(*k.Time) <= MaxTime) {
+		return bad("time", *k.Time, "must be a time in ms within ±%g", float64(MaxTime))
 	}
 	zoom := k.Zoom
 	if zoom == 0 {

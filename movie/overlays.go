@@ -13,32 +13,29 @@ import (
 // the trace inset's time axis.
 type clock struct {
 	kind string // Options.Label
-	// Simulated time of recorded frame 0 and per recorded frame (ms), when
-	// known; else the axis counts output frames.
+	// Simulated time of base frame 0 and per base frame (ms), when known;
+	// else the axis counts output frames.
 	known           bool
 	start, perFrame float64
-	outPerRecorded  float64 // output frames per recorded frame
+	outPerRecorded  float64 // output frames per base frame
 	decimals        int     // of the time text, the same on every frame
-	total           int
-	rec             *voltage.Recording
+	total, base     int
 }
 
-// newClock works out the time of a movie's frames: TimeSpan if given, else
-// the span the recording stores; recorded frames are evenly spaced over it
-// and output frame k shows recorded frame rec.FrameTime(k, total).
-func newClock(o Options, rec *voltage.Recording, total int) *clock {
-	c := &clock{kind: o.Label, total: total, rec: rec}
-	span := o.TimeSpan
-	if !span.Set && rec.HasTime {
-		span = TimeSpan{Start: rec.TStart, Stop: rec.TStop, Set: true}
-	}
-	if rec.Frames > 1 {
-		c.outPerRecorded = float64(total-1) / float64(rec.Frames-1)
+// newClock works out the time of a movie's total frames, spread over the
+// timeline's base frames (a recording's own frames, for a single cell):
+// the base is evenly spaced over the timeline's span, if known, and output
+// frame k shows base frame frameTime(k, total, base).
+func newClock(kind string, tl timeline, total int) *clock {
+	c := &clock{kind: kind, total: total, base: tl.base}
+	span := tl.span
+	if tl.base > 1 {
+		c.outPerRecorded = float64(total-1) / float64(tl.base-1)
 	}
 	if span.Set {
 		c.known, c.start = true, span.Start
-		if rec.Frames > 1 {
-			c.perFrame = (span.Stop - span.Start) / float64(rec.Frames-1)
+		if tl.base > 1 {
+			c.perFrame = (span.Stop - span.Start) / float64(tl.base-1)
 		}
 		step := span.Stop - span.Start
 		if total > 1 {
@@ -49,7 +46,7 @@ func newClock(o Options, rec *voltage.Recording, total int) *clock {
 	return c
 }
 
-// at is the place of recorded frame t (fractional) on the time axis: its
+// at is the place of base frame t (fractional) on the time axis: its
 // simulated time in ms, or without one the output frame it falls on.
 func (c *clock) at(t float64) float64 {
 	if c.known {
@@ -70,7 +67,7 @@ func (c *clock) unit() string {
 func (c *clock) text(k int) string {
 	switch {
 	case c.kind == "time" && c.known:
-		return overlay.Quantity(c.at(c.rec.FrameTime(k, c.total)), c.decimals, "ms")
+		return overlay.Quantity(c.at(frameTime(k, c.total, c.base)), c.decimals, "ms")
 	case c.kind == "time" || c.kind == "frame":
 		return "frame " + strconv.Itoa(k)
 	}
@@ -78,7 +75,7 @@ func (c *clock) text(k int) string {
 }
 
 // buildOverlays makes the annotation layer, if any annotation is on.
-func (m *Movie) buildOverlays(cell *morph.Cell) error {
+func (m *Movie) buildOverlays() error {
 	o := m.opts
 	if o.Label == "none" && !o.Overlays.on() {
 		return nil
@@ -95,11 +92,11 @@ func (m *Movie) buildOverlays(cell *morph.Cell) error {
 	}
 	switch {
 	case o.Overlays.ColorBar && o.ColorBy == ByType:
-		s.Legend = typeLegend(cell)
+		s.Legend = typeLegend(m.cells)
 	case o.Overlays.ColorBar:
 		s.ColorBar = &overlay.ColorBar{
 			Place: o.Overlays.ColorBarPos,
-			LUT:   m.lut, Look: m.style,
+			LUT:   m.barLUT, Look: m.style,
 			VMin: m.vmin, VMax: m.vmax,
 			Label: m.colorBarLabel(),
 		}
@@ -116,7 +113,7 @@ func (m *Movie) buildOverlays(cell *morph.Cell) error {
 		s.ScaleBar = &sb
 	}
 	if len(o.Overlays.Traces) > 0 {
-		t, err := m.traces(cell)
+		t, err := m.traces()
 		if err != nil {
 			return err
 		}
@@ -136,31 +133,38 @@ func (m *Movie) micronsPerPixel() float64 {
 	return m.camera.UnitsPerPixel() * m.opts.Geometry.Prepare.Downscale
 }
 
-// traces samples the middle of each traced section at every recorded
-// frame.
-func (m *Movie) traces(cell *morph.Cell) (*overlay.Trace, error) {
+// traces samples the middle of each traced section at every base frame.
+// A traced section may name its cell as a target does ("1:soma"); in a
+// scene, the legend then names the cell too.
+func (m *Movie) traces() (*overlay.Trace, error) {
 	specs := m.opts.Overlays.Traces
-	probes := make([]morph.Probe, len(specs))
-	t := &overlay.Trace{TimeUnit: m.clock.unit(), Lines: make([]overlay.Line, len(specs)), Unit: m.colorBarLabel()}
+	base := m.timeline.base
+	t := &overlay.Trace{TimeUnit: m.clock.unit(), Lines: make([]overlay.Line, len(specs)), Time: make([]float64, base), Unit: m.colorBarLabel()}
+	for b := range base {
+		t.Time[b] = m.clock.at(float64(b))
+	}
+	v := make([]float32, 1)
 	for i, spec := range specs {
-		sec, name, err := findSection(cell, spec)
+		ci, rest := cellOf(spec)
+		if ci >= len(m.cells) {
+			return nil, bad("trace", spec, "no cell %d: the scene has cells 0…%d", ci, len(m.cells)-1)
+		}
+		c := m.cells[ci]
+		sec, name, err := findSection(c.morph, rest)
 		if err != nil {
 			return nil, bad("trace", spec, "%v", err)
 		}
-		probes[i] = morph.Probe{Section: int32(sec), Pos: 0.5}
-		t.Lines[i] = overlay.Line{Name: name, V: make([]float64, m.rec.Frames)}
-	}
-	sampler, err := voltage.NewSampler(m.rec, probes)
-	if err != nil {
-		return nil, err
-	}
-	t.Time = make([]float64, m.rec.Frames)
-	v := make([]float32, len(probes))
-	for f := range m.rec.Frames {
-		t.Time[f] = m.clock.at(float64(f))
-		sampler.Sample(float64(f), v)
-		for i := range probes {
-			t.Lines[i].V[f] = float64(v[i])
+		if len(m.cells) > 1 {
+			name = fmt.Sprintf("%d: %s", ci, name)
+		}
+		sampler, err := voltage.NewSampler(c.rec, []morph.Probe{{Section: int32(sec), Pos: 0.5}})
+		if err != nil {
+			return nil, err
+		}
+		t.Lines[i] = overlay.Line{Name: name, V: make([]float64, base)}
+		for b := range base {
+			sampler.Sample(m.timeline.cellTime(c, float64(b)), v)
+			t.Lines[i].V[b] = float64(v[0])
 		}
 	}
 	return t, nil
@@ -210,14 +214,17 @@ func (m *Movie) colorBarLabel() string {
 	case m.unit != "":
 		return m.unit
 	}
-	return m.rec.Variable
+	return m.cells[0].rec.Variable
 }
 
-// typeLegend names the ByType colours of the section types the cell has.
-func typeLegend(cell *morph.Cell) *overlay.Legend {
+// typeLegend names the ByType colours of the section types the cells
+// have.
+func typeLegend(cells []*sceneCell) *overlay.Legend {
 	have := make([]bool, len(TypeNames))
-	for _, s := range cell.Sections {
-		have[typeClass(s.Type)] = true
+	for _, c := range cells {
+		for _, s := range c.morph.Sections {
+			have[typeClass(s.Type)] = true
+		}
 	}
 	g := &overlay.Legend{}
 	for i, name := range TypeNames {

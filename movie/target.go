@@ -28,10 +28,12 @@ func parseTargetPoint(s string) (p morph.Point, ok bool, err error) {
 	return morph.Point{X: v[0], Y: v[1], Z: v[2]}, true, nil
 }
 
-// validateTarget checks a target's form; whether a named section exists is
-// known only with the cell.
+// validateTarget checks a target's form, after the index of the cell it
+// names, if any; whether a named section exists is known only with the
+// cell.
 func validateTarget(s string) error {
-	if _, _, err := parseTargetPoint(s); err != nil {
+	_, rest := cellOf(s)
+	if _, _, err := parseTargetPoint(rest); err != nil {
 		return bad("target", fmt.Sprintf("%q", s), "%v", err)
 	}
 	return nil

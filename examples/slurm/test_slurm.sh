@@ -250,16 +250,17 @@ run_examples() {
 }
 
 # check_output fails unless the frames folder holds exactly the expected
-# frames and nothing else, and the MP4 has every one of them.
+# frames and the manifest the shards share, and the MP4 has every frame.
 check_output() {
 	local i name extra count
 	for ((i = 0; i < expect_frames; i++)); do
 		printf -v name 'frame_%05d.png' "$i"
 		[ -s "$frames/$name" ] || fail "frame $name is missing or empty"
 	done
-	extra=$(find "$frames" -mindepth 1 ! -regex '.*/frame_[0-9][0-9][0-9][0-9][0-9]\.png')
+	[ -s "$frames/.spikeframes.toml" ] || fail "the frames folder has no manifest"
+	extra=$(find "$frames" -mindepth 1 ! -regex '.*/frame_[0-9][0-9][0-9][0-9][0-9]\.png' ! -name .spikeframes.toml)
 	[ -z "$extra" ] || fail "unexpected files among the frames (temporary files left?): $extra"
-	count=$(find "$frames" -mindepth 1 | wc -l)
+	count=$(find "$frames" -mindepth 1 ! -name .spikeframes.toml | wc -l)
 	[ "$count" -eq "$expect_frames" ] || fail "$count files in $frames, expected $expect_frames"
 	[ -s "$movie" ] || fail "no movie at $movie"
 	[ ! -e "$movie.partial" ] || fail "the stitch job left $movie.partial"
