@@ -85,7 +85,7 @@ func runMesh(args []string, stdout, stderr io.Writer) int {
 	// A morphology file records no voltage: every vertex gets 0 mV.
 	volts := make([]float32, len(m.Probes))
 	if rec != nil {
-		sampler, err := voltage.NewSampler(rec, m.Probes)
+		sampler, err := voltage.NewSampler(rec, m.Probes, m.Junctions...)
 		if err != nil {
 			fmt.Fprintf(stderr, "spikeframes mesh: %s: %v\n", a.recording, err)
 			return exitInput

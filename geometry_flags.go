@@ -36,7 +36,7 @@ func addGeometryFlags(fs *pflag.FlagSet) *geometryFlags {
 	fs.Float64Var(&g.thickness, "thickness", d.Prepare.Thickness, fmt.Sprintf("branch thickness, %g to %g: tube radius = thickness × diameter/2", float64(morph.MinThickness), float64(morph.MaxThickness)))
 	fs.Float64Var(&g.homogeneity, "homogeneity", d.Prepare.Homogeneity, "thickness homogeneity in [0,1]: pull every diameter towards the mean")
 	fs.BoolVar(&g.simplifySoma, "simplify-soma", d.SimplifySoma, "draw the soma as a sphere coloured by its mean voltage")
-	fs.BoolVar(&g.caps, "caps", d.Caps, "close the free tube ends")
+	fs.BoolVar(&g.caps, "caps", d.Caps, "close the free tips with flat discs instead of rounding them")
 	fs.IntVar(&g.sides, "sides", d.Sides, "vertices around each tube ring")
 	return g
 }

@@ -6,15 +6,15 @@ import (
 	"math"
 
 	"github.com/spikeframes/spikeframes/morph"
-	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // Options control how a prepared cell is swept into triangles; the defaults
-// are BlenderSpike's.
+// are BlenderSpike's, but that tips are rounded rather than left open.
 type Options struct {
 	// Sides is the number of vertices per ring (default 16).
 	Sides int
-	// Caps closes the free tube ends with flat discs (default false).
+	// Caps closes the free tips with flat discs, as BlenderSpike's Fill
+	// caps does, instead of rounding them (default false).
 	Caps bool
 	// SimplifySoma draws every soma section as a sphere (default true).
 	SimplifySoma bool
@@ -86,14 +86,17 @@ type Size struct {
 // section's arc-length midpoint (BlenderSpike's choice).
 const SomaScale = 1.5
 
-// maxMiter bounds how much a ring at a sharp bend is stretched along the
-// bend to keep the tube's thickness.
-const maxMiter = 2
+// maxMiter bounds how much a ring at a bend is stretched along the bend to
+// keep the tube's thickness, 1/cos of half the turn: up to a right angle
+// (a stretch of √2) the ring lies in the plane halving the bend, where the
+// two straight pieces of tube meet; a sharper bend is rounded instead (see
+// roundSteps).
+const maxMiter = math.Sqrt2
 
 // minRadius is the smallest radius drawn, in mesh units.
 const minRadius = 1e-6
 
-// DefaultOptions returns BlenderSpike's defaults.
+// DefaultOptions returns the default options (see Options).
 func DefaultOptions() Options {
 	return Options{Sides: 16, Caps: false, SimplifySoma: true}
 }
@@ -113,7 +116,7 @@ func (o Options) Validate() error {
 }
 
 // HemisphereRings is the number of rings (the tube's end ring included) of
-// the rounded end made at a joint; its pole adds one vertex.
+// a rounded tube end; its pole adds one vertex.
 func HemisphereRings(sides int) int { return max(2, sides/4) }
 
 // SphereRings is the number of latitude bands of a sphere (the simplified
@@ -125,17 +128,22 @@ func SphereRings(sides int) int { return max(2, sides/2) }
 //
 // Every section with two or more distinct points becomes a tube: one ring of
 // o.Sides vertices per distinct point, with radius Thickness × Diam / 2,
-// oriented by rotation-minimising frames. A tube end that touches another
-// section (a branch point) is closed by a hemisphere, so branches meet
-// without gaps; other ends are left open, or closed by a flat disc when
-// o.Caps is set. A section with a single distinct point becomes a ball of
-// its radius. With o.SimplifySoma every section of type "soma" becomes a
-// sphere at its arc-length midpoint, of radius SomaScale × Diam/2 there.
+// oriented by rotation-minimising frames; a bend sharper than a right angle
+// gets a ring every 360°/sides of the turn, turned about the bend point,
+// which round it so that it keeps the tube's width. A tube end that
+// touches another section (a branch point) is closed by a hemisphere, so
+// branches meet without gaps; the free tips are rounded too, or closed by
+// a flat disc when o.Caps is set. A section with a single distinct point
+// becomes a ball of its radius. With o.SimplifySoma every section of type
+// "soma" becomes a sphere at its arc-length midpoint, of radius SomaScale ×
+// Diam/2 there.
 //
 // Every vertex's probe gives its section (index in c.Sections) and its
-// arc-length position in [0,1]; the vertices of a ring share one probe, and
-// a simplified soma's share one probe at voltage.SectionMean.
-func Build(c *morph.Cell, o Options) (*Mesh, error) {
+// arc-length position in [0,1]; the vertices of a ring (and of the rings
+// rounding a bend) share one probe, and a simplified soma's share one probe
+// at morph.SectionMean. The mesh's Junctions say where sections meet,
+// for a sampler that reads a voltage continuous across them.
+func Build(c *morph.Prepared, o Options) (*Mesh, error) {
 	l, err := lay(c, o)
 	if err != nil {
 		return nil, err
@@ -145,7 +153,7 @@ func Build(c *morph.Cell, o Options) (*Mesh, error) {
 		Positions:   make([]Vec3, 0, l.size.Vertices),
 		Normals:     make([]Vec3, 0, l.size.Vertices),
 		Triangles:   make([][3]uint32, 0, l.size.Triangles),
-		Probes:      make([]voltage.Probe, 0, l.size.Probes),
+		Probes:      make([]morph.Probe, 0, l.size.Probes),
 		VertexProbe: make([]uint32, 0, l.size.Vertices),
 	}
 	builders := map[int]*builder{}
@@ -161,20 +169,21 @@ func Build(c *morph.Cell, o Options) (*Mesh, error) {
 		}
 		switch l.kind {
 		case somaSphere:
-			b.sphere(l.centre, l.sphere, b.probe(i, voltage.SectionMean))
+			b.sphere(l.centre, l.sphere, b.probe(i, morph.SectionMean))
 		case ball:
 			b.sphere(l.centre, l.sphere, b.probe(i, 0.5))
 		case tube:
 			b.tube(i, l, o.Caps)
 		}
 	}
+	m.Junctions = l.joins.junctions(c, lines)
 	return m, nil
 }
 
 // Estimate returns the size of the mesh Build(c, o) makes, and the detail
 // it is sized to, without building it: it costs a small fraction of Build
 // and allocates only in proportion to c's points.
-func Estimate(c *morph.Cell, o Options) (Size, error) {
+func Estimate(c *morph.Prepared, o Options) (Size, error) {
 	l, err := lay(c, o)
 	if err != nil {
 		return Size{}, err
@@ -182,10 +191,11 @@ func Estimate(c *morph.Cell, o Options) (Size, error) {
 	return l.size, nil
 }
 
-// layout is a cell's centre lines, their joints found and their detail
-// chosen, and the size of the mesh they make.
+// layout is a cell's centre lines, their joints and junctions found and
+// their detail chosen, and the size of the mesh they make.
 type layout struct {
 	lines []centreLine
+	joins *joins
 	size  Size
 }
 
@@ -196,7 +206,7 @@ const coarserSteps = 4 * 128
 // lay checks c and o, lays out c's centre lines and chooses their detail:
 // o.MaxEdge, or the finest coarser one with which the mesh fits its vertex
 // limit.
-func lay(c *morph.Cell, o Options) (*layout, error) {
+func lay(c *morph.Prepared, o Options) (*layout, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
@@ -221,10 +231,11 @@ func lay(c *morph.Cell, o Options) (*layout, error) {
 		l.thin(o.MaxEdge)
 		lines[i] = l
 	}
+	js := newJoins(len(lines))
 	if hasTopology(c) {
-		topologyJoints(c, lines)
+		topologyJoints(c, lines, js)
 	} else {
-		findJoints(lines)
+		findJoints(lines, js)
 	}
 	if o.MaxEdge > 0 {
 		hideRepeatedSpheres(lines, o.MaxEdge/2)
@@ -270,7 +281,7 @@ func lay(c *morph.Cell, o Options) (*layout, error) {
 		lines[i].thin(edge)
 	}
 	size.Edge = edge
-	return &layout{lines: lines, size: size}, nil
+	return &layout{lines: lines, joins: js, size: size}, nil
 }
 
 // measure counts the mesh the lines make with rings sized to edge, and
@@ -280,7 +291,9 @@ func (o Options) measure(lines []centreLine, edge float64, limit int) (Size, boo
 	var s Size
 	for i := range lines {
 		l := &lines[i]
-		v, t, p := l.counts(o.sidesFor(l.maxRadius, l.most(o), edge), l.rings(edge), o.Caps)
+		sides := o.sidesFor(l.maxRadius, l.most(o), edge)
+		rings, points := l.rings(edge, sides)
+		v, t, p := l.counts(sides, rings, points, o.Caps)
 		s.Vertices, s.Triangles, s.Probes = s.Vertices+v, s.Triangles+t, s.Probes+p
 		if s.Vertices > limit {
 			return s, false
@@ -416,8 +429,11 @@ func (l *centreLine) grow(p vec, r float64) {
 }
 
 // counts returns the vertices, triangles and probes the section adds
-// with rings of s vertices, and for a tube n rings.
-func (l *centreLine) counts(s, n int, caps bool) (v, t, p int) {
+// with rings of s vertices, and for a tube n rings at points distinct
+// points (a rounded bend has several rings at one point, sharing its
+// probe). Both ends of a tube are rounded, but for a free tip with caps,
+// which is closed by a flat disc.
+func (l *centreLine) counts(s, n, points int, caps bool) (v, t, p int) {
 	if l.hidden {
 		return 0, 0, 0
 	}
@@ -426,16 +442,15 @@ func (l *centreLine) counts(s, n int, caps bool) (v, t, p int) {
 	if l.kind != tube {
 		return sphereV, sphereT, 1
 	}
-	v, t, p = n*s, 2*s*(n-1), n
+	v, t, p = n*s, 2*s*(n-1), points
 	h := HemisphereRings(s)
 	for _, j := range l.joint {
-		switch {
-		case j:
-			v += (h-1)*s + 1
-			t += 2*s*(h-1) + s
-		case caps:
+		if caps && !j {
 			v++
 			t += s
+		} else {
+			v += (h-1)*s + 1
+			t += 2*s*(h-1) + s
 		}
 	}
 	return v, t, p
@@ -460,19 +475,27 @@ func (l *centreLine) skip(j, k int, edge float64) bool {
 		math.Abs(l.radius[j]-l.radius[k]) < tol && math.Abs(l.radius[j+1]-l.radius[k]) < tol
 }
 
-// rings is the number of rings a tube gets with rings sized to edge (of a
-// sphere: its points, which count for nothing).
-func (l *centreLine) rings(edge float64) int {
-	if l.kind != tube || !(edge > l.thinned) {
-		return len(l.pts)
+// rings is the number of rings a tube of s-vertex rings gets with rings
+// sized to edge, and the number of its points that get them (of a sphere:
+// its points, which count for nothing).
+func (l *centreLine) rings(edge float64, s int) (rings, points int) {
+	if l.kind != tube {
+		return len(l.pts), len(l.pts)
 	}
-	n, k := 1, 0
+	thin := edge > l.thinned
+	points = 1
+	prev, k := -1, 0 // the last two points with rings
 	for j := 1; j < len(l.pts); j++ {
-		if !l.skip(j, k, edge) {
-			n, k = n+1, j
+		if thin && l.skip(j, k, edge) {
+			continue
 		}
+		if prev >= 0 {
+			rings += roundSteps(l.pts[k].sub(l.pts[prev]), l.pts[j].sub(l.pts[k]), s)
+		}
+		points++
+		prev, k = k, j
 	}
-	return n
+	return rings + points, points
 }
 
 // thin keeps only the tube's points that get a ring with rings sized to
@@ -534,83 +557,6 @@ func hideRepeatedSpheres(lines []centreLine, tol float64) {
 			shown[k] = append(shown[k], i)
 		}
 	}
-}
-
-// hasTopology reports whether the recording says how sections connect (a
-// recorder that writes "parent" keys gives every section but the roots a
-// parent).
-func hasTopology(c *morph.Cell) bool {
-	for i, s := range c.Sections {
-		if s.Parent >= 0 && s.Parent != i {
-			return true
-		}
-	}
-	return false
-}
-
-// topologyJoints marks tube ends as joints from the recorded tree: every
-// branch's start, and a parent's end where a branch attaches at it (its
-// 0 or 1 end; a branch attached part-way along starts inside the tube).
-func topologyJoints(c *morph.Cell, lines []centreLine) {
-	const end = 1e-9
-	for i, s := range c.Sections {
-		if s.Parent < 0 || s.Parent == i || s.Parent >= len(lines) {
-			continue
-		}
-		if lines[i].kind == tube {
-			lines[i].joint[0] = true
-		}
-		if lines[s.Parent].kind != tube {
-			continue
-		}
-		switch {
-		case s.ParentX >= 1-end:
-			lines[s.Parent].joint[1] = true
-		case s.ParentX <= end:
-			lines[s.Parent].joint[0] = true
-		}
-	}
-}
-
-// findJoints marks every tube end that lies on or inside another section:
-// the start of a branch on its parent, the end of a parent where branches
-// start, and sibling branches starting at the same point.
-func findJoints(lines []centreLine) {
-	for i := range lines {
-		l := &lines[i]
-		if l.kind != tube {
-			continue
-		}
-		for e, j := range [2]int{0, len(l.pts) - 1} {
-			l.joint[e] = touchesOther(lines, i, l.pts[j], l.radius[j])
-		}
-	}
-}
-
-// touchesOther reports whether point p, the end of section self with radius
-// r there, lies within the larger of r and another section's radius of
-// that section's centre line.
-func touchesOther(lines []centreLine, self int, p vec, r float64) bool {
-	for k := range lines {
-		o := &lines[k]
-		if k == self || !inBox(p, o.lo, o.hi, r) {
-			continue
-		}
-		if o.kind != tube && p.sub(o.centre).norm() <= math.Max(r, o.sphere) {
-			return true
-		}
-		if len(o.pts) == 1 && p.sub(o.pts[0]).norm() <= math.Max(r, o.radius[0]) {
-			return true
-		}
-		for j := 1; j < len(o.pts); j++ {
-			d, t := segmentDistance(p, o.pts[j-1], o.pts[j])
-			ro := o.radius[j-1] + t*(o.radius[j]-o.radius[j-1])
-			if d <= math.Max(r, ro) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func inBox(p, lo, hi vec, grow float64) bool {

@@ -22,7 +22,7 @@ func branchedCell() *morph.Cell {
 	}}
 }
 
-func prepared(t *testing.T, c *morph.Cell, seg int) *morph.Cell {
+func prepared(t *testing.T, c *morph.Cell, seg int) *morph.Prepared {
 	t.Helper()
 	o := morph.DefaultOptions()
 	o.Segmentation = seg
@@ -33,7 +33,13 @@ func prepared(t *testing.T, c *morph.Cell, seg int) *morph.Cell {
 	return p
 }
 
-func build(t *testing.T, c *morph.Cell, o Options) *Mesh {
+// unprepared takes c's sections as they are, as if prepared with a
+// thickness of 1 and no other change.
+func unprepared(c *morph.Cell) *morph.Prepared {
+	return &morph.Prepared{Sections: c.Sections, Thickness: 1}
+}
+
+func build(t *testing.T, c *morph.Prepared, o Options) *Mesh {
 	t.Helper()
 	m, err := Build(c, o)
 	if err != nil {
@@ -72,7 +78,7 @@ func checkConsistent(t *testing.T, m *Mesh) {
 		}
 	}
 	for i, p := range m.Probes {
-		if p.Pos != voltage.SectionMean && !(p.Pos >= 0 && p.Pos <= 1) {
+		if p.Pos != morph.SectionMean && !(p.Pos >= 0 && p.Pos <= 1) {
 			t.Fatalf("probe %d: position %v", i, p.Pos)
 		}
 	}
@@ -105,7 +111,7 @@ func TestRingRadii(t *testing.T) {
 		}
 		// no soma: centring puts the first point, and so the axis, at the origin
 		m := build(t, p, DefaultOptions())
-		for v, pos := range m.Positions {
+		for v, pos := range m.Positions[:7*16] { // the rings; the rounded ends follow
 			probe := m.Probes[m.VertexProbe[v]]
 			// diameter at the ring's arc position, by the recorded profile
 			s := float64(probe.Pos) * 90
@@ -150,9 +156,12 @@ func TestVertexCountFormula(t *testing.T) {
 						joints++ // soma end (where the dendrite starts)
 						free++   // soma start
 					}
+					// free tips are rounded too, or closed flat with caps
 					want += tubes*seg*sides + joints*hemi
 					if caps {
 						want += free
+					} else {
+						want += free * hemi
 					}
 					if got := len(m.Positions); got != want {
 						t.Errorf("segmentation %d sides %d caps %v soma %v: %d vertices, want %d", seg, sides, caps, soma, got, want)
@@ -188,56 +197,49 @@ func edgeUse(m *Mesh) (map[[2]uint32]int, map[[2]uint32]int) {
 	return undirected, directed
 }
 
-func TestCapsCloseEveryTube(t *testing.T) {
+// TestEveryTubeClosed checks that every tube is closed, its tips rounded
+// or, with caps, flat: every edge is shared by two triangles, each using
+// it once in each direction, so no hole or inside shows from any angle.
+func TestEveryTubeClosed(t *testing.T) {
 	for _, seg := range []int{0, 4} {
 		for _, soma := range []bool{true, false} {
-			m := build(t, prepared(t, branchedCell(), seg), Options{Sides: 12, Caps: true, SimplifySoma: soma})
-			undirected, directed := edgeUse(m)
-			for e, n := range undirected {
-				if n != 2 {
-					t.Fatalf("segmentation %d soma %v: edge %v shared by %d triangles", seg, soma, e, n)
+			for _, caps := range []bool{true, false} {
+				m := build(t, prepared(t, branchedCell(), seg), Options{Sides: 12, Caps: caps, SimplifySoma: soma})
+				undirected, directed := edgeUse(m)
+				for e, n := range undirected {
+					if n != 2 {
+						t.Fatalf("segmentation %d soma %v caps %v: edge %v shared by %d triangles", seg, soma, caps, e, n)
+					}
 				}
-			}
-			for e, n := range directed {
-				if n != 1 {
-					t.Fatalf("segmentation %d: directed edge %v used %d times: inconsistent winding", seg, e, n)
+				for e, n := range directed {
+					if n != 1 {
+						t.Fatalf("segmentation %d caps %v: directed edge %v used %d times: inconsistent winding", seg, caps, e, n)
+					}
 				}
 			}
 		}
 	}
 }
 
-// TestOpenEndsOnlyAtTips checks that without caps the only holes are at the
-// free tips: every branch point is closed, so no gap shows from any angle.
-func TestOpenEndsOnlyAtTips(t *testing.T) {
-	c := prepared(t, branchedCell(), 0)
-	m := build(t, c, Options{Sides: 10, SimplifySoma: true})
-	undirected, _ := edgeUse(m)
-	tips := map[[2]float32]bool{} // (section, position) of the free ends
-	for _, tip := range [][2]float32{{2, 1}, {3, 1}, {4, 0}, {4, 1}} {
-		tips[tip] = true
-	}
-	boundary := map[[2]float32]int{}
-	for e, n := range undirected {
-		if n == 2 {
-			continue
+// TestTips checks how a free tip is closed: rounded by a hemisphere that
+// reaches a radius past the last point, or with caps a flat disc there.
+func TestTips(t *testing.T) {
+	c := &morph.Prepared{Thickness: 1, Sections: []morph.Section{
+		{Type: "dend", Parent: -1, Points: []morph.Point{{X: 0, Diam: 4}, {X: 10, Diam: 2}}},
+	}}
+	for _, caps := range []bool{false, true} {
+		m := build(t, c, Options{Sides: 8, Caps: caps})
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, p := range m.Positions {
+			lo, hi = math.Min(lo, float64(p[0])), math.Max(hi, float64(p[0]))
 		}
-		if n != 1 {
-			t.Fatalf("edge %v shared by %d triangles", e, n)
+		want := [2]float64{-2, 11}
+		if caps {
+			want = [2]float64{0, 10}
 		}
-		p := m.Probes[m.VertexProbe[e[0]]]
-		boundary[[2]float32{float32(p.Section), p.Pos}]++
-	}
-	for where, n := range boundary {
-		if !tips[where] {
-			t.Errorf("open edges at section %v position %v, which is not a free tip", where[0], where[1])
+		if math.Abs(lo-want[0]) > 1e-5 || math.Abs(hi-want[1]) > 1e-5 {
+			t.Errorf("caps %v: tube spans x %v…%v, want %v…%v", caps, lo, hi, want[0], want[1])
 		}
-		if n != 10 {
-			t.Errorf("tip %v has %d open edges, want a ring of 10", where, n)
-		}
-	}
-	if len(boundary) != len(tips) {
-		t.Errorf("%d open ends, want %d", len(boundary), len(tips))
 	}
 }
 
@@ -253,7 +255,7 @@ func TestNormalsOutward(t *testing.T) {
 				pr := m.Probes[m.VertexProbe[v]]
 				s := &c.Sections[pr.Section]
 				var centre vec
-				if pr.Pos == voltage.SectionMean {
+				if pr.Pos == morph.SectionMean {
 					mid := s.At(0.5)
 					centre = vec{mid.X, mid.Y, mid.Z}
 				} else {
@@ -299,9 +301,10 @@ func nearestOnLine(p vec, s *morph.Section) vec {
 }
 
 // TestNoTwist sweeps a planar curve that bends smoothly by 90°, then
-// sharply by 153°, reverses and turns again: rotation-minimising frames
-// keep every ring vertex at the same height above the plane, so the tube
-// never twists or flips.
+// sharply by 153°, reverses and turns again by 117°: rotation-minimising
+// frames, and the rounding of sharp bends (turns in the plane), keep every
+// ring vertex at the same height above the plane, so the tube never
+// twists or flips.
 func TestNoTwist(t *testing.T) {
 	var pts []morph.Point
 	for k := range 50 { // a quarter circle in the XY plane
@@ -309,18 +312,23 @@ func TestNoTwist(t *testing.T) {
 		pts = append(pts, morph.Point{X: 100 * math.Cos(a), Y: 100 * math.Sin(a), Diam: 4})
 	}
 	pts = append(pts,
-		morph.Point{X: -20, Y: 100, Diam: 4}, // straight on
-		morph.Point{X: 60, Y: 140, Diam: 4},  // a turn of 153°
-		morph.Point{X: -60, Y: 80, Diam: 4},  // a full reversal
-		morph.Point{X: -60, Y: 300, Diam: 4}) // 63°
-	c := &morph.Cell{Sections: []morph.Section{{Type: "dend", Points: pts}}, Thickness: 1}
+		morph.Point{X: -20, Y: 100, Diam: 4}, // a turn of 153°
+		morph.Point{X: 60, Y: 140, Diam: 4},  // a full reversal
+		morph.Point{X: -60, Y: 80, Diam: 4},  // 117°
+		morph.Point{X: -60, Y: 300, Diam: 4})
+	c := &morph.Prepared{Sections: []morph.Section{{Type: "dend", Points: pts}}, Thickness: 1}
 	m := build(t, c, Options{Sides: 8, Caps: true})
 	// the curve lies in z = 0: a vertex's z is its height above the plane
 	r := float32(2)
 	if z := m.Positions[2][2]; math.Abs(math.Abs(float64(z))-float64(r)) > 1e-4 {
 		t.Fatalf("ring 0's third vertex at height %v, want ±%v", z, r)
 	}
-	for ring := range pts {
+	// the rings come first, 8 vertices each; the two flat caps add one
+	rings := (len(m.Positions) - 2) / 8
+	if want := len(pts) + 4 + 4 + 3; rings != want { // rounded in 45° steps
+		t.Errorf("%d rings, want %d", rings, want)
+	}
+	for ring := range rings {
 		for _, k := range []int{0, 2, 5} {
 			z, z0 := m.Positions[ring*8+k][2], m.Positions[k][2]
 			if math.Abs(float64(z-z0)) > 1e-4 {
@@ -336,6 +344,48 @@ func TestNoTwist(t *testing.T) {
 	}
 }
 
+// TestBendsKeepTheWidth sweeps bends from gentle to a hairpin. A bend up
+// to a right angle gets one ring where the straight pieces meet, whose
+// outer corner lies 1/cos(turn/2) radii from the bend point; a sharper one
+// is rounded (a ring every 22.5° of the turn, with 16 sides), and no
+// vertex lies further from the centre line than the tube's radius, so a
+// hairpin keeps its width instead of ending in a spike. Every ring at a
+// bend reads the bend point's voltage.
+func TestBendsKeepTheWidth(t *testing.T) {
+	for _, turn := range []float64{30, 89, 91, 120, 150, 179, 180} {
+		a := turn * math.Pi / 180
+		c := &morph.Prepared{Thickness: 1, Sections: []morph.Section{{Type: "dend", Points: []morph.Point{
+			{X: -50, Diam: 4}, {X: 0, Diam: 4}, {X: 50 * math.Cos(a), Y: 50 * math.Sin(a), Diam: 4},
+		}}}}
+		m := build(t, c, Options{Sides: 16})
+		reach, rings := 2.0, 1+int(math.Ceil(turn/22.5))
+		if turn <= 90 {
+			reach, rings = 2/math.Cos(a/2), 1
+		}
+		s := &c.Sections[0]
+		for v, p := range m.Positions {
+			if d := toVec(p).sub(nearestOnLine(toVec(p), s)).norm(); d > reach+1e-4 {
+				t.Fatalf("turn %v°: vertex %d lies %v from the centre line, want at most %v", turn, v, d, reach)
+			}
+		}
+		atBend := 0
+		for _, pr := range m.VertexProbe {
+			if m.Probes[pr].Pos == 0.5 {
+				atBend++
+			}
+		}
+		if atBend != rings*16 {
+			t.Errorf("turn %v°: %d vertices read the bend point, want %d rings", turn, atBend, rings)
+		}
+		undirected, directed := edgeUse(m)
+		for e, n := range undirected {
+			if n != 2 || directed[e] > 1 {
+				t.Fatalf("turn %v°: edge %v shared by %d triangles", turn, e, n)
+			}
+		}
+	}
+}
+
 func TestSimplifiedSoma(t *testing.T) {
 	c := prepared(t, branchedCell(), 0)
 	m := build(t, c, DefaultOptions())
@@ -346,7 +396,7 @@ func TestSimplifiedSoma(t *testing.T) {
 		if r := length(m.Positions[v]); math.Abs(r-want) > 1e-5 {
 			t.Fatalf("soma vertex %d at radius %v, want %v", v, r, want)
 		}
-		if p := m.Probes[m.VertexProbe[v]]; p.Section != 0 || p.Pos != voltage.SectionMean {
+		if p := m.Probes[m.VertexProbe[v]]; p.Section != 0 || p.Pos != morph.SectionMean {
 			t.Fatalf("soma vertex %d probe %+v", v, p)
 		}
 	}
@@ -439,16 +489,16 @@ func TestBuildRejects(t *testing.T) {
 	empty.Sections[3].Points = nil
 	cases := []struct {
 		name string
-		cell *morph.Cell
+		cell *morph.Prepared
 		o    Options
 		want string
 	}{
-		{"sides 2", branchedCell(), Options{Sides: 2}, "sides"},
-		{"sides 1000", branchedCell(), Options{Sides: 1000}, "sides"},
-		{"no sections", &morph.Cell{}, DefaultOptions(), "no sections"},
-		{"infinite", nan, DefaultOptions(), "section 2: point 1"},
-		{"no points", empty, DefaultOptions(), "section 3"},
-		{"negative thickness", &morph.Cell{Sections: branchedCell().Sections, Thickness: -1}, DefaultOptions(), "thickness"},
+		{"sides 2", unprepared(branchedCell()), Options{Sides: 2}, "sides"},
+		{"sides 1000", unprepared(branchedCell()), Options{Sides: 1000}, "sides"},
+		{"no sections", &morph.Prepared{}, DefaultOptions(), "no sections"},
+		{"infinite", unprepared(nan), DefaultOptions(), "section 2: point 1"},
+		{"no points", unprepared(empty), DefaultOptions(), "section 3"},
+		{"negative thickness", &morph.Prepared{Sections: branchedCell().Sections, Thickness: -1}, DefaultOptions(), "thickness"},
 	}
 	for _, c := range cases {
 		_, err := Build(c.cell, c.o)
@@ -456,7 +506,7 @@ func TestBuildRejects(t *testing.T) {
 			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
 		}
 	}
-	huge := &morph.Cell{Sections: []morph.Section{{Type: "dend", Points: make([]morph.Point, MaxVertices/MaxSides+1)}}}
+	huge := &morph.Prepared{Sections: []morph.Section{{Type: "dend", Points: make([]morph.Point, MaxVertices/MaxSides+1)}}}
 	for i := range huge.Sections[0].Points {
 		huge.Sections[0].Points[i] = morph.Point{X: float64(i), Diam: 1}
 	}
@@ -480,7 +530,7 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestMinRadiusRaisesThinTubes(t *testing.T) {
-	cell := &morph.Cell{Thickness: 1, Sections: []morph.Section{{
+	cell := &morph.Prepared{Thickness: 1, Sections: []morph.Section{{
 		Type:   "dend",
 		Points: []morph.Point{{X: 0, Diam: 0.2}, {X: 10, Diam: 4}},
 		Parent: -1,
@@ -511,15 +561,15 @@ func TestMinRadiusRaisesThinTubes(t *testing.T) {
 // do not touch: without topology no end is a joint, with "parent" keys the
 // branches' starts and the parent's end are rounded.
 func TestJointsFollowRecordedTopology(t *testing.T) {
-	y := func(parent int) *morph.Cell {
-		return &morph.Cell{Thickness: 1, Sections: []morph.Section{
+	y := func(parent int) *morph.Prepared {
+		return &morph.Prepared{Thickness: 1, Sections: []morph.Section{
 			{Type: "dend", Parent: -1, Points: []morph.Point{{X: 0, Diam: 1}, {X: 10, Diam: 1}}},
 			{Type: "dend", Parent: parent, ParentX: 1, Points: []morph.Point{{X: 13, Y: 3, Diam: 1}, {X: 20, Y: 10, Diam: 1}}},
 			{Type: "dend", Parent: parent, ParentX: 1, Points: []morph.Point{{X: 13, Y: -3, Diam: 1}, {X: 20, Y: -10, Diam: 1}}},
 		}}
 	}
 	o := DefaultOptions()
-	o.Sides = 8
+	o.Sides, o.Caps = 8, true
 	plain, err := Build(y(-1), o)
 	if err != nil {
 		t.Fatal(err)
@@ -528,20 +578,21 @@ func TestJointsFollowRecordedTopology(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Each rounded end adds (HemisphereRings−1)·sides + 1 vertices.
-	perJoint := (HemisphereRings(o.Sides)-1)*o.Sides + 1
+	// Each rounded end adds (HemisphereRings−1)·sides + 1 vertices, a flat
+	// cap 1.
+	perJoint := (HemisphereRings(o.Sides)-1)*o.Sides + 1 - 1
 	if got := len(tree.Positions) - len(plain.Positions); got != 3*perJoint {
-		t.Errorf("topology added %d vertices, want 3 rounded ends × %d", got, perJoint)
+		t.Errorf("topology added %d vertices, want 3 rounded ends instead of flat caps × %d", got, perJoint)
 	}
 }
 
 func TestMaxEdgeThinsOnlyThinTubes(t *testing.T) {
-	cell := &morph.Cell{Thickness: 1, Sections: []morph.Section{
+	cell := &morph.Prepared{Thickness: 1, Sections: []morph.Section{
 		{Type: "dend", Parent: -1, Points: []morph.Point{{X: 0, Diam: 1}, {X: 10, Diam: 1}}},
 		{Type: "dend", Parent: -1, Points: []morph.Point{{Y: 100, Diam: 40}, {X: 10, Y: 100, Diam: 40}}},
 	}}
 	o := DefaultOptions()
-	o.MaxEdge = 1
+	o.MaxEdge, o.Caps = 1, true
 	m, err := Build(cell, o)
 	if err != nil {
 		t.Fatal(err)
@@ -556,8 +607,8 @@ func TestMaxEdgeThinsOnlyThinTubes(t *testing.T) {
 	}
 	for sec, want := range map[int32]int{0: MinAdaptiveSides, 1: o.Sides} {
 		for p, n := range ring[sec] {
-			if n != want {
-				t.Errorf("section %d probe %d: %d vertices, want %d", sec, p, n, want)
+			if n != want+1 { // a ring and its flat cap's centre
+				t.Errorf("section %d probe %d: %d vertices, want %d and a cap", sec, p, n, want)
 			}
 		}
 	}

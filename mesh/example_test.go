@@ -24,5 +24,5 @@ func ExampleBuild() {
 		log.Fatal(err)
 	}
 	fmt.Printf("%d vertices, %d triangles, %d places voltage is read\n", len(m.Positions), len(m.Triangles), len(m.Probes))
-	// Output: 211 vertices, 400 triangles, 4 places voltage is read
+	// Output: 260 vertices, 512 triangles, 4 places voltage is read
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/spikeframes/spikeframes/morph"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // FuzzBuild prepares and sweeps small random cells with random options:
@@ -79,7 +80,35 @@ func FuzzBuild(f *testing.F) {
 		if o.MaxVertices > 0 && len(m.Positions) > o.MaxVertices {
 			t.Fatalf("%d vertices, more than the limit %d", len(m.Positions), o.MaxVertices)
 		}
+		checkSampled(t, m, len(cell.Sections))
 	})
+}
+
+// checkSampled reads the mesh's probes through its junctions from a
+// recording of sections of 1 to 3 segments at −80 … 40 mV: the sampler
+// must take them, and every voltage (a blend of recorded ones) must lie
+// within the recorded range.
+func checkSampled(t *testing.T, m *Mesh, sections int) {
+	t.Helper()
+	rec := &voltage.Recording{Frames: 1}
+	for i := range sections {
+		tr := voltage.Trace{NSeg: 1 + i%3}
+		for k := range tr.NSeg {
+			tr.Values = append(tr.Values, float32(-80+(37*i+53*k)%121))
+		}
+		rec.Traces = append(rec.Traces, tr)
+	}
+	s, err := voltage.NewSampler(rec, m.Probes, m.Junctions...)
+	if err != nil {
+		t.Fatalf("sampler: %v", err)
+	}
+	v := make([]float32, s.Len())
+	s.Sample(0, v)
+	for i, x := range v {
+		if !(x >= -80-1e-3 && x <= 40+1e-3) {
+			t.Fatalf("probe %d (%+v): %v mV outside the recorded range", i, m.Probes[i], x)
+		}
+	}
 }
 
 // byteReader hands out a fuzz input's bytes one at a time, then zeros.

@@ -28,6 +28,23 @@ func line(n int, step, diam float64) morph.Section {
 	return s
 }
 
+// zigzag is a dendrite that runs back and forth: legs of four points
+// 0.5 µm to 20 µm apart in a straight line (which rings sized to a picture
+// thin out), turning by 60° to 180° between legs.
+func zigzag() *morph.Cell {
+	var pts []morph.Point
+	x, y, dir := 0.0, 0.0, 0.0
+	for k := range 60 {
+		step := 0.5 + float64(k%7)*3
+		x, y = x+step*math.Cos(dir), y+step*math.Sin(dir)
+		pts = append(pts, morph.Point{X: x, Y: y, Diam: 3})
+		if k%4 == 3 {
+			dir += math.Pi / 3 * float64(1+k%3)
+		}
+	}
+	return &morph.Cell{Sections: []morph.Section{{Type: "dend", Parent: -1, Points: pts}}}
+}
+
 // pixelsFilling is the mesh units per pixel of a 1080-pixel-high picture
 // that a sphere of radius r fills at 90%.
 func pixelsFilling(r float64) float64 { return 2 * r / (0.9 * 1080) }
@@ -46,6 +63,8 @@ func TestEstimateMatchesBuild(t *testing.T) {
 		{"dense rings", &morph.Cell{Sections: []morph.Section{line(5000, 0.01, 2)}}, 0, Options{Sides: 16, MaxEdge: 0.04}},
 		{"coarsened", many, 0, Options{Sides: 16, MaxEdge: 0.001, MaxVertices: 100000}},
 		{"coarsest", many, 0, Options{Sides: 16, MaxEdge: 0.001, MaxVertices: 300 * 14}},
+		{"sharp bends", zigzag(), 0, Options{Sides: 11}},
+		{"sharp bends sized to a picture", zigzag(), 0, Options{Sides: 16, MaxEdge: 0.3}},
 	}
 	for _, c := range cases {
 		p := prepared(t, c.cell, c.seg)
@@ -135,11 +154,11 @@ func TestTooLarge(t *testing.T) {
 // edge apart, except where the radius steps or the tube bends.
 func TestDenseRingsFollowThePicture(t *testing.T) {
 	const edge = 1.0
-	rings := func(c *morph.Cell) int {
+	rings := func(c *morph.Prepared) int {
 		m := build(t, c, Options{Sides: 8, MaxEdge: edge})
 		return len(m.Probes)
 	}
-	straight := &morph.Cell{Thickness: 1, Sections: []morph.Section{line(10001, 0.01, 2)}}
+	straight := &morph.Prepared{Thickness: 1, Sections: []morph.Section{line(10001, 0.01, 2)}}
 	if n := rings(straight); n < 100 || n > 102 {
 		t.Errorf("straight tube 100 long: %d rings, want about 100", n)
 	}
@@ -148,7 +167,7 @@ func TestDenseRingsFollowThePicture(t *testing.T) {
 		t.Errorf("unsized: %d rings, want every point's", len(full.Probes))
 	}
 
-	step := &morph.Cell{Thickness: 1, Sections: []morph.Section{line(10001, 0.01, 2)}}
+	step := &morph.Prepared{Thickness: 1, Sections: []morph.Section{line(10001, 0.01, 2)}}
 	for k := 5000; k < len(step.Sections[0].Points); k++ {
 		step.Sections[0].Points[k].Diam = 6
 	}
@@ -157,7 +176,7 @@ func TestDenseRingsFollowThePicture(t *testing.T) {
 		t.Errorf("the rings on either side of the radius step at the middle were left out")
 	}
 
-	zigzag := &morph.Cell{Thickness: 1, Sections: []morph.Section{line(1001, 0.01, 2)}}
+	zigzag := &morph.Prepared{Thickness: 1, Sections: []morph.Section{line(1001, 0.01, 2)}}
 	for k := range zigzag.Sections[0].Points {
 		zigzag.Sections[0].Points[k].Y = 0.3 * float64(k%2)
 	}

@@ -1,9 +1,8 @@
 package mesh
 
 import (
+	"github.com/spikeframes/spikeframes/morph"
 	"math"
-
-	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // builder appends vertices, triangles and probes to a mesh.
@@ -24,7 +23,7 @@ func newBuilder(sides int, m *Mesh) *builder {
 
 // probe adds a probe and returns its index.
 func (b *builder) probe(section int, pos float32) uint32 {
-	b.m.Probes = append(b.m.Probes, voltage.Probe{Section: int32(section), Pos: pos})
+	b.m.Probes = append(b.m.Probes, morph.Probe{Section: int32(section), Pos: pos})
 	return uint32(len(b.m.Probes) - 1)
 }
 
@@ -131,7 +130,8 @@ func (b *builder) latitude(c vec, f frame, r, z float64, probe uint32) uint32 {
 }
 
 // tube sweeps section sec's centre line l into rings and joins them; its
-// ends are rounded at joints and, with caps, closed by discs elsewhere.
+// ends are rounded, but for free tips with caps, which are closed by flat
+// discs.
 func (b *builder) tube(sec int, l *centreLine, caps bool) {
 	n := len(l.pts)
 	dirs := make([]vec, n-1)
@@ -140,39 +140,101 @@ func (b *builder) tube(sec int, l *centreLine, caps bool) {
 	}
 	f := frame{t: dirs[0], u: perpendicular(dirs[0])}
 	f.v = f.t.cross(f.u)
-	frames := make([]frame, n)
-	frames[0] = f
-	for j := 1; j < n; j++ {
-		frames[j] = nextFrame(frames[j-1], l.pts[j-1], l.pts[j], tangent(dirs, j, frames[j-1].u))
-	}
+	start := f
 
 	var first, prev uint32
 	for j := range n {
-		f := frames[j]
-		bend, miter := vec{}, 1.0
+		steps := 0
 		if j > 0 && j < n-1 {
+			steps = roundSteps(l.pts[j].sub(l.pts[j-1]), l.pts[j+1].sub(l.pts[j]), b.sides)
+		}
+		switch {
+		case j == 0:
+		case steps > 0: // the first ring of a rounded bend ends the piece before it
+			f = nextFrame(f, l.pts[j-1], l.pts[j], dirs[j-1])
+		default:
+			f = nextFrame(f, l.pts[j-1], l.pts[j], tangent(dirs, j))
+		}
+		bend, miter := vec{}, 1.0
+		if steps == 0 && j > 0 && j < n-1 {
 			if d, ok := dirs[j].sub(dirs[j-1]).unit(); ok {
 				bend = d
 				miter = math.Min(maxMiter, 1/math.Max(f.t.dot(dirs[j-1]), 1/maxMiter))
 			}
 		}
 		probe := b.probe(sec, float32(l.pos[j]))
-		cur := b.ring(l.pts[j], f, l.radius[j], bend, miter, radiusSlope(l, j), probe)
+		slope := radiusSlope(l, j)
+		cur := b.ring(l.pts[j], f, l.radius[j], bend, miter, slope, probe)
 		if j == 0 {
 			first = cur
 		} else {
 			b.strip(prev, cur, true)
 		}
 		prev = cur
+		if steps > 0 {
+			// Turn the ring about the bend point from the piece before to
+			// the piece after: the outside of the bend becomes part of a
+			// sphere of the tube's radius; the inside folds within the
+			// tube, facing inward.
+			axis, turn := bendAxis(dirs[j-1], dirs[j], f.u)
+			base := f
+			for k := 1; k <= steps; k++ {
+				f = base.rotated(axis, turn*float64(k)/float64(steps))
+				cur := b.ring(l.pts[j], f, l.radius[j], vec{}, 1, slope, probe)
+				b.strip(prev, cur, true)
+				prev = cur
+			}
+		}
 	}
 	last := prev
-	b.end(l, 0, frames[0], first, -1, caps)
-	b.end(l, n-1, frames[n-1], last, 1, caps)
+	b.end(l, 0, start, first, -1, caps)
+	b.end(l, n-1, f, last, 1, caps)
+}
+
+// roundSteps is the number of steps a tube's bend is rounded in between
+// the pieces a (into the bend) and c (out of it): 0 for a turn up to a
+// right angle (a·c ≥ 0), which is mitred (see maxMiter), else one per
+// 2π/sides of the turn, the angle between a ring's vertices.
+func roundSteps(a, c vec, sides int) int {
+	d := a.dot(c)
+	if d >= 0 {
+		return 0
+	}
+	cos := d / (a.norm() * c.norm())
+	return int(math.Ceil(math.Acos(math.Max(-1, cos)) / (2 * math.Pi / float64(sides))))
+}
+
+// bendAxis returns the unit axis about which direction in turns into out,
+// and the angle it turns by. At a full reversal, or so near one that the
+// plane of the turn is lost in rounding, the turn is about the axis across
+// u, the ring's first direction (any direction across in).
+func bendAxis(in, out, u vec) (vec, float64) {
+	side := out.addScaled(in, -out.dot(in))
+	if n := side.norm(); n > 1e-6 {
+		side = side.scale(1 / n)
+	} else if s, ok := u.addScaled(in, -u.dot(in)).unit(); ok {
+		side = s
+	} else {
+		side = perpendicular(in)
+	}
+	axis, _ := in.cross(side).unit()
+	return axis, math.Atan2(out.dot(side), out.dot(in))
+}
+
+// rotated returns the frame turned by angle about the unit axis.
+func (f frame) rotated(axis vec, angle float64) frame {
+	return frame{t: rotate(f.t, axis, angle), u: rotate(f.u, axis, angle), v: rotate(f.v, axis, angle)}
+}
+
+// rotate turns x by angle about the unit axis k (Rodrigues' formula).
+func rotate(x, k vec, angle float64) vec {
+	c, s := math.Cos(angle), math.Sin(angle)
+	return x.scale(c).add(k.cross(x).scale(s)).addScaled(k, k.dot(x)*(1-c))
 }
 
 // end closes the tube end at point j whose ring starts at index at: a
-// hemisphere at a joint, a flat disc when caps are asked for, nothing
-// otherwise. dir is −1 at the start (the end faces −t) and +1 at the end.
+// hemisphere, or a flat disc at a free tip when caps are asked for. dir is
+// −1 at the start (the end faces −t) and +1 at the end.
 func (b *builder) end(l *centreLine, j int, f frame, at uint32, dir float64, caps bool) {
 	probe := b.m.VertexProbe[at]
 	forward := dir > 0
@@ -181,44 +243,32 @@ func (b *builder) end(l *centreLine, j int, f frame, at uint32, dir float64, cap
 	if dir > 0 {
 		joint = l.joint[1]
 	}
-	switch {
-	case joint:
-		rings := HemisphereRings(b.sides)
-		prev := at
-		for k := 1; k < rings; k++ {
-			theta := math.Pi / 2 * float64(k) / float64(rings)
-			cur := b.latitude(c, f, r, dir*math.Sin(theta), probe)
-			b.strip(prev, cur, forward)
-			prev = cur
-		}
-		pole := b.vertex(c.addScaled(f.t, dir*r), f.t.scale(dir), probe)
-		b.fan(prev, pole, forward)
-	case caps:
+	if caps && !joint {
 		centre := b.vertex(c, f.t.scale(dir), probe)
 		b.fan(at, centre, forward)
+		return
 	}
+	rings := HemisphereRings(b.sides)
+	prev := at
+	for k := 1; k < rings; k++ {
+		theta := math.Pi / 2 * float64(k) / float64(rings)
+		cur := b.latitude(c, f, r, dir*math.Sin(theta), probe)
+		b.strip(prev, cur, forward)
+		prev = cur
+	}
+	pole := b.vertex(c.addScaled(f.t, dir*r), f.t.scale(dir), probe)
+	b.fan(prev, pole, forward)
 }
 
-// tangent is the ring direction at point j: the bisector of the pieces
-// before and after it, or the first or last piece at the ends. At a full
-// reversal the bisector vanishes; the ring then lies in the plane of the
-// reversal, at a right angle to the incoming piece, leaning towards the
-// previous ring's u so that the frame turns smoothly.
-func tangent(dirs []vec, j int, prevU vec) vec {
-	if j == 0 {
-		return dirs[0]
-	}
+// tangent is the ring direction at point j > 0: the bisector of the
+// pieces before and after it, which turn by at most a right angle (sharper
+// bends are rounded, see roundSteps), or the last piece at the end.
+func tangent(dirs []vec, j int) vec {
 	if j == len(dirs) {
 		return dirs[j-1]
 	}
-	if t, ok := dirs[j-1].add(dirs[j]).unit(); ok && t.dot(dirs[j-1]) > 1e-6 {
-		return t
-	}
-	in := dirs[j-1]
-	if t, ok := prevU.addScaled(in, -prevU.dot(in)).unit(); ok {
-		return t
-	}
-	return perpendicular(in)
+	t, _ := dirs[j-1].add(dirs[j]).unit()
+	return t
 }
 
 // nextFrame carries frame f at point a to point c with tangent t by the

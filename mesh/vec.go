@@ -16,6 +16,14 @@ func (a vec) addScaled(b vec, s float64) vec {
 	return vec{a[0] + s*b[0], a[1] + s*b[1], a[2] + s*b[2]}
 }
 
+func (a vec) min(b vec) vec {
+	return vec{math.Min(a[0], b[0]), math.Min(a[1], b[1]), math.Min(a[2], b[2])}
+}
+
+func (a vec) max(b vec) vec {
+	return vec{math.Max(a[0], b[0]), math.Max(a[1], b[1]), math.Max(a[2], b[2])}
+}
+
 func (a vec) cross(b vec) vec {
 	return vec{a[1]*b[2] - a[2]*b[1], a[2]*b[0] - a[0]*b[2], a[0]*b[1] - a[1]*b[0]}
 }

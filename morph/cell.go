@@ -29,8 +29,16 @@ type Section struct {
 // Cell is a neuron's morphology: its sections in file order.
 type Cell struct {
 	Sections []Section
+}
+
+// Prepared is a cell made ready for meshing by Prepare: its points are in
+// mesh units (recorded units divided by the downscale factor, the soma's
+// centre at the origin when centring), its diameters downscaled and
+// homogenised, its sections resampled. It is a different type from Cell
+// because its numbers mean something else.
+type Prepared struct {
+	Sections []Section
 	// Thickness is the tube radius per unit of radius: a tube is drawn
-	// with radius Thickness × Diam / 2. Prepare sets it; zero means 1, so
-	// an unprepared cell is drawn at its true diameters.
+	// with radius Thickness × Diam / 2 (zero means 1).
 	Thickness float64
 }

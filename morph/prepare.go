@@ -81,10 +81,10 @@ func (o Options) Validate() error {
 // In the prepared cell, X, Y and Z are in mesh units (recorded units divided
 // by Downscale, soma centre at the origin when Center is set), Diam is the
 // homogenised diameter in mesh units (at least MinDiameter/Downscale), and
-// Cell.Thickness is o.Thickness, so a tube's radius is Thickness × Diam / 2.
+// Thickness is o.Thickness, so a tube's radius is Thickness × Diam / 2.
 // A section keeps at least one point; a section of zero length keeps
 // copies of its first point.
-func Prepare(c *Cell, nseg []int, o Options) (*Cell, error) {
+func Prepare(c *Cell, nseg []int, o Options) (*Prepared, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
@@ -124,7 +124,7 @@ func Prepare(c *Cell, nseg []int, o Options) (*Cell, error) {
 	place := o.placer(c)
 	mean := meanDiameter(c)
 	minDiam := MinDiameter / o.Downscale
-	out := &Cell{Sections: make([]Section, len(c.Sections)), Thickness: o.Thickness}
+	out := &Prepared{Sections: make([]Section, len(c.Sections)), Thickness: o.Thickness}
 	for i, s := range c.Sections {
 		pts := make([]Point, len(s.Points))
 		for j, p := range s.Points {

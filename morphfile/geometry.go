@@ -42,7 +42,7 @@ func ApplyGeometry(recorded, file *morph.Cell) (*morph.Cell, error) {
 	for _, r := range rs {
 		attached = attached || r.Parent >= 0
 	}
-	out := &morph.Cell{Sections: make([]morph.Section, len(rs)), Thickness: recorded.Thickness}
+	out := &morph.Cell{Sections: make([]morph.Section, len(rs))}
 	for i, r := range rs {
 		f := fs[i]
 		r.Points = f.Points

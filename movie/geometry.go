@@ -31,7 +31,7 @@ func (g Geometry) BuildMesh(cell *morph.Cell, rec *voltage.Recording) (*mesh.Mes
 // prepare centres, scales and resamples the cell for meshing; rec supplies
 // each section's simulated segment count for auto segmentation and may be
 // nil.
-func (g Geometry) prepare(cell *morph.Cell, rec *voltage.Recording) (*morph.Cell, error) {
+func (g Geometry) prepare(cell *morph.Cell, rec *voltage.Recording) (*morph.Prepared, error) {
 	var nseg []int
 	if rec != nil {
 		if len(rec.Traces) != len(cell.Sections) {
@@ -66,7 +66,7 @@ func (g Geometry) sizeError(err error) error {
 // picture whose shorter side spans the diagonal of the box that holds the
 // prepared cell's centre lines, widened by its thickest radius: a cheap
 // stand-in for the framing, to size the mesh that measures the framing.
-func boxPixel(c *morph.Cell, width, height int) float64 {
+func boxPixel(c *morph.Prepared, width, height int) float64 {
 	lo := [3]float64{math.Inf(1), math.Inf(1), math.Inf(1)}
 	hi := [3]float64{math.Inf(-1), math.Inf(-1), math.Inf(-1)}
 	var diam float64

@@ -11,7 +11,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/spikeframes/spikeframes/morph"
 	"github.com/spikeframes/spikeframes/render"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden frames in testdata/golden from the current renderer")
@@ -55,6 +57,23 @@ var goldenFrames = []struct {
 		o.Colors.Map, o.Colors.Steps = "rocket", 10
 		o.Colors.VMin, o.Colors.VMax = Limit{Auto: true}, Limit{Auto: true}
 		o.Geometry.Prepare.Segmentation = 5
+	}},
+	// The axon's tip seen from above its end: rounded and solid, not a
+	// hollow ring.
+	{"simple_ap_tip", "simple_ap", 90, func(o *Options) {
+		o.Width, o.Height = 240, 135
+		o.Target = "6.308,198,0"
+		o.View.Zoom, o.View.Elevation, o.View.Azimuth = 30, 60, 30
+		o.Look.Shading, o.Look.Bloom = "lit", 0
+	}},
+	// A branch point on the apical trunk while a back-propagating spike
+	// passes (8 mV between the sections' end segments): one smooth
+	// gradient through it, no band.
+	{"l5_junction", "l5_bap", 24, func(o *Options) {
+		o.Width, o.Height = 240, 135
+		o.Target = "-29.3,143.1,-31.1"
+		o.View.Zoom = 80
+		o.Look.Bloom = 0
 	}},
 }
 
@@ -119,6 +138,27 @@ func TestGoldenFrames(t *testing.T) {
 	}
 }
 
+// TestGoldenHairpin draws a dendrite with sharp bends and a hairpin:
+// rounded, as wide as the tube, with no arrowheads.
+func TestGoldenHairpin(t *testing.T) {
+	cell := &morph.Cell{Sections: []morph.Section{{Type: "dend", Parent: -1, Points: []morph.Point{
+		{X: 5, Diam: 3}, {X: 60, Diam: 3}, {X: 10, Y: 12, Diam: 3}, {X: 40, Y: 30, Diam: 3}, {X: -10, Y: 30, Diam: 3},
+	}}}}
+	rec := &voltage.Recording{Frames: 1, Traces: []voltage.Trace{{NSeg: 5, Values: []float32{-70, -40, -10, 10, 20}}}}
+	o := DefaultOptions()
+	o.Width, o.Height = 240, 135
+	o.Look.Shading, o.Look.Bloom = "lit", 0
+	m, err := New(cell, rec, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := m.Render(0, m.NewCanvas())
+	if err != nil {
+		t.Fatal(err)
+	}
+	matchGolden(t, "hairpin", img)
+}
+
 // checkGolden renders frame k of a bundled recording with o and compares
 // it with the golden frame called name (or, with -update, rewrites it).
 func checkGolden(t *testing.T, name, recording string, k int, o Options) {
@@ -128,6 +168,13 @@ func checkGolden(t *testing.T, name, recording string, k int, o Options) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	matchGolden(t, name, img)
+}
+
+// matchGolden compares img with the golden frame called name (or, with
+// -update, rewrites it).
+func matchGolden(t *testing.T, name string, img *render.Image) {
+	t.Helper()
 	path := filepath.Join("testdata", "golden", name+".png")
 	if *update {
 		var buf bytes.Buffer

@@ -152,7 +152,7 @@ func (m *Movie) colourTable() error {
 // final mesh.
 func (m *Movie) buildMesh() error {
 	o := m.opts
-	prepared := make([]*morph.Cell, len(m.cells))
+	prepared := make([]*morph.Prepared, len(m.cells))
 	for i, c := range m.cells {
 		var err error
 		if prepared[i], err = c.geom.prepare(c.shape, c.rec); err != nil {

@@ -171,7 +171,7 @@ type Geometry struct {
 	// Sides is the most vertices around a tube ring (rings of thin tubes
 	// get fewer when the picture does not need them).
 	Sides int
-	// Caps closes the free tube ends with flat discs.
+	// Caps closes the free tips with flat discs instead of rounding them.
 	Caps bool
 	// SimplifySoma draws soma sections as spheres.
 	SimplifySoma bool

@@ -157,7 +157,7 @@ func (m *Movie) traces() (*overlay.Trace, error) {
 		if len(m.cells) > 1 {
 			name = fmt.Sprintf("%d: %s", ci, name)
 		}
-		sampler, err := voltage.NewSampler(c.rec, []voltage.Probe{{Section: int32(sec), Pos: 0.5}})
+		sampler, err := voltage.NewSampler(c.rec, []morph.Probe{{Section: int32(sec), Pos: 0.5}})
 		if err != nil {
 			return nil, err
 		}

@@ -205,7 +205,7 @@ func spanOf(c Cell, rec *voltage.Recording, o Options) TimeSpan {
 
 // moveCell copies cell with every point moved.
 func moveCell(cell *morph.Cell, move func(morph.Point) morph.Point) *morph.Cell {
-	out := &morph.Cell{Sections: make([]morph.Section, len(cell.Sections)), Thickness: cell.Thickness}
+	out := &morph.Cell{Sections: make([]morph.Section, len(cell.Sections))}
 	for i, s := range cell.Sections {
 		pts := make([]morph.Point, len(s.Points))
 		for j, p := range s.Points {

@@ -20,7 +20,7 @@ import (
 // in the joined mesh, and Coarser learns how far detail was lowered. Every
 // cell is swept on its own, so the cost grows with the cells, not with
 // their square.
-func (m *Movie) sweep(prepared []*morph.Cell, so mesh.Options, framing bool) (*mesh.Mesh, error) {
+func (m *Movie) sweep(prepared []*morph.Prepared, so mesh.Options, framing bool) (*mesh.Mesh, error) {
 	budgets, err := m.budgets(prepared, so)
 	if err != nil {
 		return nil, err
@@ -42,7 +42,7 @@ func (m *Movie) sweep(prepared []*morph.Cell, so mesh.Options, framing bool) (*m
 			return nil, m.cellError(i, c.geom.sizeError(err))
 		}
 		if !framing {
-			if c.sampler, err = voltage.NewSampler(c.rec, cm.Probes); err != nil {
+			if c.sampler, err = voltage.NewSampler(c.rec, cm.Probes, cm.Junctions...); err != nil {
 				return nil, m.cellError(i, err)
 			}
 			c.first, c.count = m.probes, len(cm.Probes)
@@ -62,7 +62,7 @@ func (m *Movie) sweep(prepared []*morph.Cell, so mesh.Options, framing bool) (*m
 
 // budgets shares so.MaxVertices among the cells in proportion to the
 // vertices each would take at so's detail; a single cell has it all.
-func (m *Movie) budgets(prepared []*morph.Cell, so mesh.Options) ([]int, error) {
+func (m *Movie) budgets(prepared []*morph.Prepared, so mesh.Options) ([]int, error) {
 	budgets := make([]int, len(prepared))
 	if len(prepared) == 1 {
 		budgets[0] = so.MaxVertices
@@ -91,11 +91,11 @@ func (m *Movie) budgets(prepared []*morph.Cell, so mesh.Options) ([]int, error) 
 
 // joinCells is one cell holding all of cells' sections, for measures over
 // all of them.
-func joinCells(cells []*morph.Cell) *morph.Cell {
+func joinCells(cells []*morph.Prepared) *morph.Prepared {
 	if len(cells) == 1 {
 		return cells[0]
 	}
-	joined := &morph.Cell{Thickness: cells[0].Thickness}
+	joined := &morph.Prepared{Thickness: cells[0].Thickness}
 	for _, c := range cells {
 		joined.Sections = append(joined.Sections, c.Sections...)
 	}
@@ -115,8 +115,8 @@ func (m *Movie) cellError(i int, err error) error {
 	return fmt.Errorf("cell %d: %w", i, err)
 }
 
-// appendMesh adds part to joined, its probes' sections counted from
-// sections; positionsOnly keeps nothing but the vertex positions.
+// appendMesh adds part to joined, its probes' and junctions' sections
+// counted from sections; positionsOnly keeps nothing but the vertex positions.
 func appendMesh(joined, part *mesh.Mesh, sections int, positionsOnly bool) {
 	vertices, probes := uint32(len(joined.Positions)), uint32(len(joined.Probes))
 	joined.Positions = append(joined.Positions, part.Positions...)
@@ -128,10 +128,21 @@ func appendMesh(joined, part *mesh.Mesh, sections int, positionsOnly bool) {
 		joined.Triangles = append(joined.Triangles, [3]uint32{t[0] + vertices, t[1] + vertices, t[2] + vertices})
 	}
 	for _, p := range part.Probes {
-		joined.Probes = append(joined.Probes, voltage.Probe{Section: p.Section + int32(sections), Pos: p.Pos})
+		joined.Probes = append(joined.Probes, morph.Probe{Section: p.Section + int32(sections), Pos: p.Pos})
 	}
 	for _, p := range part.VertexProbe {
 		joined.VertexProbe = append(joined.VertexProbe, p+probes)
+	}
+	for _, j := range part.Junctions {
+		moved := morph.Junction{Ends: make([]morph.End, len(j.Ends))}
+		for k, e := range j.Ends {
+			e.Section += int32(sections)
+			moved.Ends[k] = e
+		}
+		if j.On != nil {
+			moved.On = &morph.Probe{Section: j.On.Section + int32(sections), Pos: j.On.Pos}
+		}
+		joined.Junctions = append(joined.Junctions, moved)
 	}
 }
 

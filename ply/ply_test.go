@@ -3,12 +3,12 @@ package ply
 import (
 	"bytes"
 	"encoding/binary"
+	"github.com/spikeframes/spikeframes/morph"
 	"math"
 	"strings"
 	"testing"
 
 	"github.com/spikeframes/spikeframes/mesh"
-	"github.com/spikeframes/spikeframes/voltage"
 )
 
 func triangle() *mesh.Mesh {
@@ -16,7 +16,7 @@ func triangle() *mesh.Mesh {
 		Positions:   []mesh.Vec3{{0, 0, 0}, {1, 0, 0}, {0, 1, 0}},
 		Normals:     []mesh.Vec3{{0, 0, 1}, {0, 0, 1}, {0, 0, 1}},
 		Triangles:   [][3]uint32{{0, 1, 2}},
-		Probes:      []voltage.Probe{{Section: 0, Pos: 0}, {Section: 0, Pos: 1}},
+		Probes:      []morph.Probe{{Section: 0, Pos: 0}, {Section: 0, Pos: 1}},
 		VertexProbe: []uint32{0, 1, 1},
 	}
 }

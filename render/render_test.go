@@ -10,7 +10,6 @@ import (
 	"github.com/spikeframes/spikeframes/colormap"
 	"github.com/spikeframes/spikeframes/mesh"
 	"github.com/spikeframes/spikeframes/morph"
-	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // tube builds a straight closed-sided tube along +X from x=0 to x=length
@@ -19,7 +18,7 @@ func tube(length, radius float32, rings, sides int) *mesh.Mesh {
 	m := &mesh.Mesh{}
 	for i := range rings {
 		x := length * float32(i) / float32(rings-1)
-		m.Probes = append(m.Probes, voltage.Probe{Section: 0, Pos: float32(i) / float32(rings-1)})
+		m.Probes = append(m.Probes, morph.Probe{Section: 0, Pos: float32(i) / float32(rings-1)})
 		for k := range sides {
 			th := 2 * math.Pi * float64(k) / float64(sides)
 			c, s := float32(math.Cos(th)), float32(math.Sin(th))
@@ -158,7 +157,7 @@ func join(a, b *mesh.Mesh, offset mesh.Vec3) *mesh.Mesh {
 		Positions:   append([]mesh.Vec3{}, a.Positions...),
 		Normals:     append(append([]mesh.Vec3{}, a.Normals...), b.Normals...),
 		Triangles:   append([][3]uint32{}, a.Triangles...),
-		Probes:      append(append([]voltage.Probe{}, a.Probes...), b.Probes...),
+		Probes:      append(append([]morph.Probe{}, a.Probes...), b.Probes...),
 		VertexProbe: append([]uint32{}, a.VertexProbe...),
 	}
 	nv, np := uint32(len(a.Positions)), uint32(len(a.Probes))

@@ -75,7 +75,7 @@ func Place(c *morph.Cell, n Node) *morph.Cell {
 	if n.Recenter {
 		centre = morph.SomaCenter(c)
 	}
-	out := &morph.Cell{Sections: make([]morph.Section, len(c.Sections)), Thickness: c.Thickness}
+	out := &morph.Cell{Sections: make([]morph.Section, len(c.Sections))}
 	for i, s := range c.Sections {
 		s.Points = make([]morph.Point, len(c.Sections[i].Points))
 		for j, p := range c.Sections[i].Points {
