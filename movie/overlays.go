@@ -93,6 +93,8 @@ func (m *Movie) buildOverlays() error {
 	switch {
 	case o.Overlays.ColorBar && o.ColorBy == ByType:
 		s.Legend = typeLegend(m.cells)
+	case o.Overlays.ColorBar && o.ColorBy == ByCategory:
+		s.Legend = categoryLegend(m.categories)
 	case o.Overlays.ColorBar:
 		s.ColorBar = &overlay.ColorBar{
 			Place: o.Overlays.ColorBarPos,
@@ -161,9 +163,15 @@ func (m *Movie) traces() (*overlay.Trace, error) {
 		if err != nil {
 			return nil, err
 		}
+		sample := func(t float64, dst []float32) error { sampler.Sample(t, dst); return nil }
+		if c.src != nil {
+			sample = voltage.NewWindow(c.rec, c.src, sampler).Sample
+		}
 		t.Lines[i] = overlay.Line{Name: name, V: make([]float64, base)}
 		for b := range base {
-			sampler.Sample(m.timeline.cellTime(c, float64(b)), v)
+			if err := sample(m.timeline.cellTime(c, float64(b)), v); err != nil {
+				return nil, m.cellError(ci, fmt.Errorf("trace %s: %w", spec, err))
+			}
 			t.Lines[i].V[b] = float64(v[0])
 		}
 	}
@@ -231,6 +239,23 @@ func typeLegend(cells []*sceneCell) *overlay.Legend {
 		if have[i] {
 			g.Entries = append(g.Entries, overlay.LegendEntry{Name: name, Colour: TypeColors[i]})
 		}
+	}
+	return g
+}
+
+// categoryLegend names the ByCategory colours; past the legend's length,
+// its last line says how many more categories there are.
+func categoryLegend(names []string) *overlay.Legend {
+	g := &overlay.Legend{}
+	for i, name := range names {
+		if i == overlay.MaxLegendEntries-1 && len(names) > overlay.MaxLegendEntries {
+			g.Entries = append(g.Entries, overlay.LegendEntry{Name: fmt.Sprintf("%d more", len(names)-i), Colour: [3]uint8{128, 128, 128}})
+			break
+		}
+		if name == "" {
+			name = "(none)"
+		}
+		g.Entries = append(g.Entries, overlay.LegendEntry{Name: name, Colour: categoryColour(i)})
 	}
 	return g
 }

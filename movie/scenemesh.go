@@ -146,16 +146,26 @@ func appendMesh(joined, part *mesh.Mesh, sections int, positionsOnly bool) {
 	}
 }
 
-// sample reads every cell's probes at place b of the time base into
-// probeV, mapping them into the cells' colour bands where they have them.
-func (m *Movie) sample(b float64, probeV []float32) {
-	for _, c := range m.cells {
-		v := probeV[c.first : c.first+c.count]
-		c.sampler.Sample(m.timeline.cellTime(c, b), v)
+// sample reads every cell's probes at place b of the time base into the
+// canvas's probe values, mapping them into the cells' colour bands where
+// they have them; a cell read a frame at a time is read through the
+// canvas's window on it.
+func (m *Movie) sample(b float64, cv *Canvas) error {
+	for i, c := range m.cells {
+		v := cv.probeV[c.first : c.first+c.count]
+		t := m.timeline.cellTime(c, b)
+		if w := cv.windows[i]; w != nil {
+			if err := w.Sample(t, v); err != nil {
+				return m.cellError(i, err)
+			}
+		} else {
+			c.sampler.Sample(t, v)
+		}
 		if c.band != nil {
 			c.band.apply(v)
 		}
 	}
+	return nil
 }
 
 // cellOf splits a target or a traced section into the cell it names and
