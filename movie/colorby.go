@@ -31,7 +31,6 @@ var CategoryColors = [][3]uint8{
 // categoryColour is the colour of category i.
 func categoryColour(i int) [3]uint8 { return CategoryColors[i%len(CategoryColors)] }
 
-
 // TypeColors are the colours of ByType, in the order of TypeNames:
 // Okabe and Ito's palette, told apart with every common colour blindness.
 var TypeColors = [][3]uint8{
