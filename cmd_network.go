@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
 	"strings"
@@ -101,4 +103,146 @@ func describeNetwork(path string, s *network.Scene) string {
 		b.WriteString(", no compartment report")
 	}
 	return b.String()
+}
+
+// networkSummary is what inspect reports about a SONATA simulation; its
+// JSON form is the --json output.
+type networkSummary struct {
+	File        string              `json:"file"`
+	Circuit     string              `json:"circuit"`
+	NodeSet     string              `json:"node_set,omitempty"`
+	Populations []populationSummary `json:"populations"`
+	Reports     []reportSummary     `json:"reports"`
+	Spikes      []spikesSummary     `json:"spikes"`
+}
+
+type populationSummary struct {
+	Name  string `json:"name"`
+	Type  string `json:"type,omitempty"`
+	Nodes int    `json:"nodes"`
+}
+
+// reportSummary is one population of one report of the config: its
+// shape and time axis, or why it could not be read.
+type reportSummary struct {
+	Name       string  `json:"name"`
+	Population string  `json:"population,omitempty"`
+	Sections   string  `json:"sections,omitempty"`
+	Nodes      int     `json:"nodes"`
+	Columns    int     `json:"columns"`
+	Frames     int     `json:"frames"`
+	TStart     float64 `json:"t_start"`
+	TStop      float64 `json:"t_stop"`
+	DT         float64 `json:"dt"`
+	Units      string  `json:"units,omitempty"`
+	TimeUnits  string  `json:"time_units,omitempty"`
+	Error      string  `json:"error,omitempty"`
+}
+
+type spikesSummary struct {
+	Population string  `json:"population"`
+	Spikes     int     `json:"spikes"`
+	Nodes      int     `json:"nodes"`
+	First      float64 `json:"first,omitempty"`
+	Last       float64 `json:"last,omitempty"`
+}
+
+// summarizeNetwork reads what inspect shows of the simulation at path:
+// every population's size, and each report and spike file's populations.
+// A report or spike file that cannot be read is described by its error;
+// only a config or node file that cannot be read is an error.
+func summarizeNetwork(path string) (networkSummary, error) {
+	sim, err := sonata.Open(path)
+	if err != nil {
+		return networkSummary{}, err
+	}
+	defer sim.Close()
+	s := networkSummary{File: path, Circuit: sim.Circuit, NodeSet: sim.Target, Reports: []reportSummary{}, Spikes: []spikesSummary{}}
+	for _, p := range sim.Populations {
+		s.Populations = append(s.Populations, populationSummary{Name: p.Name, Type: p.Type, Nodes: p.Size})
+	}
+	for _, rc := range sim.Reports {
+		found := false
+		for _, p := range sim.Populations {
+			rep, err := sonata.OpenReport(rc.File, p.Name)
+			switch {
+			case errors.Is(err, sonata.ErrNoPopulation):
+				continue
+			case err != nil:
+				s.Reports = append(s.Reports, reportSummary{Name: rc.Name, Sections: rc.Sections, Error: err.Error()})
+				found = true
+				continue
+			}
+			found = true
+			s.Reports = append(s.Reports, reportSummary{
+				Name: rc.Name, Population: p.Name, Sections: rc.Sections,
+				Nodes: len(rep.NodeIDs()), Columns: rep.Columns, Frames: rep.Frames,
+				TStart: rep.Start, TStop: rep.Stop, DT: rep.Step, Units: rep.Units, TimeUnits: rep.TimeUnits,
+			})
+			rep.Close()
+		}
+		if !found {
+			s.Reports = append(s.Reports, reportSummary{Name: rc.Name, Sections: rc.Sections, Error: "holds none of the circuit's populations"})
+		}
+	}
+	if sim.SpikesFile != "" {
+		for _, p := range sim.Populations {
+			sp, err := sim.Spikes(p.Name)
+			if errors.Is(err, sonata.ErrNoPopulation) {
+				continue
+			}
+			if err != nil {
+				if !errors.Is(err, fs.ErrNotExist) {
+					return s, err
+				}
+				break
+			}
+			ss := spikesSummary{Population: p.Name, Spikes: sp.Len(), Nodes: len(sp.NodeIDs())}
+			for _, id := range sp.NodeIDs() {
+				ts := sp.Times(id)
+				if ss.First == 0 && ss.Last == 0 || ts[0] < ss.First {
+					ss.First = ts[0]
+				}
+				ss.Last = max(ss.Last, ts[len(ts)-1])
+			}
+			s.Spikes = append(s.Spikes, ss)
+		}
+	}
+	return s, nil
+}
+
+// text is the readable summary of a simulation.
+func (s networkSummary) text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n", s.File)
+	fmt.Fprintf(&b, "  circuit       %s\n", s.Circuit)
+	if s.NodeSet != "" {
+		fmt.Fprintf(&b, "  node set      %s\n", s.NodeSet)
+	}
+	for _, p := range s.Populations {
+		kind := ""
+		if p.Type != "" {
+			kind = " (" + p.Type + ")"
+		}
+		fmt.Fprintf(&b, "  population    %s%s: %d nodes\n", p.Name, kind, p.Nodes)
+	}
+	for _, r := range s.Reports {
+		if r.Error != "" {
+			fmt.Fprintf(&b, "  report        %s: %s\n", r.Name, r.Error)
+			continue
+		}
+		fmt.Fprintf(&b, "  report        %s of %s (%s): %d nodes, %d values a frame, %d frames from %g to %g %s every %g\n",
+			r.Name, r.Population, r.Sections, r.Nodes, r.Columns, r.Frames, r.TStart, r.TStop, orDefault(r.TimeUnits, "ms"), r.DT)
+	}
+	for _, sp := range s.Spikes {
+		fmt.Fprintf(&b, "  spikes        %s: %d spikes of %d nodes, %.6g to %.6g ms\n", sp.Population, sp.Spikes, sp.Nodes, sp.First, sp.Last)
+	}
+	return b.String()
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

@@ -24,6 +24,7 @@ type expected struct {
 		Name, Population string
 		Probes           []struct {
 			Frame, Node, NSeg, Section, Segment int
+			SectionName                         string `json:"section_name"`
 			V                                   float64
 		}
 	}
