@@ -56,12 +56,13 @@ func isSimulationConfig(path string) bool {
 
 // networkFlags are the render flags that choose and colour a network's
 // nodes; they are no part of a scene file.
-var networkFlags = map[string]bool{"nodes": true, "soma-only-fill": true}
+var networkFlags = map[string]bool{"nodes": true, "soma-only-fill": true, "spike-decay": true}
 
 // addNetworkFlags registers the flags of a SONATA simulation's render.
 func (f *renderFlags) addNetworkFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&f.nodes, "nodes", "", `a SONATA simulation's nodes to draw: POP (a population), POP:IDS ("cortex:0,5,10-19") or a node set's name (default: the simulation's node set, else every node)`)
-	fs.BoolVar(&f.somaOnlyFill, "soma-only-fill", false, "with a SONATA report of somas only, colour each whole cell by its soma's voltage (else only the soma)")
+	fs.BoolVar(&f.somaOnlyFill, "soma-only-fill", false, "with a SONATA report of somas only, colour each whole cell by its soma's voltage, and flash whole cells at their spikes (else only the soma)")
+	fs.Float64Var(&f.spikeDecay, "spike-decay", network.DefaultSpikeDecay, "a SONATA simulation's cells without a compartment report flash at --vmax at each spike, fading to --vmin with this time constant (ms)")
 }
 
 // category is the network category that --color-by asks for: mtype, or
@@ -81,14 +82,23 @@ func (f *renderFlags) readNetwork(path string, o movie.Options) (*sonata.Simulat
 	if err != nil {
 		return nil, nil, err
 	}
-	rest := float32(o.Colors.VMin.Value)
-	s, err := network.Load(sim, network.Options{Nodes: f.nodes, Category: f.category(), SomaOnlyFill: f.somaOnlyFill, Rest: rest})
+	if !(f.spikeDecay > 0 && f.spikeDecay <= maxSpikeDecay) {
+		sim.Close()
+		return nil, nil, fmt.Errorf("--spike-decay %g: want a time constant in ms above 0 and up to %g", f.spikeDecay, float64(maxSpikeDecay))
+	}
+	s, err := network.Load(sim, network.Options{
+		Nodes: f.nodes, Category: f.category(), SomaOnlyFill: f.somaOnlyFill,
+		Rest: float32(o.Colors.VMin.Value), Peak: float32(o.Colors.VMax.Value), SpikeDecay: float32(f.spikeDecay),
+	})
 	if err != nil {
 		sim.Close()
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return sim, s, nil
 }
+
+// maxSpikeDecay bounds --spike-decay (ms).
+const maxSpikeDecay = 1e4
 
 // describeNetwork is the line render prints about the network read.
 func describeNetwork(path string, s *network.Scene) string {
@@ -101,6 +111,9 @@ func describeNetwork(path string, s *network.Scene) string {
 		fmt.Fprintf(&b, ", report %s on %d of them, %d frames", s.Report, s.Reported, s.Cells[0].Rec.Frames)
 	} else {
 		b.WriteString(", no compartment report")
+	}
+	if s.Spiking > 0 {
+		fmt.Fprintf(&b, ", %d cells flashing at their spikes, %d frames", s.Spiking, s.Cells[0].Rec.Frames)
 	}
 	return b.String()
 }

@@ -37,6 +37,7 @@ func TestRenderNetworkRefusesBadChoices(t *testing.T) {
 		{[]string{"--nodes", "cortex:7"}, "population cortex has no node 7"},
 		{[]string{"--nodes", "NoSuchSet"}, "neither a population nor a node set"},
 		{[]string{"--vmin", "auto"}, "read a frame at a time"},
+		{[]string{"--spike-decay", "0"}, "--spike-decay 0: want a time constant"},
 	} {
 		out := t.TempDir()
 		status, _, errOut := runCmd(append([]string{"render", bbpConfig, "-q", "--width", "160", "--height", "90", "-o", out}, tc.args...)...)

@@ -75,6 +75,7 @@ type renderFlags struct {
 
 	nodes        string // --nodes: a SONATA simulation's nodes to draw
 	somaOnlyFill bool
+	spikeDecay   float64
 
 	fs *pflag.FlagSet // the flags as parsed, to tell which were given
 }
@@ -387,7 +388,7 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 		defer s.Close()
 		say("%s (%.2f s)", describeNetwork(sc.Cells[0].Recording, s), time.Since(start).Seconds())
 		cells, recs = s.Cells, []*voltage.Recording{s.Cells[0].Rec}
-		if s.Reported == 0 && !sc.Gives("color-by") {
+		if s.Reported == 0 && s.Spiking == 0 && !sc.Gives("color-by") {
 			sc.Options.ColorBy = movie.ByCategory
 		}
 	} else if sc.Options.ColorBy == movie.ByCategory {

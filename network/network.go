@@ -7,6 +7,8 @@ package network
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,7 +45,24 @@ type Options struct {
 	// not reported, nodes not in the report): the bottom of the colormap
 	// is the usual choice.
 	Rest float32
+	// Peak is the value a soma flashes to when its node spikes (the top of
+	// the colormap is the usual choice), decaying back to Rest with the
+	// time constant SpikeDecay (ms; 0 means DefaultSpikeDecay). Spikes
+	// show on the cells the compartment report does not hold, on the soma
+	// (with SomaOnlyFill, the whole cell).
+	Peak, SpikeDecay float32
 }
+
+// DefaultSpikeDecay is the time constant (ms) of a spike's flash.
+const DefaultSpikeDecay = 2
+
+// SpikeFrameStep is the time (ms) between the frames of a simulation
+// shown by its spikes alone, without a compartment report.
+const SpikeFrameStep = 0.5
+
+// MaxSpikeFrames bounds the frames of a simulation shown by its spikes
+// alone.
+const MaxSpikeFrames = 1 << 20
 
 // Scene is a simulation's chosen nodes as cells of a movie scene, in the
 // order of the populations' names and, within each, of the node ids.
@@ -54,6 +73,9 @@ type Scene struct {
 	// Reported how many of the cells it holds (0 and "" without one).
 	Report   string
 	Reported int
+	// Spiking is how many of the cells the report does not hold flash
+	// at their spikes.
+	Spiking int
 	// Skipped counts the virtual nodes chosen, which have nothing to draw.
 	Skipped int
 
@@ -144,15 +166,139 @@ func Load(sim *sonata.Simulation, o Options) (*Scene, error) {
 		s.Close()
 		return nil, fmt.Errorf("%d nodes chosen: a scene holds at most %d; choose fewer with a node set or POP:IDS", len(s.Cells), movie.MaxCells)
 	}
-	if s.Reported > 0 {
-		// Every cell takes the report's frames and times, reported or not.
-		for i := range s.Cells {
-			if s.Cells[i].Rec == nil {
-				s.Cells[i].Rec, s.Cells[i].Source = restRecording(s.Cells[i].Morph, s.reports[0], o.Rest)
-			}
-		}
+	if err := s.flashSpikes(sim, o); err != nil {
+		s.Close()
+		return nil, err
 	}
 	return s, nil
+}
+
+// flashSpikes gives every cell the report does not hold a recording in
+// the report's frames and times (or, without a report, frames
+// SpikeFrameStep apart over the run) that flashes at its node's spikes.
+func (s *Scene) flashSpikes(sim *sonata.Simulation, o Options) error {
+	spikes := map[string]*sonata.Spikes{}
+	if sim.SpikesFile != "" {
+		for _, n := range s.Nodes {
+			if _, done := spikes[n.Population]; done {
+				continue
+			}
+			sp, err := sim.Spikes(n.Population)
+			switch {
+			case errors.Is(err, sonata.ErrNoPopulation):
+			case errors.Is(err, fs.ErrNotExist):
+				if s.Reported > 0 {
+					break
+				}
+				return nil // neither report nor spikes: nothing changes in time
+			case err != nil:
+				return err
+			}
+			spikes[n.Population] = sp
+		}
+	}
+	var t timing
+	if s.Reported > 0 {
+		r := s.reports[0]
+		t = timing{frames: r.Frames, start: r.Start, step: r.Step}
+	} else {
+		stop := sim.TStop
+		for _, sp := range spikes {
+			if sp == nil {
+				continue
+			}
+			for _, id := range sp.NodeIDs() {
+				ts := sp.Times(id)
+				stop = max(stop, ts[len(ts)-1])
+			}
+		}
+		if !(stop > sim.TStart) {
+			return nil
+		}
+		n := int(math.Floor((stop-sim.TStart)/SpikeFrameStep)) + 1
+		if n > MaxSpikeFrames {
+			return fmt.Errorf("the run, %g to %g ms, is more than %d frames %g ms apart", sim.TStart, stop, MaxSpikeFrames, SpikeFrameStep)
+		}
+		t = timing{frames: n, start: sim.TStart, step: SpikeFrameStep}
+	}
+	decay := o.SpikeDecay
+	if decay <= 0 {
+		decay = DefaultSpikeDecay
+	}
+	for i, c := range s.Cells {
+		if c.Rec != nil {
+			continue
+		}
+		rec := t.recording(len(c.Morph.Sections))
+		var times []float64
+		if sp := spikes[s.Nodes[i].Population]; sp != nil {
+			times = sp.Times(s.Nodes[i].ID)
+		}
+		if len(times) == 0 {
+			s.Cells[i].Rec, s.Cells[i].Source = rec, constant(o.Rest)
+			continue
+		}
+		flash := make([]bool, len(c.Morph.Sections))
+		for k, sec := range c.Morph.Sections {
+			flash[k] = o.SomaOnlyFill || sec.Type == "soma"
+		}
+		s.Cells[i].Rec = rec
+		s.Cells[i].Source = &spikeSource{times: times, t: t, rest: o.Rest, peak: o.Peak, decay: float64(decay), flash: flash}
+		s.Spiking++
+	}
+	return nil
+}
+
+// timing is the frames of a network's movie: frame k at start + k·step.
+type timing struct {
+	frames      int
+	start, step float64
+}
+
+// recording is a recording of t's frames over sections sections of one
+// value each, without values.
+func (t timing) recording(sections int) *voltage.Recording {
+	rec := &voltage.Recording{
+		Frames: t.frames, Traces: make([]voltage.Trace, sections),
+		TStart: t.start, TStop: t.start + float64(t.frames-1)*t.step, HasTime: t.frames > 1,
+		Variable: "v", Unit: "mV",
+	}
+	for s := range rec.Traces {
+		rec.Traces[s].NSeg = 1
+	}
+	return rec
+}
+
+// spikeSource is a cell that flashes at its node's spikes: the sections
+// that flash jump to peak at each spike and decay back to rest.
+type spikeSource struct {
+	times      []float64 // ascending
+	t          timing
+	rest, peak float32
+	decay      float64
+	flash      []bool // by section
+}
+
+// ReadFrame fills frame f: the flashing sections at the glow of the
+// latest spike at or before the frame's time, the others at rest.
+func (s *spikeSource) ReadFrame(f int, dst [][]float32) error {
+	now := s.t.start + float64(f)*s.t.step
+	glow := s.rest
+	// the latest spike at or before now
+	if k, _ := slices.BinarySearch(s.times, math.Nextafter(now, math.Inf(1))); k > 0 {
+		w := math.Exp(-(now - s.times[k-1]) / s.decay)
+		glow = s.rest + float32(w)*(s.peak-s.rest)
+	}
+	for sec, d := range dst {
+		v := s.rest
+		if s.flash[sec] {
+			v = glow
+		}
+		for i := range d {
+			d[i] = v
+		}
+	}
+	return nil
 }
 
 // cell makes node n's movie cell: its morphology placed (a sphere for a
@@ -344,16 +490,6 @@ func shape(rep *sonata.Report, sections int) *voltage.Recording {
 		TStart: rep.Start, TStop: rep.Time(rep.Frames - 1), HasTime: rep.Frames > 1,
 		Variable: "v", Unit: unit,
 	}
-}
-
-// restRecording is the recording of a cell the report does not hold: the
-// report's frames and times, Rest everywhere.
-func restRecording(c *morph.Cell, rep *sonata.Report, rest float32) (*voltage.Recording, voltage.Source) {
-	rec := shape(rep, len(c.Sections))
-	for s := range rec.Traces {
-		rec.Traces[s].NSeg = 1
-	}
-	return rec, constant(rest)
 }
 
 // constant is a source whose every value is the same.

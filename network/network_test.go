@@ -28,6 +28,7 @@ type expected struct {
 			V                                   float64
 		}
 	}
+	Spikes     map[string]map[string][]float64
 	SomaReport struct {
 		Probes []struct {
 			Frame, Node int

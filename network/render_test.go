@@ -124,3 +124,55 @@ func TestEngineShowsReportedVoltage(t *testing.T) {
 		}
 	}
 }
+
+// TestSpikesFlash shows cells without a compartment report (point
+// neurons) by their spikes: in every frame, the soma's value is the glow
+// of the latest spike at or before it, worked out here from the spike
+// times the generator wrote down.
+func TestSpikesFlash(t *testing.T) {
+	for _, tc := range []struct{ flavour, pop string }{{"bbp", "thalamus"}, {"allen", "lif"}} {
+		sim, want := open(t, tc.flavour)
+		const rest, peak, decay = -70, 20, 3
+		s := load(t, sim, Options{Nodes: tc.pop, Rest: rest, Peak: peak, SpikeDecay: decay})
+		if s.Spiking != len(s.Cells) || s.Reported != 0 {
+			t.Fatalf("%s: %d of %d cells flash, %d reported", tc.pop, s.Spiking, len(s.Cells), s.Reported)
+		}
+		o := movie.DefaultOptions()
+		o.Width, o.Height = 160, 90
+		m, err := movie.NewScene(s.Cells, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := s.Cells[0].Rec
+		step := (rec.TStop - rec.TStart) / float64(rec.Frames-1)
+		if math.Abs(step-SpikeFrameStep) > 1e-9 {
+			t.Fatalf("%s: frames %g ms apart", tc.pop, step)
+		}
+		flashes := 0
+		for i, n := range s.Nodes {
+			times := want.Spikes[tc.pop][itoa(n.ID)]
+			for k := range m.Frames() {
+				now := rec.TStart + float64(k)*step
+				v := float64(rest)
+				for _, ts := range times {
+					if ts <= now+1e-9 {
+						v = rest + (peak-rest)*math.Exp(-(now-ts)/decay)
+					}
+				}
+				got, err := m.ValueAt(i, 0, 0.5, k)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if math.Abs(got-v) > 1e-3 {
+					t.Errorf("%s node %d frame %d (%g ms): soma at %.4g, want %.4g", tc.pop, n.ID, k, now, got, v)
+				}
+				if v > 0 {
+					flashes++
+				}
+			}
+		}
+		if flashes == 0 {
+			t.Errorf("%s: no frame flashes", tc.pop)
+		}
+	}
+}
