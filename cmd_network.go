@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -170,7 +171,7 @@ func summarizeNetwork(path string) (networkSummary, error) {
 		return networkSummary{}, err
 	}
 	defer sim.Close()
-	s := networkSummary{File: path, Circuit: sim.Circuit, NodeSet: sim.Target, Reports: []reportSummary{}, Spikes: []spikesSummary{}}
+	s := networkSummary{File: path, Circuit: relative(sim.Circuit), NodeSet: sim.Target, Reports: []reportSummary{}, Spikes: []spikesSummary{}}
 	for _, p := range sim.Populations {
 		s.Populations = append(s.Populations, populationSummary{Name: p.Name, Type: p.Type, Nodes: p.Size})
 	}
@@ -258,4 +259,17 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// relative is path relative to the working folder when it lies inside it,
+// else path itself.
+func relative(path string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	if rel, err := filepath.Rel(wd, path); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+		return rel
+	}
+	return path
 }
