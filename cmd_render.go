@@ -46,6 +46,12 @@ type renderFlags struct {
 	background string
 	bloom      float64
 
+	look                     string
+	tone                     string
+	bloomThreshold, depthCue float64
+	// given reports whether a flag was on the command line.
+	given func(name string) bool
+
 	resample int
 	label    string
 
@@ -107,9 +113,13 @@ func addRenderFlags(fs *pflag.FlagSet) *renderFlags {
 	fs.IntVar(&f.aa, "aa", d.Look.AA, "anti-aliasing: N×N samples per pixel (1 = off)")
 	fs.Float64Var(&f.minWidth, "min-width", d.Look.MinWidth, "draw every branch at least this many pixels wide, so thin axons stay unbroken lines (0 = true widths)")
 	fs.StringVar(&f.shading, "shading", d.Look.Shading, "emission (the colormap's colour, glowing) or lit (diffuse + ambient headlight)")
+	fs.StringVar(&f.look, "look", movie.Looks[0], "a set of the look's options: exact (the colormap's colours, a faint glow) or blender (BlenderSpike's EEVEE look); options you give override it")
 	fs.Float64Var(&f.emission, "emission", d.Look.Emission, "emission strength: multiplies the colour in linear light")
+	fs.StringVar(&f.tone, "tone", d.Look.Tone, "how light becomes display colours: none clips at 1 (exact colours at emission 1), filmic is Blender's Filmic view transform")
 	fs.StringVar(&f.background, "background", "#000000", "background colour (#rrggbb)")
-	fs.Float64Var(&f.bloom, "bloom", d.Look.Bloom, "glow around bright parts (0 = off)")
+	fs.Float64Var(&f.bloom, "bloom", d.Look.Bloom, "glow around the bright parts: its light as a share of the light above the threshold (0 = off)")
+	fs.Float64Var(&f.bloomThreshold, "bloom-threshold", d.Look.BloomThreshold, "brightness of a pixel's brightest channel (linear light) from which parts glow; 0 lets everything glow")
+	fs.Float64Var(&f.depthCue, "depth-cue", d.Look.DepthCue, "dim the farthest parts by this share, 0 to 1 (0 = off)")
 	fs.IntVar(&f.resample, "resample", d.Resample, fmt.Sprintf("render N frames spread evenly over the recording, up to %d (0 = one per recorded frame)", movie.MaxFrames))
 	fs.StringVar(&f.label, "label", d.Label, `text in the top-left corner: none, time (simulated ms; the frame number when the recording has no time span) or frame`)
 	fs.StringVar(&f.colorBy, "color-by", d.ColorBy, `what the colours show: voltage (the recording), type (soma, axon, basal, apical), distance (path distance from the soma, µm, through --cmap), color (--color everywhere), or for a SONATA simulation population or mtype; a morphology file without a recording defaults to type`)
@@ -146,9 +156,10 @@ const (
 )
 
 // options turns the flags that decide the picture into the engine's
-// options (unchecked: see Options.Validate, and resolveDefaults for the
-// defaults that depend on other settings and the data); values that are
-// not values at all come back as errors that begin with the flag.
+// options (unchecked: see Options.Validate, and resolveSettings and
+// resolveData for the defaults that depend on other settings and on the
+// data); values that are not values at all come back as errors that begin
+// with the flag.
 func (f *renderFlags) options(geom *geometryFlags) (movie.Options, error) {
 	o := movie.DefaultOptions()
 	var err error
@@ -169,7 +180,25 @@ func (f *renderFlags) options(geom *geometryFlags) (movie.Options, error) {
 		}
 	}
 	o.Look.AA, o.Look.MinWidth, o.Look.Shading = f.aa, f.minWidth, f.shading
-	o.Look.Emission, o.Look.Bloom = f.emission, f.bloom
+	if err := o.ApplyLook(f.look); err != nil {
+		return o, flagError(err)
+	}
+	// A look sets these; the flags given override it.
+	for _, v := range []struct {
+		name string
+		set  func()
+	}{
+		{"emission", func() { o.Look.Emission = f.emission }},
+		{"tone", func() { o.Look.Tone = f.tone }},
+		{"bloom", func() { o.Look.Bloom = f.bloom }},
+		{"bloom-threshold", func() { o.Look.BloomThreshold = f.bloomThreshold }},
+		{"cmap-steps", func() { o.Colors.Steps = f.cmapSteps }},
+	} {
+		if f.given(v.name) {
+			v.set()
+		}
+	}
+	o.Look.DepthCue = f.depthCue
 	if o.Look.Background, err = parseBackground(f.background); err != nil {
 		return o, err
 	}
@@ -189,7 +218,7 @@ func (f *renderFlags) options(geom *geometryFlags) (movie.Options, error) {
 }
 
 // overlays sets the annotation options from their flags (--annotate is
-// put over the whole scene by resolveDefaults).
+// put over the whole scene by resolveSettings).
 func (f *renderFlags) overlays(o *movie.Options) error {
 	v := &o.Overlays
 	v.ColorBar, v.ColorBarPos, v.ColorBarLabel = f.colorbar, f.colorbarPos, f.colorbarLabel
@@ -323,6 +352,7 @@ func parseRenderArgs(args []string, stdout, stderr io.Writer) (f *renderFlags, s
 	if fs.NArg() > movie.MaxCells {
 		return nil, sc, usageErr(stderr, "render", "%d recordings: a scene holds at most %d", fs.NArg(), movie.MaxCells), true
 	}
+	f.given = fs.Changed
 	sc, err := f.buildScene(fs, geom, fs.Args())
 	if err == nil {
 		f.resolveSettings(&sc)

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/spikeframes/spikeframes/movie"
 )
 
 func TestManifestRefusesAnotherScene(t *testing.T) {
@@ -28,7 +30,7 @@ func TestManifestRefusesAnotherScene(t *testing.T) {
 		says string
 	}{
 		{"another colormap", []string{"--frames", "0:5", "--cmap", "viridis"}, "holds frames of another render: --cmap was plasma, is viridis (--overwrite replaces them)"},
-		{"resuming another scene", []string{"--frames", "0:8", "--skip-existing", "--bloom", "0"}, "--bloom was 0.6, is 0"},
+		{"resuming another scene", []string{"--frames", "0:8", "--skip-existing", "--bloom", "0"}, fmt.Sprintf("--bloom was %g, is 0", movie.DefaultOptions().Look.Bloom)},
 		{"another size and target", []string{"--width", "80", "--target", "soma"}, `--width was 64, is 80; --target was "", is soma`},
 		{"another pattern", []string{"--pattern", "f_%03d.png"}, "--pattern was frame_%05d.png, is f_%03d.png"},
 		{"another layout", []string{"--arrange", "row", rec}, "recording 1 was absent, is " + rec + "; --arrange was recorded, is row"},

@@ -25,6 +25,8 @@ var flagKeys = map[string][]string{
 	"view":       {"view.plane"},
 	"scalebar":   {"overlays.scalebar", "overlays.scalebar-length"},
 	"trace":      {"overlays.traces"},
+	// A look is a set of these; the ones given as flags too override it.
+	"look": {"look.emission", "look.tone", "look.bloom", "look.bloom-threshold", "colors.steps"},
 }
 
 // sceneFlags are the render flags buildScene and resolveSettings put over
@@ -164,16 +166,23 @@ func resolveData(sc *scene.Scene, recs []*voltage.Recording) {
 // limitsGiven reports whether either colour limit was given.
 func limitsGiven(sc *scene.Scene) bool { return sc.Gives("colors.vmin") || sc.Gives("colors.vmax") }
 
-// flagOf is the render flag that sets a scene key, or "".
+// flagOf is the render flag that sets a scene key, or "": the flag of the
+// key alone, else the first flag of several keys that sets it first.
 func (f *renderFlags) flagOf(key string) string {
-	name := ""
+	alone, first := "", ""
 	f.fs.VisitAll(func(fl *pflag.Flag) {
 		keys, _ := keysOfFlag(fl.Name)
-		if len(keys) > 0 && keys[0] == key {
-			name = fl.Name
+		switch {
+		case len(keys) == 1 && keys[0] == key:
+			alone = fl.Name
+		case len(keys) > 1 && keys[0] == key && first == "":
+			first = fl.Name
 		}
 	})
-	return name
+	if alone != "" {
+		return alone
+	}
+	return first
 }
 
 // optionError names the origin of an option the engine refused: the flag,

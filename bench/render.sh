@@ -11,6 +11,8 @@
 #   glow share     1 − (frame with --bloom 0) ÷ (default frame);
 #   orbit ÷ static a frame with --orbit 360 (coverage redone every frame)
 #                  over a still camera's;
+#   annotated ÷ plain  a frame with --annotate (colour bar, scale bar, time)
+#                  over a plain one;
 #   video ÷ ffmpeg the wall time of render --video over ffmpeg alone
 #                  encoding the same raw frames with the same settings.
 # Last, peak memory for 100 and for 500 CA1 frames at 1080p with -j 2, to
@@ -70,9 +72,12 @@ for rec in "${recs[@]}"; do
 		noglow=$(perframe "$tmp/log" "$n")
 		render "$rec" "$size" "$n" --orbit 360
 		orbit=$(perframe "$tmp/log" "$n")
-		awk -v s="$still" -v g="$noglow" -v o="$orbit" 'BEGIN {
+		render "$rec" "$size" "$n" --annotate
+		annotated=$(perframe "$tmp/log" "$n")
+		awk -v s="$still" -v g="$noglow" -v o="$orbit" -v a="$annotated" 'BEGIN {
 			printf "glow share of a frame: %.2f (%.2f ms with --bloom 0)\n", 1 - g / s, g
 			printf "orbit ÷ static: %.2f (%.2f ms per orbit frame)\n", o / s, o
+			printf "annotated ÷ plain: %.2f (%.2f ms per --annotate frame)\n", a / s, a
 		}'
 		if command -v ffmpeg >/dev/null; then
 			rm -f "$tmp/movie.mp4"

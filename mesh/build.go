@@ -3,6 +3,7 @@ package mesh
 import (
 	"errors"
 	"fmt"
+	"github.com/spikeframes/spikeframes/geom"
 	"math"
 
 	"github.com/spikeframes/spikeframes/morph"
@@ -341,15 +342,15 @@ const (
 // it are found; it is drawn as the sphere at centre.
 type centreLine struct {
 	kind      shape
-	pts       []vec
+	pts       []geom.Vec
 	radius    []float64
 	pos       []float64 // arc-length fraction of each point
 	length    float64   // arc length of a tube
-	lo, hi    vec       // bounding box of the points grown by the largest radius
+	lo, hi    geom.Vec  // bounding box of the points grown by the largest radius
 	joint     [2]bool   // start, end touch another section
 	sides     int       // vertices per ring
 	maxRadius float64   // largest radius drawn (tube or sphere)
-	centre    vec       // simplified soma or ball: the sphere's centre
+	centre    geom.Vec  // simplified soma or ball: the sphere's centre
 	sphere    float64   // and its radius
 	hidden    bool      // a sphere that repeats an earlier one: not drawn
 	thinned   float64   // the ring edge the points were thinned for, if any
@@ -365,17 +366,17 @@ func newCentreLine(s *morph.Section, scale, floor float64, simplifySoma bool) (c
 		}
 	}
 	l := centreLine{
-		pts:    make([]vec, 0, len(s.Points)),
+		pts:    make([]geom.Vec, 0, len(s.Points)),
 		radius: make([]float64, 0, len(s.Points)),
 		pos:    make([]float64, 0, len(s.Points)),
 	}
 	var run float64
 	for j, p := range s.Points {
-		v := vec{p.X, p.Y, p.Z}
+		v := geom.Vec{p.X, p.Y, p.Z}
 		r := math.Max(scale*p.Diam/2, floor)
 		if j > 0 {
 			last := l.pts[len(l.pts)-1]
-			d := v.sub(last).norm()
+			d := v.Sub(last).Norm()
 			if d <= 1e-9*(1+math.Abs(v[0])+math.Abs(v[1])+math.Abs(v[2])) {
 				continue // a repeated point: keep the first
 			}
@@ -393,7 +394,7 @@ func newCentreLine(s *morph.Section, scale, floor float64, simplifySoma bool) (c
 	case simplifySoma && s.Type == "soma":
 		mid := s.At(0.5)
 		l.kind = somaSphere
-		l.centre = vec{mid.X, mid.Y, mid.Z}
+		l.centre = geom.Vec{mid.X, mid.Y, mid.Z}
 		l.sphere = math.Max(SomaScale*mid.Diam/2, floor)
 		maxRad = math.Max(maxRad, l.sphere)
 	case len(l.pts) == 1:
@@ -408,8 +409,8 @@ func newCentreLine(s *morph.Section, scale, floor float64, simplifySoma bool) (c
 			l.pos[j] = math.Min(1, l.pos[j]/run)
 		}
 	}
-	l.lo = vec{math.Inf(1), math.Inf(1), math.Inf(1)}
-	l.hi = vec{math.Inf(-1), math.Inf(-1), math.Inf(-1)}
+	l.lo = geom.Vec{math.Inf(1), math.Inf(1), math.Inf(1)}
+	l.hi = geom.Vec{math.Inf(-1), math.Inf(-1), math.Inf(-1)}
 	for _, p := range l.pts {
 		l.grow(p, maxRad)
 	}
@@ -421,7 +422,7 @@ func newCentreLine(s *morph.Section, scale, floor float64, simplifySoma bool) (c
 }
 
 // grow widens the bounding box to hold a ball of radius r at p.
-func (l *centreLine) grow(p vec, r float64) {
+func (l *centreLine) grow(p geom.Vec, r float64) {
 	for a := range 3 {
 		l.lo[a] = math.Min(l.lo[a], p[a]-r)
 		l.hi[a] = math.Max(l.hi[a], p[a]+r)
@@ -470,7 +471,7 @@ func (l *centreLine) skip(j, k int, edge float64) bool {
 	}
 	tol := edge / 8
 	arc := (l.pos[j+1] - l.pos[k]) * l.length
-	chord := l.pts[j+1].sub(l.pts[k]).norm()
+	chord := l.pts[j+1].Sub(l.pts[k]).Norm()
 	return arc < edge && arc*arc-chord*chord <= 4*tol*tol && 2*chord >= arc &&
 		math.Abs(l.radius[j]-l.radius[k]) < tol && math.Abs(l.radius[j+1]-l.radius[k]) < tol
 }
@@ -490,7 +491,7 @@ func (l *centreLine) rings(edge float64, s int) (rings, points int) {
 			continue
 		}
 		if prev >= 0 {
-			rings += roundSteps(l.pts[k].sub(l.pts[prev]), l.pts[j].sub(l.pts[k]), s)
+			rings += roundSteps(l.pts[k].Sub(l.pts[prev]), l.pts[j].Sub(l.pts[k]), s)
 		}
 		points++
 		prev, k = k, j
@@ -547,7 +548,7 @@ func hideRepeatedSpheres(lines []centreLine, tol float64) {
 			}
 			for _, j := range shown[near] {
 				o := &lines[j]
-				if l.centre.sub(o.centre).norm() <= tol && math.Abs(l.sphere-o.sphere) <= tol {
+				if l.centre.Sub(o.centre).Norm() <= tol && math.Abs(l.sphere-o.sphere) <= tol {
 					l.hidden = true
 					break search
 				}
@@ -559,7 +560,7 @@ func hideRepeatedSpheres(lines []centreLine, tol float64) {
 	}
 }
 
-func inBox(p, lo, hi vec, grow float64) bool {
+func inBox(p, lo, hi geom.Vec, grow float64) bool {
 	for a := range 3 {
 		if p[a] < lo[a]-grow || p[a] > hi[a]+grow {
 			return false
@@ -570,13 +571,13 @@ func inBox(p, lo, hi vec, grow float64) bool {
 
 // segmentDistance returns the distance from p to the segment a–b and the
 // fraction along it of the nearest point.
-func segmentDistance(p, a, b vec) (float64, float64) {
-	ab := b.sub(a)
+func segmentDistance(p, a, b geom.Vec) (float64, float64) {
+	ab := b.Sub(a)
 	t := 0.0
-	if l2 := ab.dot(ab); l2 > 0 {
-		t = math.Max(0, math.Min(1, p.sub(a).dot(ab)/l2))
+	if l2 := ab.Dot(ab); l2 > 0 {
+		t = math.Max(0, math.Min(1, p.Sub(a).Dot(ab)/l2))
 	}
-	return p.sub(a.addScaled(ab, t)).norm(), t
+	return p.Sub(a.AddScaled(ab, t)).Norm(), t
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -1,6 +1,7 @@
 package mesh
 
 import (
+	"github.com/spikeframes/spikeframes/geom"
 	"math"
 	"strings"
 	"testing"
@@ -90,12 +91,14 @@ func length(v Vec3) float64 {
 	return math.Sqrt(float64(v[0])*float64(v[0]) + float64(v[1])*float64(v[1]) + float64(v[2])*float64(v[2]))
 }
 
-func sub(a, b Vec3) vec { return vec{float64(a[0] - b[0]), float64(a[1] - b[1]), float64(a[2] - b[2])} }
-func toVec(a Vec3) vec  { return vec{float64(a[0]), float64(a[1]), float64(a[2])} }
+func sub(a, b Vec3) geom.Vec {
+	return geom.Vec{float64(a[0] - b[0]), float64(a[1] - b[1]), float64(a[2] - b[2])}
+}
+func toVec(a Vec3) geom.Vec { return geom.Vec{float64(a[0]), float64(a[1]), float64(a[2])} }
 
 func TestRingRadii(t *testing.T) {
 	// a straight dendrite along (1,2,2) whose diameter falls from 5 to 1 µm
-	dir := vec{1, 2, 2}.scale(1.0 / 3)
+	dir := geom.Vec{1, 2, 2}.Scale(1.0 / 3)
 	c := &morph.Cell{Sections: []morph.Section{{Type: "dend", Points: []morph.Point{
 		{X: 7, Y: 8, Z: 9, Diam: 5},
 		{X: 7 + 30*dir[0], Y: 8 + 30*dir[1], Z: 9 + 30*dir[2], Diam: 3},
@@ -121,8 +124,8 @@ func TestRingRadii(t *testing.T) {
 			}
 			want := thickness * d / 2 / 25
 			p := toVec(pos)
-			axial := p.dot(dir)
-			radial := p.sub(dir.scale(axial)).norm()
+			axial := p.Dot(dir)
+			radial := p.Sub(dir.Scale(axial)).Norm()
 			if math.Abs(radial-want) > 1e-5 {
 				t.Fatalf("thickness %v vertex %d at arc %v: radius %v, want %v", thickness, v, probe.Pos, radial, want)
 			}
@@ -254,29 +257,29 @@ func TestNormalsOutward(t *testing.T) {
 			for v, pos := range m.Positions {
 				pr := m.Probes[m.VertexProbe[v]]
 				s := &c.Sections[pr.Section]
-				var centre vec
+				var centre geom.Vec
 				if pr.Pos == morph.SectionMean {
 					mid := s.At(0.5)
-					centre = vec{mid.X, mid.Y, mid.Z}
+					centre = geom.Vec{mid.X, mid.Y, mid.Z}
 				} else {
 					centre = nearestOnLine(toVec(pos), s)
 				}
-				out := toVec(pos).sub(centre)
-				if out.norm() < 1e-6 {
+				out := toVec(pos).Sub(centre)
+				if out.Norm() < 1e-6 {
 					continue // a cap's centre vertex lies on the centre line
 				}
-				if n := toVec(m.Normals[v]); n.dot(out) <= 0 {
+				if n := toVec(m.Normals[v]); n.Dot(out) <= 0 {
 					t.Fatalf("segmentation %d soma %v: vertex %d normal %v points inward (outward %v)", seg, soma, v, n, out)
 				}
 			}
 			for i, tr := range m.Triangles {
 				a, b, cc := m.Positions[tr[0]], m.Positions[tr[1]], m.Positions[tr[2]]
-				face := sub(b, a).cross(sub(cc, a))
-				if face.norm() < 1e-12 {
+				face := sub(b, a).Cross(sub(cc, a))
+				if face.Norm() < 1e-12 {
 					continue
 				}
-				avg := toVec(m.Normals[tr[0]]).add(toVec(m.Normals[tr[1]])).add(toVec(m.Normals[tr[2]]))
-				if face.dot(avg) <= 0 {
+				avg := toVec(m.Normals[tr[0]]).Add(toVec(m.Normals[tr[1]])).Add(toVec(m.Normals[tr[2]]))
+				if face.Dot(avg) <= 0 {
 					t.Fatalf("segmentation %d soma %v: triangle %d wound inward", seg, soma, i)
 				}
 			}
@@ -284,17 +287,17 @@ func TestNormalsOutward(t *testing.T) {
 	}
 }
 
-func nearestOnLine(p vec, s *morph.Section) vec {
-	best, bestD := vec{}, math.Inf(1)
+func nearestOnLine(p geom.Vec, s *morph.Section) geom.Vec {
+	best, bestD := geom.Vec{}, math.Inf(1)
 	for j := range s.Points {
-		a := vec{s.Points[j].X, s.Points[j].Y, s.Points[j].Z}
+		a := geom.Vec{s.Points[j].X, s.Points[j].Y, s.Points[j].Z}
 		b := a
 		if j+1 < len(s.Points) {
-			b = vec{s.Points[j+1].X, s.Points[j+1].Y, s.Points[j+1].Z}
+			b = geom.Vec{s.Points[j+1].X, s.Points[j+1].Y, s.Points[j+1].Z}
 		}
 		d, t := segmentDistance(p, a, b)
 		if d < bestD {
-			best, bestD = a.addScaled(b.sub(a), t), d
+			best, bestD = a.AddScaled(b.Sub(a), t), d
 		}
 	}
 	return best
@@ -364,7 +367,7 @@ func TestBendsKeepTheWidth(t *testing.T) {
 		}
 		s := &c.Sections[0]
 		for v, p := range m.Positions {
-			if d := toVec(p).sub(nearestOnLine(toVec(p), s)).norm(); d > reach+1e-4 {
+			if d := toVec(p).Sub(nearestOnLine(toVec(p), s)).Norm(); d > reach+1e-4 {
 				t.Fatalf("turn %v°: vertex %d lies %v from the centre line, want at most %v", turn, v, d, reach)
 			}
 		}

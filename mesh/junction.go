@@ -1,6 +1,7 @@
 package mesh
 
 import (
+	"github.com/spikeframes/spikeframes/geom"
 	"math"
 
 	"github.com/spikeframes/spikeframes/morph"
@@ -207,7 +208,7 @@ type contact struct {
 // end of section self with radius r there, touches: p lies within the
 // larger of r and the other section's radius of its centre line (or
 // sphere).
-func contacts(lines []centreLine, self int, p vec, r float64, buf []contact) []contact {
+func contacts(lines []centreLine, self int, p geom.Vec, r float64, buf []contact) []contact {
 	for k := range lines {
 		o := &lines[k]
 		if k == self || !inBox(p, o.lo, o.hi, r) {
@@ -215,16 +216,16 @@ func contacts(lines []centreLine, self int, p vec, r float64, buf []contact) []c
 		}
 		best := contact{sec: k, dist: math.Inf(1)}
 		if o.kind != tube {
-			if d := p.sub(o.centre).norm(); d <= math.Max(r, o.sphere) {
+			if d := p.Sub(o.centre).Norm(); d <= math.Max(r, o.sphere) {
 				best.dist = d
 			}
-			if d := p.sub(o.pts[0]).norm(); len(o.pts) == 1 && d <= math.Max(r, o.radius[0]) {
+			if d := p.Sub(o.pts[0]).Norm(); len(o.pts) == 1 && d <= math.Max(r, o.radius[0]) {
 				best.dist = math.Min(best.dist, d)
 			}
 		}
 		for j := 1; j < len(o.pts); j++ {
 			a, b := o.pts[j-1], o.pts[j]
-			if reach := math.Max(r, math.Max(o.radius[j-1], o.radius[j])); !inBox(p, a.min(b), a.max(b), reach) {
+			if reach := math.Max(r, math.Max(o.radius[j-1], o.radius[j])); !inBox(p, a.Min(b), a.Max(b), reach) {
 				continue // a quick test first: p is too far from the piece's box
 			}
 			d, t := segmentDistance(p, a, b)

@@ -1,6 +1,7 @@
 package mesh
 
 import (
+	"github.com/spikeframes/spikeframes/geom"
 	"github.com/spikeframes/spikeframes/morph"
 	"math"
 )
@@ -28,9 +29,9 @@ func (b *builder) probe(section int, pos float32) uint32 {
 }
 
 // vertex adds a vertex and returns its index.
-func (b *builder) vertex(p, n vec, probe uint32) uint32 {
-	b.m.Positions = append(b.m.Positions, p.vec3())
-	b.m.Normals = append(b.m.Normals, n.vec3())
+func (b *builder) vertex(p, n geom.Vec, probe uint32) uint32 {
+	b.m.Positions = append(b.m.Positions, toVec3(p))
+	b.m.Normals = append(b.m.Normals, toVec3(n))
 	b.m.VertexProbe = append(b.m.VertexProbe, probe)
 	return uint32(len(b.m.Positions) - 1)
 }
@@ -42,25 +43,25 @@ func (b *builder) triangle(a, c, d uint32) {
 // frame is a ring's orientation: t along the centre line, u and v = t × u
 // across it. A ring's vertex k sits at angle 2πk/sides from u towards v, so
 // rings run counter-clockwise seen from the tip of t.
-type frame struct{ t, u, v vec }
+type frame struct{ t, u, v geom.Vec }
 
 // ring adds sides vertices around centre c. Each sits at radius r along
 // the unit direction o(k) in the frame's cross-section plane, stretched by
 // miter along bend; its normal is o(k) tilted back along t by slope (the
 // rate at which the radius grows along t) and, for spherical rings, lift
 // replaces the whole normal by cos·o + lift·t. It returns the first index.
-func (b *builder) ring(c vec, f frame, r float64, bend vec, miter, slope float64, probe uint32) uint32 {
+func (b *builder) ring(c geom.Vec, f frame, r float64, bend geom.Vec, miter, slope float64, probe uint32) uint32 {
 	first := uint32(len(b.m.Positions))
 	// o is a unit vector across t, so |o − slope·t| = √(1+slope²)
 	inv := 1 / math.Sqrt(1+slope*slope)
-	tilt := f.t.scale(-slope * inv)
+	tilt := f.t.Scale(-slope * inv)
 	for k := range b.sides {
-		o := f.u.scale(b.cos[k]).addScaled(f.v, b.sin[k])
+		o := f.u.Scale(b.cos[k]).AddScaled(f.v, b.sin[k])
 		off := o
 		if miter != 1 {
-			off = off.addScaled(bend, (miter-1)*o.dot(bend))
+			off = off.AddScaled(bend, (miter-1)*o.Dot(bend))
 		}
-		b.vertex(c.addScaled(off, r), o.scale(inv).add(tilt), probe)
+		b.vertex(c.AddScaled(off, r), o.Scale(inv).Add(tilt), probe)
 	}
 	return first
 }
@@ -97,9 +98,9 @@ func (b *builder) fan(a, pole uint32, forward bool) {
 }
 
 // sphere adds a UV sphere of radius r at c whose vertices all use probe.
-func (b *builder) sphere(c vec, r float64, probe uint32) {
-	f := frame{t: vec{0, 0, 1}, u: vec{1, 0, 0}, v: vec{0, 1, 0}}
-	south := b.vertex(c.addScaled(f.t, -r), f.t.scale(-1), probe)
+func (b *builder) sphere(c geom.Vec, r float64, probe uint32) {
+	f := frame{t: geom.Vec{0, 0, 1}, u: geom.Vec{1, 0, 0}, v: geom.Vec{0, 1, 0}}
+	south := b.vertex(c.AddScaled(f.t, -r), f.t.Scale(-1), probe)
 	bands := SphereRings(b.sides)
 	var prev uint32
 	for j := 1; j < bands; j++ {
@@ -112,19 +113,19 @@ func (b *builder) sphere(c vec, r float64, probe uint32) {
 		}
 		prev = first
 	}
-	north := b.vertex(c.addScaled(f.t, r), f.t, probe)
+	north := b.vertex(c.AddScaled(f.t, r), f.t, probe)
 	b.fan(prev, north, true)
 }
 
 // latitude adds the ring of a sphere of radius r at c at height z·r along
 // f.t (z in (−1,1)); its normals are the sphere's.
-func (b *builder) latitude(c vec, f frame, r, z float64, probe uint32) uint32 {
+func (b *builder) latitude(c geom.Vec, f frame, r, z float64, probe uint32) uint32 {
 	first := uint32(len(b.m.Positions))
 	rho := math.Sqrt(math.Max(0, 1-z*z))
 	for k := range b.sides {
-		o := f.u.scale(b.cos[k]).addScaled(f.v, b.sin[k])
-		n := o.scale(rho).addScaled(f.t, z)
-		b.vertex(c.addScaled(n, r), n, probe)
+		o := f.u.Scale(b.cos[k]).AddScaled(f.v, b.sin[k])
+		n := o.Scale(rho).AddScaled(f.t, z)
+		b.vertex(c.AddScaled(n, r), n, probe)
 	}
 	return first
 }
@@ -134,19 +135,19 @@ func (b *builder) latitude(c vec, f frame, r, z float64, probe uint32) uint32 {
 // discs.
 func (b *builder) tube(sec int, l *centreLine, caps bool) {
 	n := len(l.pts)
-	dirs := make([]vec, n-1)
+	dirs := make([]geom.Vec, n-1)
 	for j := range dirs {
-		dirs[j], _ = l.pts[j+1].sub(l.pts[j]).unit()
+		dirs[j], _ = l.pts[j+1].Sub(l.pts[j]).Unit()
 	}
 	f := frame{t: dirs[0], u: perpendicular(dirs[0])}
-	f.v = f.t.cross(f.u)
+	f.v = f.t.Cross(f.u)
 	start := f
 
 	var first, prev uint32
 	for j := range n {
 		steps := 0
 		if j > 0 && j < n-1 {
-			steps = roundSteps(l.pts[j].sub(l.pts[j-1]), l.pts[j+1].sub(l.pts[j]), b.sides)
+			steps = roundSteps(l.pts[j].Sub(l.pts[j-1]), l.pts[j+1].Sub(l.pts[j]), b.sides)
 		}
 		switch {
 		case j == 0:
@@ -155,11 +156,11 @@ func (b *builder) tube(sec int, l *centreLine, caps bool) {
 		default:
 			f = nextFrame(f, l.pts[j-1], l.pts[j], tangent(dirs, j))
 		}
-		bend, miter := vec{}, 1.0
+		bend, miter := geom.Vec{}, 1.0
 		if steps == 0 && j > 0 && j < n-1 {
-			if d, ok := dirs[j].sub(dirs[j-1]).unit(); ok {
+			if d, ok := dirs[j].Sub(dirs[j-1]).Unit(); ok {
 				bend = d
-				miter = math.Min(maxMiter, 1/math.Max(f.t.dot(dirs[j-1]), 1/maxMiter))
+				miter = math.Min(maxMiter, 1/math.Max(f.t.Dot(dirs[j-1]), 1/maxMiter))
 			}
 		}
 		probe := b.probe(sec, float32(l.pos[j]))
@@ -180,7 +181,7 @@ func (b *builder) tube(sec int, l *centreLine, caps bool) {
 			base := f
 			for k := 1; k <= steps; k++ {
 				f = base.rotated(axis, turn*float64(k)/float64(steps))
-				cur := b.ring(l.pts[j], f, l.radius[j], vec{}, 1, slope, probe)
+				cur := b.ring(l.pts[j], f, l.radius[j], geom.Vec{}, 1, slope, probe)
 				b.strip(prev, cur, true)
 				prev = cur
 			}
@@ -195,12 +196,12 @@ func (b *builder) tube(sec int, l *centreLine, caps bool) {
 // the pieces a (into the bend) and c (out of it): 0 for a turn up to a
 // right angle (a·c ≥ 0), which is mitred (see maxMiter), else one per
 // 2π/sides of the turn, the angle between a ring's vertices.
-func roundSteps(a, c vec, sides int) int {
-	d := a.dot(c)
+func roundSteps(a, c geom.Vec, sides int) int {
+	d := a.Dot(c)
 	if d >= 0 {
 		return 0
 	}
-	cos := d / (a.norm() * c.norm())
+	cos := d / (a.Norm() * c.Norm())
 	return int(math.Ceil(math.Acos(math.Max(-1, cos)) / (2 * math.Pi / float64(sides))))
 }
 
@@ -208,28 +209,28 @@ func roundSteps(a, c vec, sides int) int {
 // and the angle it turns by. At a full reversal, or so near one that the
 // plane of the turn is lost in rounding, the turn is about the axis across
 // u, the ring's first direction (any direction across in).
-func bendAxis(in, out, u vec) (vec, float64) {
-	side := out.addScaled(in, -out.dot(in))
-	if n := side.norm(); n > 1e-6 {
-		side = side.scale(1 / n)
-	} else if s, ok := u.addScaled(in, -u.dot(in)).unit(); ok {
+func bendAxis(in, out, u geom.Vec) (geom.Vec, float64) {
+	side := out.AddScaled(in, -out.Dot(in))
+	if n := side.Norm(); n > 1e-6 {
+		side = side.Scale(1 / n)
+	} else if s, ok := u.AddScaled(in, -u.Dot(in)).Unit(); ok {
 		side = s
 	} else {
 		side = perpendicular(in)
 	}
-	axis, _ := in.cross(side).unit()
-	return axis, math.Atan2(out.dot(side), out.dot(in))
+	axis, _ := in.Cross(side).Unit()
+	return axis, math.Atan2(out.Dot(side), out.Dot(in))
 }
 
 // rotated returns the frame turned by angle about the unit axis.
-func (f frame) rotated(axis vec, angle float64) frame {
+func (f frame) rotated(axis geom.Vec, angle float64) frame {
 	return frame{t: rotate(f.t, axis, angle), u: rotate(f.u, axis, angle), v: rotate(f.v, axis, angle)}
 }
 
 // rotate turns x by angle about the unit axis k (Rodrigues' formula).
-func rotate(x, k vec, angle float64) vec {
+func rotate(x, k geom.Vec, angle float64) geom.Vec {
 	c, s := math.Cos(angle), math.Sin(angle)
-	return x.scale(c).add(k.cross(x).scale(s)).addScaled(k, k.dot(x)*(1-c))
+	return x.Scale(c).Add(k.Cross(x).Scale(s)).AddScaled(k, k.Dot(x)*(1-c))
 }
 
 // end closes the tube end at point j whose ring starts at index at: a
@@ -244,7 +245,7 @@ func (b *builder) end(l *centreLine, j int, f frame, at uint32, dir float64, cap
 		joint = l.joint[1]
 	}
 	if caps && !joint {
-		centre := b.vertex(c, f.t.scale(dir), probe)
+		centre := b.vertex(c, f.t.Scale(dir), probe)
 		b.fan(at, centre, forward)
 		return
 	}
@@ -256,38 +257,38 @@ func (b *builder) end(l *centreLine, j int, f frame, at uint32, dir float64, cap
 		b.strip(prev, cur, forward)
 		prev = cur
 	}
-	pole := b.vertex(c.addScaled(f.t, dir*r), f.t.scale(dir), probe)
+	pole := b.vertex(c.AddScaled(f.t, dir*r), f.t.Scale(dir), probe)
 	b.fan(prev, pole, forward)
 }
 
 // tangent is the ring direction at point j > 0: the bisector of the
 // pieces before and after it, which turn by at most a right angle (sharper
 // bends are rounded, see roundSteps), or the last piece at the end.
-func tangent(dirs []vec, j int) vec {
+func tangent(dirs []geom.Vec, j int) geom.Vec {
 	if j == len(dirs) {
 		return dirs[j-1]
 	}
-	t, _ := dirs[j-1].add(dirs[j]).unit()
+	t, _ := dirs[j-1].Add(dirs[j]).Unit()
 	return t
 }
 
 // nextFrame carries frame f at point a to point c with tangent t by the
 // double-reflection rotation-minimising method (Wang et al. 2008): no
 // twist is added and nothing flips at sharp or reversing bends.
-func nextFrame(f frame, a, c, t vec) frame {
-	v1 := c.sub(a)
-	c1 := v1.dot(v1)
-	u := f.u.addScaled(v1, -2/c1*v1.dot(f.u))
-	tl := f.t.addScaled(v1, -2/c1*v1.dot(f.t))
-	v2 := t.sub(tl)
-	if c2 := v2.dot(v2); c2 > 1e-24 {
-		u = u.addScaled(v2, -2/c2*v2.dot(u))
+func nextFrame(f frame, a, c, t geom.Vec) frame {
+	v1 := c.Sub(a)
+	c1 := v1.Dot(v1)
+	u := f.u.AddScaled(v1, -2/c1*v1.Dot(f.u))
+	tl := f.t.AddScaled(v1, -2/c1*v1.Dot(f.t))
+	v2 := t.Sub(tl)
+	if c2 := v2.Dot(v2); c2 > 1e-24 {
+		u = u.AddScaled(v2, -2/c2*v2.Dot(u))
 	}
-	u, ok := u.addScaled(t, -u.dot(t)).unit()
+	u, ok := u.AddScaled(t, -u.Dot(t)).Unit()
 	if !ok {
 		u = perpendicular(t)
 	}
-	return frame{t: t, u: u, v: t.cross(u)}
+	return frame{t: t, u: u, v: t.Cross(u)}
 }
 
 // radiusSlope is how fast the radius grows per unit of arc length around
@@ -296,7 +297,7 @@ func radiusSlope(l *centreLine, j int) float64 {
 	a, c := max(j-1, 0), min(j+1, len(l.pts)-1)
 	var length float64
 	for k := a + 1; k <= c; k++ {
-		length += l.pts[k].sub(l.pts[k-1]).norm()
+		length += l.pts[k].Sub(l.pts[k-1]).Norm()
 	}
 	if length <= 0 {
 		return 0

@@ -29,7 +29,9 @@ const (
 
 // goldenFrames are small frames of the bundled recordings covering the
 // renderer's paths: emission with bloom, lit shading, perspective, an orbit,
-// 3×3 anti-aliasing with the frame number, and stepped automatic colours.
+// 3×3 anti-aliasing with the frame number, stepped automatic colours,
+// the blender look (Filmic, thresholded glow) close up, and lit shading
+// with a depth cue.
 var goldenFrames = []struct {
 	name, recording string
 	frame           int
@@ -52,6 +54,16 @@ var goldenFrames = []struct {
 		o.ColorBy, o.Overlays.ColorBar = ByDistance, true
 		o.Colors.VMin, o.Colors.VMax = Limit{Value: 0}, Limit{Auto: true}
 		o.Width, o.Height = 320, 180
+	}},
+	{"simple_ap_blender_zoom", "simple_ap", 150, func(o *Options) {
+		if err := o.ApplyLook("blender"); err != nil {
+			panic(err)
+		}
+		o.View.Zoom = 4
+	}},
+	{"l5_lit_depth_cue", "l5_bap", 100, func(o *Options) {
+		o.Look.Shading, o.Look.DepthCue, o.Look.Bloom = "lit", 0.7, 0
+		o.View.Elevation, o.View.Zoom = 60, 2
 	}},
 	{"ca1_stepped_auto", "ca1_random_input", 400, func(o *Options) {
 		o.Colors.Map, o.Colors.Steps = "rocket", 10

@@ -34,6 +34,7 @@ type Movie struct {
 	orbit      *render.Orbit  // a turning camera: coverage per frame
 	path       *render.Path   // a camera moving through keyframes: coverage per frame
 	probes     int            // values sampled per frame
+	sampling   render.Sampling
 	frames     int
 	vmin, vmax float64
 	unit       string  // of the shaded values: mV, or µm for path distance
@@ -113,6 +114,7 @@ func NewScene(cells []Cell, o Options) (*Movie, error) {
 		return nil, err
 	}
 	m.style = o.Look.style()
+	m.sampling.AA, m.sampling.Lit, m.sampling.DepthCue = o.Look.AA, o.Look.Shading == "lit", o.Look.DepthCue
 	if m.Moving() {
 		m.camera = m.cameraAt(0)
 	} else if m.camera, err = render.FitCamera(m.mesh, m.opts.View, o.Width, o.Height); err != nil {
@@ -122,7 +124,7 @@ func NewScene(cells []Cell, o Options) (*Movie, error) {
 		return nil, err
 	}
 	if !m.Moving() {
-		cov, err := render.Rasterize(m.mesh, m.camera, o.Look.AA, o.Look.Shading == "lit", 0)
+		cov, err := render.Cover(m.mesh, m.camera, m.sampling, 0)
 		if err != nil {
 			return nil, err
 		}
@@ -155,7 +157,7 @@ func (m *Movie) colourTable() error {
 // framing measured, with every tube at least Look.MinWidth pixels wide and
 // thin tubes swept with fewer ring vertices. The framing hardly moves,
 // since only sub-pixel radii grow; the orbit, if any, is fitted to the
-// final mesh.
+// final mesh. Widened tubes get an opacity below 1 in proportion.
 func (m *Movie) buildMesh() error {
 	o := m.opts
 	prepared := make([]*morph.Prepared, len(m.cells))
@@ -177,7 +179,8 @@ func (m *Movie) buildMesh() error {
 		return err
 	}
 	px := cam.UnitsPerPixel()
-	so.MinRadius, so.MaxEdge = o.Look.MinWidth/2*px, ringEdgePixels*px
+	minRadius := o.Look.MinWidth / 2 * px
+	so.MinRadius, so.MaxEdge = minRadius, ringEdgePixels*px
 	first = nil // the first mesh may go before the second is built
 	if m.mesh, err = m.sweep(prepared, so, false); err != nil {
 		return err
@@ -401,7 +404,7 @@ func (m *Movie) shaderAt(k int) (*render.Shader, error) {
 	if !m.Moving() {
 		return m.still, nil
 	}
-	cov, err := render.Rasterize(m.mesh, m.cameraAt(k), m.opts.Look.AA, m.opts.Look.Shading == "lit", 1)
+	cov, err := render.Cover(m.mesh, m.cameraAt(k), m.sampling, 1)
 	if err != nil {
 		return nil, err
 	}

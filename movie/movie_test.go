@@ -348,7 +348,9 @@ func TestColorByWithoutARecording(t *testing.T) {
 		{ByColor, [3]uint8{10, 200, 30}},
 	} {
 		o := small()
-		o.ColorBy, o.Color, o.Look.Bloom, o.Look.MinWidth = tc.by, [3]uint8{10, 200, 30}, 0, 4
+		// Close up on the axon's middle, so that it is many pixels wide.
+		o.ColorBy, o.Color, o.Look.Bloom = tc.by, [3]uint8{10, 200, 30}, 0
+		o.Target, o.View.Zoom = "1", 40
 		m, err := New(cell, nil, o)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.by, err)

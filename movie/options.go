@@ -199,45 +199,107 @@ type Limit struct {
 	Auto  bool
 }
 
-// Look is how the coloured tubes are drawn.
+// Look is how the coloured tubes are drawn. ApplyLook sets its fields (and
+// the colour ramp's steps) to a named look.
 type Look struct {
-	// AA is the anti-aliasing: AA × AA samples per pixel.
+	// AA is the anti-aliasing: AA × AA samples per pixel, on a rotated grid.
 	AA int
 	// MinWidth draws every branch at least this many pixels wide (0: true
-	// widths).
+	// widths); a widened branch is dimmed in proportion, so it looks as
+	// bright as its true width would at any picture size.
 	MinWidth float64
-	// Shading is "emission" (the colormap's colour itself) or "lit" (a
-	// diffuse headlight).
+	// Shading is "emission" (the colormap's colour itself) or "lit" (a key
+	// and a fill light, so that the tubes' roundness reads).
 	Shading string
+	// DepthCue dims the farthest parts of the cell by this share (0 to 1;
+	// 0 is off), the nearest not at all.
+	DepthCue float64
 	// Emission multiplies the colour in linear light.
 	Emission float64
+	// Tone is how light becomes display colours: "none" (sRGB, clipping
+	// above 1: at emission 1 the colormap's colours exactly) or "filmic"
+	// (Blender's Filmic view transform: light above 1 rolls off softly).
+	Tone string
 	// Background is the sRGB colour behind the cell.
 	Background [3]uint8
-	// Bloom is the strength of the glow around the cell; 0 is off.
+	// Bloom is the strength of the glow around the cell's bright parts:
+	// its total light as a share of the light above BloomThreshold; 0 is
+	// off. The glow lights the background, never a pixel the cell covers.
 	Bloom float64
 	// Transparent leaves the background clear: frames are RGBA, opaque
 	// where the cell is and with the glow as their alpha, for compositing.
 	// Background must stay black.
 	Transparent bool
+	// BloomThreshold is the brightness (linear light of a pixel's brightest
+	// channel, after emission) from which parts glow, easing in below it;
+	// 0 lets everything glow.
+	BloomThreshold float64
+}
+
+// Looks are the names ApplyLook knows, the default first.
+var Looks = []string{"exact", "blender"}
+
+// looks are the named looks' settings.
+var looks = map[string]lookSettings{
+	// The colormap's colours exactly, with a faint glow around the
+	// brightest parts.
+	"exact": {emission: 1, tone: "none", bloom: 0.3, bloomThreshold: 0.5, steps: 0},
+	// BlenderSpike's EEVEE look: emission 2 seen through Filmic, the
+	// 10-step colour ramp, and EEVEE's bloom at its defaults (threshold
+	// 0.8, intensity 0.05) as far as ours matches it.
+	"blender": {emission: 2, tone: "filmic", bloom: 0.36, bloomThreshold: 0.8, steps: 10},
+}
+
+// lookSettings are the options a named look sets.
+type lookSettings struct {
+	emission       float64
+	tone           string
+	bloom          float64
+	bloomThreshold float64
+	steps          int
+}
+
+func (l lookSettings) apply(o *Options) {
+	o.Look.Emission, o.Look.Tone = l.emission, l.tone
+	o.Look.Bloom, o.Look.BloomThreshold = l.bloom, l.bloomThreshold
+	o.Colors.Steps = l.steps
+}
+
+// ApplyLook sets the options that make up a named look: "exact" (the
+// default: the colormap's colours exactly, with a faint glow around the
+// brightest parts) or "blender" (BlenderSpike's EEVEE look: emission 2
+// through Filmic, the 10-step colour ramp and a thresholded bloom). It sets
+// Look.Emission, Look.Tone, Look.Bloom, Look.BloomThreshold and
+// Colors.Steps and leaves every other option as it is, so that a caller can
+// apply a look first and then the options the user set.
+func (o *Options) ApplyLook(name string) error {
+	l, ok := looks[name]
+	if !ok {
+		return bad("look", name, "want exact or blender")
+	}
+	l.apply(o)
+	return nil
 }
 
 // DefaultOptions are the command line's defaults: BlenderSpike's geometry
 // and colours, a 1920×1080 picture of the whole cell seen down −Z.
 func DefaultOptions() Options {
 	so := mesh.DefaultOptions()
-	return Options{
+	o := Options{
 		Geometry: Geometry{Prepare: morph.DefaultOptions(), Sides: so.Sides, Caps: so.Caps, SimplifySoma: so.SimplifySoma},
 		Width:    1920,
 		Height:   1080,
 		View:     render.View{Plane: "xy", Zoom: 1},
 		Colors:   Colors{Map: "plasma", Start: 0, Stop: 1, VMin: Limit{Value: -70}, VMax: Limit{Value: 20}},
-		Look:     Look{AA: 2, MinWidth: 1, Shading: "emission", Emission: 1, Bloom: 0.6},
+		Look:     Look{AA: 2, MinWidth: 1, Shading: "emission"},
 		Label:    "none",
 		Overlays: Overlays{ColorBarPos: "right"},
 		ColorBy:  ByVoltage,
 		Color:    [3]uint8{230, 230, 230},
 		Layout:   Layout{Arrange: "recorded", Gap: 0.1},
 	}
+	looks[Looks[0]].apply(&o)
+	return o
 }
 
 // OptionError is an option value that has no meaning (or, with New, that
@@ -277,6 +339,10 @@ func (o Options) Validate() error {
 		return bad("height", o.Height, "must be 1 to %d pixels", MaxSide)
 	case o.Look.Shading != "emission" && o.Look.Shading != "lit":
 		return bad("shading", o.Look.Shading, "want emission or lit")
+	case !(o.Look.DepthCue >= 0 && o.Look.DepthCue <= 1):
+		return bad("depth-cue", o.Look.DepthCue, "must be 0 (off) to 1")
+	case o.Look.Tone != "none" && o.Look.Tone != "filmic":
+		return bad("tone", o.Look.Tone, "want none or filmic")
 	case o.Label != "none" && o.Label != "time" && o.Label != "frame":
 		return bad("label", o.Label, "want none, time or frame")
 	case o.Resample < 0 || o.Resample > MaxFrames:
@@ -396,7 +462,8 @@ func (v Overlays) Validate() error {
 
 // style is the renderer's part of the look.
 func (l Look) style() render.Style {
-	return render.Style{Background: l.Background, Emission: l.Emission, Bloom: l.Bloom}
+	return render.Style{Background: l.Background, Emission: l.Emission, Bloom: l.Bloom,
+		BloomThreshold: l.BloomThreshold, Tone: render.Tone(l.Tone)}
 }
 
 // Validate reports the first geometry option that has no meaning.

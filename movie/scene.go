@@ -144,6 +144,7 @@ type sceneCell struct {
 
 	sampler      *voltage.Sampler
 	first, count int // its probes in the movie's mesh
+	vertices     int // its vertices in the movie's mesh
 	vmin, vmax   float64
 	band         *band // nil: the colour table takes its voltages as they are
 }

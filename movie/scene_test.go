@@ -222,6 +222,19 @@ func TestSceneJoinsMeshes(t *testing.T) {
 			}
 		}
 	}
+	// A junction joins sections of one cell.
+	first := int32(len(cells[0].Morph.Sections))
+	for i, j := range msh.Junctions {
+		second := j.Ends[0].Section >= first
+		for _, e := range j.Ends {
+			if e.Section >= int32(sections) || (e.Section >= first) != second {
+				t.Fatalf("junction %d joins sections %v", i, j.Ends)
+			}
+		}
+		if j.On != nil && (j.On.Section >= first) != second {
+			t.Fatalf("junction %d lies on section %d, its ends on %v", i, j.On.Section, j.Ends)
+		}
+	}
 }
 
 func TestSceneAlignsFramesByIndex(t *testing.T) {
@@ -470,5 +483,69 @@ func TestSceneValidation(t *testing.T) {
 	}
 	if _, err := NewScene([]Cell{{Morph: good.Morph, Rec: &voltage.Recording{Frames: 1}}}, small()); err == nil {
 		t.Error("a recording without the cell's traces was accepted")
+	}
+}
+
+// TestSceneSharesTheVertexBudget: cells share a vertex limit in proportion
+// to the meshes they would make, so that a crowded scene loses detail
+// evenly and the joined mesh stays within the limit.
+func TestSceneSharesTheVertexBudget(t *testing.T) {
+	m := newScene(t, cellsOf(t, "simple_ap", "ca1_random_input"), small())
+	prepared := make([]*morph.Prepared, len(m.cells))
+	for i, c := range m.cells {
+		var err error
+		if prepared[i], err = c.geom.prepare(c.shape, c.rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	so := m.opts.Geometry.meshOptions()
+	so.MaxEdge = 0.05
+	for _, limit := range []int{1 << 22, 5000} {
+		so.MaxVertices = limit
+		budgets, err := m.budgets(prepared, so)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if limit == 1<<22 {
+			if budgets[0] != limit || budgets[1] != limit {
+				t.Errorf("room for all: budgets %v, want the limit for each", budgets)
+			}
+			continue
+		}
+		if budgets[0]+budgets[1] > limit || budgets[0] >= budgets[1] {
+			t.Errorf("limit %d: budgets %v, want them to share it, the larger CA1 cell taking more", limit, budgets)
+		}
+		msh, err := m.sweep(prepared, so, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(msh.Positions) > limit {
+			t.Errorf("limit %d: the joined mesh has %d vertices", limit, len(msh.Positions))
+		}
+	}
+}
+
+func TestSceneOfMorphologiesByType(t *testing.T) {
+	cells := cellsOf(t, "simple_ap", "l5_bap")
+	for i := range cells {
+		cells[i].Rec = nil
+	}
+	o := wide()
+	o.ColorBy, o.Overlays.ColorBar, o.Layout.Arrange = ByType, true, "row"
+	m := newScene(t, cells, o)
+	if m.Frames() != 1 {
+		t.Errorf("a scene of morphologies has %d frames, want 1", m.Frames())
+	}
+	img, err := m.Render(0, m.NewCanvas())
+	if err != nil {
+		t.Fatal(err)
+	}
+	soma := TypeColors[0]
+	x, y := m.LocateIn(1, morph.SomaCenter(cells[1].Morph), 0)
+	if c := img.RGB(int(x), int(y)); c == [3]uint8{} {
+		t.Errorf("the L5 soma at (%.0f, %.0f) is not drawn (want near %v)", x, y, soma)
+	}
+	if got := typeLegend(m.cells).Entries; len(got) != 4 {
+		t.Errorf("the legend of a ball and stick and an L5 cell names %d types, want soma, axon, basal and apical", len(got))
 	}
 }

@@ -17,15 +17,17 @@ import (
 // proportion to the meshes they would make, so that a crowded scene loses
 // detail evenly. For framing only the positions are kept. For the picture,
 // each cell's sampler reads its own probes, the cell learns where they lie
-// in the joined mesh, and Coarser learns how far detail was lowered. Every
-// cell is swept on its own, so the cost grows with the cells, not with
-// their square.
+// in the joined mesh, Coarser learns how far detail was lowered, and the
+// sampling learns the opacity of widened tubes. Every cell is swept on its
+// own, so the cost grows with the cells, not with their square.
 func (m *Movie) sweep(prepared []*morph.Prepared, so mesh.Options, framing bool) (*mesh.Mesh, error) {
 	budgets, err := m.budgets(prepared, so)
 	if err != nil {
 		return nil, err
 	}
 	var joined *mesh.Mesh
+	var opacities [][]float32 // of each cell's vertices, nil where none is widened
+	widened := false
 	sections := 0
 	for i, c := range m.cells {
 		co := so
@@ -45,10 +47,16 @@ func (m *Movie) sweep(prepared []*morph.Prepared, so mesh.Options, framing bool)
 			if c.sampler, err = voltage.NewSampler(c.rec, cm.Probes, cm.Junctions...); err != nil {
 				return nil, m.cellError(i, err)
 			}
-			c.first, c.count = m.probes, len(cm.Probes)
+			c.first, c.count, c.vertices = m.probes, len(cm.Probes), len(cm.Positions)
 			m.probes += len(cm.Probes)
+			op := opacity(prepared[i], cm, m.opts.Geometry.SimplifySoma, so.MinRadius)
+			opacities = append(opacities, op)
+			widened = widened || op != nil
 		}
 		if len(m.cells) == 1 {
+			if !framing {
+				m.sampling.Opacity = opacities[0]
+			}
 			return cm, nil
 		}
 		if joined == nil {
@@ -56,6 +64,18 @@ func (m *Movie) sweep(prepared []*morph.Prepared, so mesh.Options, framing bool)
 		}
 		appendMesh(joined, cm, sections, framing)
 		sections += len(c.shape.Sections)
+	}
+	if widened {
+		m.sampling.Opacity = make([]float32, 0, len(joined.Positions))
+		for i, op := range opacities {
+			if op == nil {
+				op = make([]float32, m.cells[i].vertices)
+				for v := range op {
+					op[v] = 1
+				}
+			}
+			m.sampling.Opacity = append(m.sampling.Opacity, op...)
+		}
 	}
 	return joined, nil
 }
@@ -89,8 +109,8 @@ func (m *Movie) budgets(prepared []*morph.Prepared, so mesh.Options) ([]int, err
 	return budgets, nil
 }
 
-// joinCells is one cell holding all of cells' sections, for measures over
-// all of them.
+// joinCells is one prepared cell holding all of cells' sections, for
+// measures over all of them.
 func joinCells(cells []*morph.Prepared) *morph.Prepared {
 	if len(cells) == 1 {
 		return cells[0]
@@ -115,8 +135,9 @@ func (m *Movie) cellError(i int, err error) error {
 	return fmt.Errorf("cell %d: %w", i, err)
 }
 
-// appendMesh adds part to joined, its probes' and junctions' sections
-// counted from sections; positionsOnly keeps nothing but the vertex positions.
+// appendMesh adds part to joined, the sections of its probes and junctions
+// counted from sections; positionsOnly keeps nothing but the vertex
+// positions.
 func appendMesh(joined, part *mesh.Mesh, sections int, positionsOnly bool) {
 	vertices, probes := uint32(len(joined.Positions)), uint32(len(joined.Probes))
 	joined.Positions = append(joined.Positions, part.Positions...)
@@ -127,22 +148,25 @@ func appendMesh(joined, part *mesh.Mesh, sections int, positionsOnly bool) {
 	for _, t := range part.Triangles {
 		joined.Triangles = append(joined.Triangles, [3]uint32{t[0] + vertices, t[1] + vertices, t[2] + vertices})
 	}
+	shift := int32(sections)
 	for _, p := range part.Probes {
-		joined.Probes = append(joined.Probes, morph.Probe{Section: p.Section + int32(sections), Pos: p.Pos})
-	}
-	for _, p := range part.VertexProbe {
-		joined.VertexProbe = append(joined.VertexProbe, p+probes)
+		joined.Probes = append(joined.Probes, morph.Probe{Section: p.Section + shift, Pos: p.Pos})
 	}
 	for _, j := range part.Junctions {
 		moved := morph.Junction{Ends: make([]morph.End, len(j.Ends))}
 		for k, e := range j.Ends {
-			e.Section += int32(sections)
+			e.Section += shift
 			moved.Ends[k] = e
 		}
 		if j.On != nil {
-			moved.On = &morph.Probe{Section: j.On.Section + int32(sections), Pos: j.On.Pos}
+			on := *j.On
+			on.Section += shift
+			moved.On = &on
 		}
 		joined.Junctions = append(joined.Junctions, moved)
+	}
+	for _, p := range part.VertexProbe {
+		joined.VertexProbe = append(joined.VertexProbe, p+probes)
 	}
 }
 

@@ -14,6 +14,10 @@ import (
 	"github.com/spikeframes/spikeframes/voltage"
 )
 
+// benchStyle is the default look: exact colours, a faint glow above a
+// threshold.
+var benchStyle = Style{Emission: 1, Bloom: 0.3, BloomThreshold: 0.5}
+
 // benchScene is the CA1 recording at default settings, framed at 1080p and
 // meshed for that scale as the render command does (tubes at least a pixel
 // wide, ring edges at most 1.5 pixels).
@@ -52,7 +56,7 @@ func loadBenchScene(b *testing.B, width, height int) *benchScene {
 	if m, err = mesh.Build(prepared, mo); err != nil {
 		b.Fatal(err)
 	}
-	cov, err := Rasterize(m, cam, 2, false, 1)
+	cov, err := Cover(m, cam, Sampling{AA: 2, Lit: false}, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -64,7 +68,7 @@ func loadBenchScene(b *testing.B, width, height int) *benchScene {
 	if err != nil {
 		b.Fatal(err)
 	}
-	sh, err := NewShader(m, cov, lut, Style{Emission: 1, Bloom: 0.6})
+	sh, err := NewShader(m, cov, lut, benchStyle)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -77,11 +81,11 @@ func loadBenchScene(b *testing.B, width, height int) *benchScene {
 	return &benchScene{mesh: m, cam: cam, cov: cov, sh: sh, probe: probe}
 }
 
-// BenchmarkRasterize is the one-off coverage pass (one worker).
-func BenchmarkRasterize(b *testing.B) {
+// BenchmarkCover is the one-off coverage pass (one worker).
+func BenchmarkCover(b *testing.B) {
 	sc := loadBenchScene(b, 1920, 1080)
 	for b.Loop() {
-		if _, err := Rasterize(sc.mesh, sc.cam, 2, false, 1); err != nil {
+		if _, err := Cover(sc.mesh, sc.cam, Sampling{AA: 2, Lit: false}, 1); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -159,11 +163,11 @@ func BenchmarkMovingFrame(b *testing.B) {
 	var f *Frame
 	k := 0
 	for b.Loop() {
-		cov, err := Rasterize(sc.mesh, orbit.At(float64(k%100)/100), 2, false, 1)
+		cov, err := Cover(sc.mesh, orbit.At(float64(k%100)/100), Sampling{AA: 2, Lit: false}, 1)
 		if err != nil {
 			b.Fatal(err)
 		}
-		sh, err := NewShader(sc.mesh, cov, lut, Style{Emission: 1, Bloom: 0.6})
+		sh, err := NewShader(sc.mesh, cov, lut, benchStyle)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"github.com/spikeframes/spikeframes/geom"
 	"math"
 
 	"github.com/spikeframes/spikeframes/mesh"
@@ -34,29 +35,13 @@ type View struct {
 // fill is the share of the frame the fitted cell spans along its tighter axis.
 const fill = 0.9
 
-type vec3 [3]float64
-
-func (a vec3) dot(b vec3) float64 { return a[0]*b[0] + a[1]*b[1] + a[2]*b[2] }
-func (a vec3) sub(b vec3) vec3    { return vec3{a[0] - b[0], a[1] - b[1], a[2] - b[2]} }
-func (a vec3) scale(s float64) vec3 {
-	return vec3{a[0] * s, a[1] * s, a[2] * s}
-}
-func (a vec3) add(b vec3) vec3 { return vec3{a[0] + b[0], a[1] + b[1], a[2] + b[2]} }
-
-// rotate turns v by angle a (radians) about the unit axis k (Rodrigues).
-func rotate(v, k vec3, a float64) vec3 {
-	c, s := math.Cos(a), math.Sin(a)
-	cross := vec3{k[1]*v[2] - k[2]*v[1], k[2]*v[0] - k[0]*v[2], k[0]*v[1] - k[1]*v[0]}
-	return v.scale(c).add(cross.scale(s)).add(k.scale(k.dot(v) * (1 - c)))
-}
-
 // Camera maps mesh coordinates to pixel coordinates of a Width × Height
 // picture (x to the right, y down, pixel centres at +0.5).
 type Camera struct {
 	Width, Height int
 
-	right, up, forward vec3 // orthonormal; forward points away from the viewer
-	eye                vec3 // perspective: the centre of projection; ortho: the picture centre
+	right, up, forward geom.Vec // orthonormal; forward points away from the viewer
+	eye                geom.Vec // perspective: the centre of projection; ortho: the picture centre
 	scale              float64
 	perspective        bool
 	focusDist          float64 // perspective: distance from the eye to the framed centre
@@ -75,13 +60,13 @@ func (c *Camera) UnitsPerPixel() float64 {
 // Project maps the mesh-space point p to picture coordinates (pixels, x to
 // the right, y down) and a depth that grows away from the viewer; a point
 // behind a perspective camera gives NaN coordinates.
-func (c *Camera) Project(p [3]float64) (x, y, depth float64) { return c.project(vec3(p)) }
+func (c *Camera) Project(p [3]float64) (x, y, depth float64) { return c.project(geom.Vec(p)) }
 
 // project maps p to picture coordinates and a depth that grows away from
 // the viewer (for a perspective camera, the distance along the view axis).
-func (c *Camera) project(p vec3) (x, y, depth float64) {
-	d := p.sub(c.eye)
-	vx, vy, vz := d.dot(c.right), d.dot(c.up), d.dot(c.forward)
+func (c *Camera) project(p geom.Vec) (x, y, depth float64) {
+	d := p.Sub(c.eye)
+	vx, vy, vz := d.Dot(c.right), d.Dot(c.up), d.Dot(c.forward)
 	if c.perspective {
 		if vz <= 0 {
 			return math.NaN(), math.NaN(), vz
@@ -92,26 +77,26 @@ func (c *Camera) project(p vec3) (x, y, depth float64) {
 }
 
 // basis returns the camera axes for a view.
-func basis(v View) (right, up, forward vec3, err error) {
+func basis(v View) (right, up, forward geom.Vec, err error) {
 	switch v.Plane {
 	case "", "xy":
-		right, up, forward = vec3{1, 0, 0}, vec3{0, 1, 0}, vec3{0, 0, -1}
+		right, up, forward = geom.Vec{1, 0, 0}, geom.Vec{0, 1, 0}, geom.Vec{0, 0, -1}
 	case "xz":
-		right, up, forward = vec3{1, 0, 0}, vec3{0, 0, 1}, vec3{0, 1, 0}
+		right, up, forward = geom.Vec{1, 0, 0}, geom.Vec{0, 0, 1}, geom.Vec{0, 1, 0}
 	case "yz":
-		right, up, forward = vec3{0, 1, 0}, vec3{0, 0, 1}, vec3{-1, 0, 0}
+		right, up, forward = geom.Vec{0, 1, 0}, geom.Vec{0, 0, 1}, geom.Vec{-1, 0, 0}
 	default:
 		return right, up, forward, fmt.Errorf("unknown view %q (want xy, xz or yz)", v.Plane)
 	}
 	rad := math.Pi / 180
 	if v.Azimuth != 0 {
-		right, forward = rotate(right, up, v.Azimuth*rad), rotate(forward, up, v.Azimuth*rad)
+		right, forward = right.Rotate(up, v.Azimuth*rad), forward.Rotate(up, v.Azimuth*rad)
 	}
 	if v.Elevation != 0 {
-		up, forward = rotate(up, right, -v.Elevation*rad), rotate(forward, right, -v.Elevation*rad)
+		up, forward = up.Rotate(right, -v.Elevation*rad), forward.Rotate(right, -v.Elevation*rad)
 	}
 	if v.Roll != 0 {
-		right, up = rotate(right, forward, v.Roll*rad), rotate(up, forward, v.Roll*rad)
+		right, up = right.Rotate(forward, v.Roll*rad), up.Rotate(forward, v.Roll*rad)
 	}
 	return right, up, forward, nil
 }
@@ -149,14 +134,14 @@ func FitCamera(m *mesh.Mesh, v View, width, height int) (*Camera, error) {
 	minY, maxY := math.Inf(1), math.Inf(-1)
 	minZ, maxZ := math.Inf(1), math.Inf(-1)
 	for _, p := range m.Positions {
-		q := vec3{float64(p[0]), float64(p[1]), float64(p[2])}
-		x, y, z := q.dot(right), q.dot(up), q.dot(forward)
+		q := geom.Vec{float64(p[0]), float64(p[1]), float64(p[2])}
+		x, y, z := q.Dot(right), q.Dot(up), q.Dot(forward)
 		minX, maxX = math.Min(minX, x), math.Max(maxX, x)
 		minY, maxY = math.Min(minY, y), math.Max(maxY, y)
 		minZ, maxZ = math.Min(minZ, z), math.Max(maxZ, z)
 	}
 	cx, cy, cz := (minX+maxX)/2, (minY+maxY)/2, (minZ+maxZ)/2
-	centre := right.scale(cx).add(up.scale(cy)).add(forward.scale(cz))
+	centre := right.Scale(cx).Add(up.Scale(cy)).Add(forward.Scale(cz))
 	w, h := math.Max(maxX-minX, 1e-6), math.Max(maxY-minY, 1e-6)
 
 	if v.FOV == 0 {
@@ -172,14 +157,14 @@ func FitCamera(m *mesh.Mesh, v View, width, height int) (*Camera, error) {
 	focal := float64(height) / 2 / math.Tan(v.FOV*math.Pi/360)
 	need := math.Max(w*focal/(fill*float64(width)), h*focal/(fill*float64(height)))
 	dist := need + (maxZ-minZ)/2
-	cam.eye = centre.sub(forward.scale(dist))
+	cam.eye = centre.Sub(forward.Scale(dist))
 	cam.focusDist = dist
 	minU, maxU := math.Inf(1), math.Inf(-1)
 	minV, maxV := math.Inf(1), math.Inf(-1)
 	for _, p := range m.Positions {
-		d := vec3{float64(p[0]), float64(p[1]), float64(p[2])}.sub(cam.eye)
-		z := d.dot(forward)
-		pu, pv := d.dot(right)/z, d.dot(up)/z
+		d := geom.Vec{float64(p[0]), float64(p[1]), float64(p[2])}.Sub(cam.eye)
+		z := d.Dot(forward)
+		pu, pv := d.Dot(right)/z, d.Dot(up)/z
 		minU, maxU = math.Min(minU, pu), math.Max(maxU, pu)
 		minV, maxV = math.Min(minV, pv), math.Max(maxV, pv)
 	}
@@ -194,12 +179,12 @@ func FitCamera(m *mesh.Mesh, v View, width, height int) (*Camera, error) {
 // target far enough that the cell's bounding sphere about the target fits
 // the narrower angle, and zoom lengthens the lens.
 func (c *Camera) aim(m *mesh.Mesh, v View) *Camera {
-	target := vec3(*v.Target)
+	target := geom.Vec(*v.Target)
 	var maxX, maxY, r float64
 	for _, p := range m.Positions {
-		d := vec3{float64(p[0]), float64(p[1]), float64(p[2])}.sub(target)
-		maxX, maxY = math.Max(maxX, math.Abs(d.dot(c.right))), math.Max(maxY, math.Abs(d.dot(c.up)))
-		r = math.Max(r, math.Sqrt(d.dot(d)))
+		d := geom.Vec{float64(p[0]), float64(p[1]), float64(p[2])}.Sub(target)
+		maxX, maxY = math.Max(maxX, math.Abs(d.Dot(c.right))), math.Max(maxY, math.Abs(d.Dot(c.up)))
+		r = math.Max(r, math.Sqrt(d.Dot(d)))
 	}
 	if v.FOV == 0 {
 		c.eye = target
@@ -210,7 +195,7 @@ func (c *Camera) aim(m *mesh.Mesh, v View) *Camera {
 	half := math.Atan(float64(min(c.Width, c.Height)) / 2 / focal)
 	c.perspective = true
 	c.focusDist = math.Max(r, 1e-6) / math.Sin(fill*half)
-	c.eye = target.sub(c.forward.scale(c.focusDist))
+	c.eye = target.Sub(c.forward.Scale(c.focusDist))
 	c.scale = focal * v.Zoom
 	return c
 }

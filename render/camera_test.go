@@ -1,6 +1,7 @@
 package render
 
 import (
+	"github.com/spikeframes/spikeframes/geom"
 	"math"
 	"testing"
 
@@ -25,7 +26,7 @@ func cuboid(x0, y0, z0, x1, y1, z1 float32) *mesh.Mesh {
 func extent(cam *Camera, m *mesh.Mesh) (minX, minY, maxX, maxY float64) {
 	minX, minY, maxX, maxY = math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 	for _, p := range m.Positions {
-		x, y, _ := cam.project(vec3{float64(p[0]), float64(p[1]), float64(p[2])})
+		x, y, _ := cam.project(geom.Vec{float64(p[0]), float64(p[1]), float64(p[2])})
 		minX, maxX = math.Min(minX, x), math.Max(maxX, x)
 		minY, maxY = math.Min(minY, y), math.Max(maxY, y)
 	}
@@ -70,16 +71,16 @@ func TestViewsPointTheRightWay(t *testing.T) {
 	// Two points: the origin and one unit along +Y (xy: up), +Z (xz, yz: up).
 	tests := []struct {
 		view   View
-		up     vec3 // should appear above the origin
-		right  vec3 // should appear right of the origin
-		nearer vec3 // should be nearer the viewer than the origin
+		up     geom.Vec // should appear above the origin
+		right  geom.Vec // should appear right of the origin
+		nearer geom.Vec // should be nearer the viewer than the origin
 	}{
-		{View{Plane: "xy"}, vec3{0, 1, 0}, vec3{1, 0, 0}, vec3{0, 0, 1}},
-		{View{Plane: "xz"}, vec3{0, 0, 1}, vec3{1, 0, 0}, vec3{0, -1, 0}},
-		{View{Plane: "yz"}, vec3{0, 0, 1}, vec3{0, 1, 0}, vec3{1, 0, 0}},
-		{View{Azimuth: 90}, vec3{0, 1, 0}, vec3{0, 0, -1}, vec3{1, 0, 0}},
-		{View{Elevation: 90}, vec3{0, 0, -1}, vec3{1, 0, 0}, vec3{0, 1, 0}},
-		{View{Roll: 90}, vec3{1, 0, 0}, vec3{0, -1, 0}, vec3{0, 0, 1}}, // the cell turns counter-clockwise
+		{View{Plane: "xy"}, geom.Vec{0, 1, 0}, geom.Vec{1, 0, 0}, geom.Vec{0, 0, 1}},
+		{View{Plane: "xz"}, geom.Vec{0, 0, 1}, geom.Vec{1, 0, 0}, geom.Vec{0, -1, 0}},
+		{View{Plane: "yz"}, geom.Vec{0, 0, 1}, geom.Vec{0, 1, 0}, geom.Vec{1, 0, 0}},
+		{View{Azimuth: 90}, geom.Vec{0, 1, 0}, geom.Vec{0, 0, -1}, geom.Vec{1, 0, 0}},
+		{View{Elevation: 90}, geom.Vec{0, 0, -1}, geom.Vec{1, 0, 0}, geom.Vec{0, 1, 0}},
+		{View{Roll: 90}, geom.Vec{1, 0, 0}, geom.Vec{0, -1, 0}, geom.Vec{0, 0, 1}}, // the cell turns counter-clockwise
 	}
 	m := cuboid(-1, -1, -1, 1, 1, 1)
 	for _, tc := range tests {
@@ -87,7 +88,7 @@ func TestViewsPointTheRightWay(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ox, oy, od := cam.project(vec3{})
+		ox, oy, od := cam.project(geom.Vec{})
 		ux, uy, _ := cam.project(tc.up)
 		rx, ry, _ := cam.project(tc.right)
 		_, _, nd := cam.project(tc.nearer)
@@ -135,7 +136,7 @@ func TestTargetLandsAtThePictureCentre(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		x, y, _ := cam.project(vec3(target))
+		x, y, _ := cam.project(geom.Vec(target))
 		if math.Abs(x-320) > 1e-6 || math.Abs(y-180) > 1e-6 {
 			t.Errorf("%s: target at (%g, %g), want the centre (320, 180)", tc.name, x, y)
 		}
@@ -143,7 +144,7 @@ func TestTargetLandsAtThePictureCentre(t *testing.T) {
 			continue
 		}
 		for _, p := range m.Positions {
-			x, y, _ := cam.project(vec3{float64(p[0]), float64(p[1]), float64(p[2])})
+			x, y, _ := cam.project(geom.Vec{float64(p[0]), float64(p[1]), float64(p[2])})
 			if x < 0 || x > 640 || y < 0 || y > 360 {
 				t.Errorf("%s: vertex %v at (%g, %g) is outside the picture at zoom 1", tc.name, p, x, y)
 				break
@@ -161,7 +162,7 @@ func TestOrbitTurnsAboutTheTarget(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, s := range []float64{0, 0.3, 0.8} {
-			x, y, _ := o.At(s).project(vec3(target))
+			x, y, _ := o.At(s).project(geom.Vec(target))
 			if math.Abs(x-320) > 1e-6 || math.Abs(y-180) > 1e-6 {
 				t.Errorf("fov %g, t %g: target at (%g, %g), want the centre", fov, s, x, y)
 			}

@@ -38,7 +38,7 @@ func TestCoverageTestsEstimate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cov, err := Rasterize(c.m, cam, aa, false, 1)
+			cov, err := Cover(c.m, cam, Sampling{AA: aa, Lit: false}, 1)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -77,7 +77,7 @@ func TestCoverageLimit(t *testing.T) {
 	if err := CheckCoverage(many, cam, 2); !errors.Is(err, ErrTooCostly) {
 		t.Errorf("%d copies: CheckCoverage error %v, want ErrTooCostly", len(many.Positions)/len(one.Positions), err)
 	}
-	if _, err := Rasterize(many, cam, 2, false, 0); !errors.Is(err, ErrTooCostly) {
+	if _, err := Cover(many, cam, Sampling{AA: 2, Lit: false}, 0); !errors.Is(err, ErrTooCostly) {
 		t.Errorf("Rasterize error %v, want ErrTooCostly", err)
 	}
 	if err := CheckCoverage(many, cam, 1); err != nil {

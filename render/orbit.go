@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"github.com/spikeframes/spikeframes/geom"
 	"math"
 
 	"github.com/spikeframes/spikeframes/mesh"
@@ -15,7 +16,7 @@ type Orbit struct {
 	view          View
 	degrees       float64
 	width, height int
-	centre        vec3
+	centre        geom.Vec
 	scale         float64 // orthographic: pixels per unit; perspective: focal length in pixels
 	dist          float64 // perspective: eye distance from the centre
 }
@@ -37,16 +38,16 @@ func FitOrbit(m *mesh.Mesh, v View, degrees float64, width, height int) (*Orbit,
 		v.Zoom = 1
 	}
 	o := &Orbit{view: v, degrees: degrees, width: width, height: height}
-	lo := vec3{math.Inf(1), math.Inf(1), math.Inf(1)}
-	hi := vec3{math.Inf(-1), math.Inf(-1), math.Inf(-1)}
+	lo := geom.Vec{math.Inf(1), math.Inf(1), math.Inf(1)}
+	hi := geom.Vec{math.Inf(-1), math.Inf(-1), math.Inf(-1)}
 	for _, p := range m.Positions {
 		for k := range 3 {
 			lo[k], hi[k] = math.Min(lo[k], float64(p[k])), math.Max(hi[k], float64(p[k]))
 		}
 	}
-	o.centre = lo.add(hi).scale(0.5)
+	o.centre = lo.Add(hi).Scale(0.5)
 	if v.Target != nil {
-		o.centre = vec3(*v.Target)
+		o.centre = geom.Vec(*v.Target)
 	}
 
 	if v.FOV > 0 {
@@ -54,8 +55,8 @@ func FitOrbit(m *mesh.Mesh, v View, degrees float64, width, height int) (*Orbit,
 		// about the centre fits the picture's narrower angle at 90%.
 		var r float64
 		for _, p := range m.Positions {
-			d := vec3{float64(p[0]), float64(p[1]), float64(p[2])}.sub(o.centre)
-			r = math.Max(r, math.Sqrt(d.dot(d)))
+			d := geom.Vec{float64(p[0]), float64(p[1]), float64(p[2])}.Sub(o.centre)
+			r = math.Max(r, math.Sqrt(d.Dot(d)))
 		}
 		focal := float64(height) / 2 / math.Tan(v.FOV*math.Pi/360)
 		half := math.Atan(float64(min(width, height)) / 2 / focal)
@@ -73,8 +74,8 @@ func FitOrbit(m *mesh.Mesh, v View, degrees float64, width, height int) (*Orbit,
 			return nil, err
 		}
 		for _, p := range m.Positions {
-			d := vec3{float64(p[0]), float64(p[1]), float64(p[2])}.sub(o.centre)
-			maxX, maxY = math.Max(maxX, math.Abs(d.dot(right))), math.Max(maxY, math.Abs(d.dot(up)))
+			d := geom.Vec{float64(p[0]), float64(p[1]), float64(p[2])}.Sub(o.centre)
+			maxX, maxY = math.Max(maxX, math.Abs(d.Dot(right))), math.Max(maxY, math.Abs(d.Dot(up)))
 		}
 	}
 	o.scale = v.Zoom * fill * math.Min(float64(width)/(2*math.Max(maxX, 1e-6)), float64(height)/(2*math.Max(maxY, 1e-6)))
@@ -95,7 +96,7 @@ func (o *Orbit) At(t float64) *Camera {
 	cam := &Camera{Width: o.width, Height: o.height, right: right, up: up, forward: forward, scale: o.scale}
 	if o.view.FOV > 0 {
 		cam.perspective = true
-		cam.eye = o.centre.sub(forward.scale(o.dist))
+		cam.eye = o.centre.Sub(forward.Scale(o.dist))
 		cam.focusDist = o.dist
 		return cam
 	}

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"github.com/spikeframes/spikeframes/geom"
 	"math"
 	"testing"
 
@@ -57,7 +58,7 @@ func TestOrbitTurnsAboutTheUpAxis(t *testing.T) {
 	}
 	// A quarter turn brings the side branch (+X) from the right to facing
 	// the viewer: its tip moves to the horizontal centre and comes nearer.
-	tip := vec3{60, 42, 0}
+	tip := geom.Vec{60, 42, 0}
 	x0, _, d0 := o.At(0).project(tip)
 	x1, _, d1 := o.At(0.25).project(tip)
 	if !(x0 > 400) || math.Abs(x1-320) > 1 || !(d1 < d0) {

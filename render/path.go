@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"github.com/spikeframes/spikeframes/geom"
 	"math"
 	"sort"
 
@@ -28,9 +29,9 @@ type Key struct {
 type Path struct {
 	keys          []Key
 	width, height int
-	centre        vec3     // without targets: the bounding box's centre
+	centre        geom.Vec // without targets: the bounding box's centre
 	curves        [8]curve // target x, y, z, log zoom, azimuth, elevation, roll, fov
-	positions     []vec3
+	positions     []geom.Vec
 }
 
 // FitPath makes the path through keys for m in a width × height picture.
@@ -59,16 +60,16 @@ func FitPath(m *mesh.Mesh, keys []Key, width, height int) (*Path, error) {
 		}
 	}
 	p := &Path{keys: keys, width: width, height: height}
-	p.positions = make([]vec3, len(m.Positions))
-	lo := vec3{math.Inf(1), math.Inf(1), math.Inf(1)}
-	hi := vec3{math.Inf(-1), math.Inf(-1), math.Inf(-1)}
+	p.positions = make([]geom.Vec, len(m.Positions))
+	lo := geom.Vec{math.Inf(1), math.Inf(1), math.Inf(1)}
+	hi := geom.Vec{math.Inf(-1), math.Inf(-1), math.Inf(-1)}
 	for i, q := range m.Positions {
-		p.positions[i] = vec3{float64(q[0]), float64(q[1]), float64(q[2])}
+		p.positions[i] = geom.Vec{float64(q[0]), float64(q[1]), float64(q[2])}
 		for k := range 3 {
 			lo[k], hi[k] = math.Min(lo[k], p.positions[i][k]), math.Max(hi[k], p.positions[i][k])
 		}
 	}
-	p.centre = lo.add(hi).scale(0.5)
+	p.centre = lo.Add(hi).Scale(0.5)
 	times := make([]float64, len(keys))
 	values := make([][]float64, len(p.curves))
 	for c := range values {
@@ -78,7 +79,7 @@ func FitPath(m *mesh.Mesh, keys []Key, width, height int) (*Path, error) {
 		times[i] = k.Frame
 		target := p.centre
 		if k.View.Target != nil {
-			target = vec3(*k.View.Target)
+			target = geom.Vec(*k.View.Target)
 		}
 		v := k.View
 		for c, x := range []float64{target[0], target[1], target[2], math.Log(v.Zoom), v.Azimuth, v.Elevation, v.Roll, v.FOV} {
@@ -97,14 +98,14 @@ func (p *Path) At(f float64) *Camera {
 	for c := range p.curves {
 		x[c] = p.curves[c].at(f)
 	}
-	target := vec3{x[0], x[1], x[2]}
+	target := geom.Vec{x[0], x[1], x[2]}
 	v := View{Plane: p.keys[0].View.Plane, Zoom: math.Exp(x[3]), Azimuth: x[4], Elevation: x[5], Roll: x[6], FOV: x[7]}
 	right, up, forward, _ := basis(v) // every key's view was checked by FitPath
 	cam := &Camera{Width: p.width, Height: p.height, right: right, up: up, forward: forward}
 	var r float64
 	for _, q := range p.positions {
-		d := q.sub(target)
-		r = math.Max(r, d.dot(d))
+		d := q.Sub(target)
+		r = math.Max(r, d.Dot(d))
 	}
 	r = math.Max(math.Sqrt(r), 1e-6)
 	if v.FOV == 0 {
@@ -116,7 +117,7 @@ func (p *Path) At(f float64) *Camera {
 	half := math.Atan(float64(min(p.width, p.height)) / 2 / focal)
 	cam.perspective = true
 	cam.focusDist = r / math.Sin(fill*half)
-	cam.eye = target.sub(forward.scale(cam.focusDist))
+	cam.eye = target.Sub(forward.Scale(cam.focusDist))
 	cam.scale = focal * v.Zoom
 	return cam
 }

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"github.com/spikeframes/spikeframes/geom"
 	"math"
 	"testing"
 )
@@ -66,14 +67,14 @@ func TestPathFollowsItsKeys(t *testing.T) {
 			frame  float64
 			target [3]float64
 		}{{0, a}, {50, b}, {80, b}} {
-			x, y, _ := p.At(tc.frame).project(vec3(tc.target))
+			x, y, _ := p.At(tc.frame).project(geom.Vec(tc.target))
 			if math.Abs(x-160) > 1e-6 || math.Abs(y-90) > 1e-6 {
 				t.Errorf("fov %g, frame %g: target at (%g, %g), want the centre", fov, tc.frame, x, y)
 			}
 		}
 		// Halfway the target is halfway, and the zoom between the keys'.
 		mid := p.At(25)
-		if x, _, _ := mid.project(vec3{5, 0, 0}); math.Abs(x-160) > 1e-6 {
+		if x, _, _ := mid.project(geom.Vec{5, 0, 0}); math.Abs(x-160) > 1e-6 {
 			t.Errorf("fov %g: halfway the picture centre is at x %g, want the tube's middle", fov, x)
 		}
 		if z0, z1, zm := p.At(0).scale, p.At(50).scale, mid.scale; !(zm > z0 && zm < z1) {

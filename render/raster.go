@@ -3,6 +3,7 @@ package render
 import (
 	"errors"
 	"fmt"
+	"github.com/spikeframes/spikeframes/geom"
 	"math"
 	"runtime"
 	"sync"
@@ -42,7 +43,7 @@ func CheckSamples(width, height, aa int) error {
 
 // MaxCoverageTests bounds the work of one coverage pass, in sample tests
 // (2³¹, about 7 s of one core): past it, or past 32 tests per sample for
-// pictures of more than 2²⁶ samples, Rasterize refuses the mesh. Every
+// pictures of more than 2²⁶ samples, Cover refuses the mesh. Every
 // front-facing triangle is tested at every sample it covers, hidden ones
 // too, and setting up a triangle costs about as much as 200 tests, each of
 // its sample rows 14 (measured), which the count includes. A reconstructed
@@ -51,7 +52,7 @@ func CheckSamples(width, height, aa int) error {
 // limit; a few hundred large sections stacked at one place make billions.
 const MaxCoverageTests = 1 << 31
 
-// ErrTooCostly is wrapped by the error Rasterize and CheckCoverage return
+// ErrTooCostly is wrapped by the error Cover and CheckCoverage return
 // for a mesh whose coverage pass would make more sample tests than
 // MaxCoverageTests allows.
 var ErrTooCostly = errors.New("coverage too costly")
@@ -69,17 +70,74 @@ type Coverage struct {
 	pixels []uint32
 	tri    []uint32    // triangle seen by each sample, or noTri
 	bary   [][2]uint16 // weights of the triangle's vertices 1 and 2 (×65535); vertex 0 has the rest
-	shade  []uint16    // lit shading factor (×65535); nil for emission shading
+	// weight is each sample's share of its colour (×65535): lighting, depth
+	// cue and opacity multiplied; nil when every sample shows its colour
+	// whole.
+	weight []uint16
+	// cover is how much of each touched pixel the mesh covers (×65535):
+	// the mean opacity of its samples, 0 for samples that see nothing. The
+	// rest of the pixel shows the background.
+	cover []uint16
 }
 
 // Touched is the number of pixels the mesh covers at least partly.
 func (c *Coverage) Touched() int { return len(c.pixels) }
 
-// Lighting for lit shading: a light at the viewer, raised up and to the left
-// so that the tubes' roundness reads.
+// Sampling says how Cover samples and shades a mesh.
+type Sampling struct {
+	// AA is the anti-aliasing: AA×AA samples per pixel, on a grid rotated
+	// so that no two samples of a pixel share a row or a column (AA² levels
+	// on nearly vertical and nearly horizontal edges, where a square grid
+	// gives AA).
+	AA int
+	// Lit shades each sample with a key and a fill light; otherwise a
+	// sample shows its colour itself (emission).
+	Lit bool
+	// DepthCue dims the farthest parts of the mesh by this share (0 to 1),
+	// the nearest not at all, and the rest in proportion to their depth.
+	DepthCue float64
+	// Opacity, when not nil, holds for every vertex the share of the drawn
+	// tube the true branch would cover (1 where the tube is drawn at its
+	// true width, less where it was widened to stay visible): the vertex's
+	// colour is weighted by it and the background shows through the rest,
+	// so a widened branch is as bright overall as its true width.
+	Opacity []float32
+}
+
+// Validate reports sampling options that have no meaning for m; the
+// message begins with the option's name.
+func (s Sampling) Validate(m *mesh.Mesh) error {
+	if !(s.DepthCue >= 0 && s.DepthCue <= 1) {
+		return fmt.Errorf("depth-cue %v: must be 0 (off) to 1", s.DepthCue)
+	}
+	if s.Opacity != nil && len(s.Opacity) != len(m.Positions) {
+		return fmt.Errorf("opacity for %d vertices, mesh has %d", len(s.Opacity), len(m.Positions))
+	}
+	for i, a := range s.Opacity {
+		if !(a >= 0 && a <= 1) {
+			return fmt.Errorf("opacity %v of vertex %d: must be 0 to 1", a, i)
+		}
+	}
+	return nil
+}
+
+// samplePos returns the offset within its pixel of sample r (0 ≤ r < aa²):
+// sample r lies in the r-th of aa² equal sub-rows of the pixel, and the
+// samples of sub-rows r = i + aa·j sit on a grid rotated by atan(1/aa), so
+// that their columns are all different too.
+func samplePos(aa, r int) (dx, dy float64) {
+	n := float64(aa * aa)
+	i, j := r%aa, r/aa
+	return (float64(i*aa-j+aa-1) + 0.5) / n, (float64(r) + 0.5) / n
+}
+
+// Lighting for lit shading: a key light from the upper left in front and a
+// weaker fill light from the lower right, over an ambient floor; scaled so
+// that the brightest a surface can be is 1.
 const (
-	ambient = 0.3
-	diffuse = 0.7
+	ambientShare = 0.1
+	keyShare     = 0.8
+	fillShare    = 0.25
 )
 
 // screenVertex is a vertex projected to picture coordinates. d is affine in
@@ -88,15 +146,19 @@ const (
 // interpolation (1/depth, or 1 for orthographic).
 type screenVertex struct {
 	x, y, d, iw float64
+	far         float64 // the vertex's share of the mesh's depth range, 0 nearest
 	ok          bool
 }
 
-// Rasterize works out the coverage of m seen by cam with aa×aa samples per
-// pixel, using up to workers goroutines (≤ 0: all cores); the result does
-// not depend on the number of workers. With lit set it also records the
-// headlight shading of each sample.
-func Rasterize(m *mesh.Mesh, cam *Camera, aa int, lit bool, workers int) (*Coverage, error) {
+// Cover works out the coverage of m seen by cam as s says, using up to
+// workers goroutines (≤ 0: all cores); the result does not depend on the
+// number of workers.
+func Cover(m *mesh.Mesh, cam *Camera, s Sampling, workers int) (*Coverage, error) {
+	aa := s.AA
 	if err := CheckSamples(cam.Width, cam.Height, aa); err != nil {
+		return nil, err
+	}
+	if err := s.Validate(m); err != nil {
 		return nil, err
 	}
 	bandRows := max(1, bandSampleRows/aa)
@@ -107,25 +169,42 @@ func Rasterize(m *mesh.Mesh, cam *Camera, aa int, lit bool, workers int) (*Cover
 		workers = runtime.GOMAXPROCS(0)
 	}
 	verts := make([]screenVertex, len(m.Positions))
+	near, far := math.Inf(1), math.Inf(-1)
 	for i, p := range m.Positions {
-		verts[i] = cam.screen(p)
+		x, y, z := cam.project(geom.Vec{float64(p[0]), float64(p[1]), float64(p[2])})
+		v := screenVertex{x: x, y: y, d: z, iw: 1, far: z, ok: !math.IsNaN(x) && !math.IsNaN(y)}
+		if v.ok {
+			near, far = min(near, z), max(far, z)
+		}
+		if cam.perspective {
+			v.d, v.iw = -1/z, 1/z
+		}
+		verts[i] = v
 	}
-	if err := checkTests(m, cam, aa, func(v uint32) screenVertex { return verts[v] }); err != nil {
+	// Depth as a share of the visible depth range, for the depth cue.
+	for i := range verts {
+		z := verts[i].far
+		verts[i].far = 0
+		if far > near {
+			verts[i].far = min(1, max(0, (z-near)/(far-near)))
+		}
+	}
+	if err := checkTests(m, cam, s.AA, func(v uint32) screenVertex { return verts[v] }); err != nil {
 		return nil, err
 	}
 	bands := binTriangles(m, verts, cam.Height, bandRows)
+	sh := newSampleShader(cam, s)
 
 	// Bands are independent: rasterize them in parallel, then concatenate
 	// in band order so the result is the same for any worker count.
 	results := make([]bandCoverage, len(bands))
-	light := headlight(cam)
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for w := 0; w < min(workers, len(bands)); w++ {
 		wg.Go(func() {
 			r := newBandRasterizer(cam.Width, aa, bandRows)
 			for b := range next {
-				results[b] = r.band(m, verts, bands[b], b*bandRows, min(cam.Height, (b+1)*bandRows), lit, light)
+				results[b] = r.band(m, verts, bands[b], b*bandRows, min(cam.Height, (b+1)*bandRows), sh)
 			}
 		})
 	}
@@ -136,29 +215,31 @@ func Rasterize(m *mesh.Mesh, cam *Camera, aa int, lit bool, workers int) (*Cover
 	wg.Wait()
 
 	cov := &Coverage{Width: cam.Width, Height: cam.Height, AA: aa}
-	n, s := 0, 0
+	n, ns := 0, 0
 	for _, r := range results {
 		n += len(r.pixels)
-		s += len(r.tri)
+		ns += len(r.tri)
 	}
 	cov.pixels = make([]uint32, 0, n)
-	cov.tri = make([]uint32, 0, s)
-	cov.bary = make([][2]uint16, 0, s)
-	if lit {
-		cov.shade = make([]uint16, 0, s)
+	cov.cover = make([]uint16, 0, n)
+	cov.tri = make([]uint32, 0, ns)
+	cov.bary = make([][2]uint16, 0, ns)
+	if sh.weighted() {
+		cov.weight = make([]uint16, 0, ns)
 	}
 	for _, r := range results {
 		cov.pixels = append(cov.pixels, r.pixels...)
+		cov.cover = append(cov.cover, r.cover...)
 		cov.tri = append(cov.tri, r.tri...)
 		cov.bary = append(cov.bary, r.bary...)
-		cov.shade = append(cov.shade, r.shade...)
+		cov.weight = append(cov.weight, r.weight...)
 	}
 	return cov, nil
 }
 
 // screen projects a mesh vertex into the picture.
 func (cam *Camera) screen(p mesh.Vec3) screenVertex {
-	x, y, z := cam.project(vec3{float64(p[0]), float64(p[1]), float64(p[2])})
+	x, y, z := cam.project(geom.Vec{float64(p[0]), float64(p[1]), float64(p[2])})
 	v := screenVertex{x: x, y: y, d: z, iw: 1, ok: !math.IsNaN(x) && !math.IsNaN(y)}
 	if cam.perspective {
 		v.d, v.iw = -1/z, 1/z
@@ -217,10 +298,65 @@ func coverageTests(m *mesh.Mesh, cam *Camera, aa int, at func(v uint32) screenVe
 	return tests
 }
 
-// headlight is the unit direction towards the light for lit shading.
-func headlight(cam *Camera) vec3 {
-	l := cam.forward.scale(-1).add(cam.up.scale(0.45)).add(cam.right.scale(-0.3))
-	return l.scale(1 / math.Sqrt(l.dot(l)))
+// sampleShader works out each sample's weight: lighting, depth cue and
+// opacity.
+type sampleShader struct {
+	lit        bool
+	key, fill  geom.Vec // unit directions towards the lights
+	lightScale float64
+	depthCue   float64
+	opacity    []float32
+}
+
+func newSampleShader(cam *Camera, s Sampling) *sampleShader {
+	sh := &sampleShader{lit: s.Lit, depthCue: s.DepthCue, opacity: s.Opacity}
+	if s.Lit {
+		unit := func(v geom.Vec) geom.Vec { return v.Scale(1 / math.Sqrt(v.Dot(v))) }
+		toViewer := cam.forward.Scale(-1)
+		sh.key = unit(toViewer.Scale(0.8).Add(cam.up.Scale(0.5)).Add(cam.right.Scale(-0.7)))
+		sh.fill = unit(toViewer.Scale(0.5).Add(cam.up.Scale(-0.3)).Add(cam.right.Scale(0.8)))
+		// The brightest surface faces between the two lights.
+		best := unit(sh.key.Scale(keyShare).Add(sh.fill.Scale(fillShare)))
+		sh.lightScale = 1 / sh.light(best)
+	}
+	return sh
+}
+
+// weighted reports whether samples have weights other than 1.
+func (sh *sampleShader) weighted() bool {
+	return sh.lit || sh.depthCue > 0 || sh.opacity != nil
+}
+
+// light is the unscaled brightness of a surface with unit normal n.
+func (sh *sampleShader) light(n geom.Vec) float64 {
+	return ambientShare + keyShare*math.Max(0, n.Dot(sh.key)) + fillShare*math.Max(0, n.Dot(sh.fill))
+}
+
+// sample returns the weight and the opacity of a sample of triangle tr
+// with vertex weights l0, l1, l2.
+func (sh *sampleShader) sample(m *mesh.Mesh, verts []screenVertex, tr [3]uint32, l [3]float64) (weight, opacity float64) {
+	weight, opacity = 1, 1
+	if sh.opacity != nil {
+		opacity = l[0]*float64(sh.opacity[tr[0]]) + l[1]*float64(sh.opacity[tr[1]]) + l[2]*float64(sh.opacity[tr[2]])
+		weight = opacity
+	}
+	if sh.depthCue > 0 {
+		far := l[0]*verts[tr[0]].far + l[1]*verts[tr[1]].far + l[2]*verts[tr[2]].far
+		weight *= 1 - sh.depthCue*far
+	}
+	if sh.lit {
+		var n geom.Vec
+		for k := range 3 {
+			nv := m.Normals[tr[k]]
+			n = n.Add(geom.Vec{float64(nv[0]), float64(nv[1]), float64(nv[2])}.Scale(l[k]))
+		}
+		if ln := math.Sqrt(n.Dot(n)); ln > 0 {
+			weight *= min(1, sh.lightScale*sh.light(n.Scale(1/ln)))
+		} else {
+			weight *= sh.lightScale * ambientShare
+		}
+	}
+	return weight, opacity
 }
 
 // binTriangles sorts the front-facing triangles into the bands their
@@ -258,59 +394,65 @@ func edge(a, b screenVertex, px, py float64) float64 {
 // bandCoverage is the coverage of one band of rows.
 type bandCoverage struct {
 	pixels []uint32
+	cover  []uint16
 	tri    []uint32
 	bary   [][2]uint16
-	shade  []uint16
+	weight []uint16
 }
 
-// bandRasterizer holds one worker's z-buffer for a band, and for each row
-// of samples the span of columns written since the buffer was last reset.
+// bandRasterizer holds one worker's z-buffer for a band: for each pixel
+// row, aa² sub-rows (one per sample of the rotated grid, see samplePos)
+// of one sample per pixel; and for each sub-row the span of pixel columns
+// written since the buffer was last reset.
 type bandRasterizer struct {
-	width, aa      int
+	width, n       int // pixels per row, samples per pixel
+	dx, dy         []float64
 	depth          []float64
 	tri            []uint32
 	spanLo, spanHi []int
 }
 
 func newBandRasterizer(width, aa, bandRows int) *bandRasterizer {
-	n := width * aa * bandRows * aa
+	n := aa * aa
 	r := &bandRasterizer{
-		width: width, aa: aa,
-		depth:  make([]float64, n),
-		tri:    make([]uint32, n),
-		spanLo: make([]int, bandRows*aa),
-		spanHi: make([]int, bandRows*aa),
+		width: width, n: n,
+		dx: make([]float64, n), dy: make([]float64, n),
+		depth:  make([]float64, width*bandRows*n),
+		tri:    make([]uint32, width*bandRows*n),
+		spanLo: make([]int, bandRows*n),
+		spanHi: make([]int, bandRows*n),
+	}
+	for s := range n {
+		r.dx[s], r.dy[s] = samplePos(aa, s)
 	}
 	for i := range r.depth {
 		r.depth[i] = math.Inf(1)
 		r.tri[i] = noTri
 	}
 	for i := range r.spanLo {
-		r.spanLo[i], r.spanHi[i] = width*aa, -1
+		r.spanLo[i], r.spanHi[i] = width, -1
 	}
 	return r
 }
 
 // reset clears what the last band wrote.
 func (r *bandRasterizer) reset() {
-	sw := r.width * r.aa
-	for sy := range r.spanLo {
-		if lo, hi := r.spanLo[sy], r.spanHi[sy]; lo <= hi {
-			for i := sy*sw + lo; i <= sy*sw+hi; i++ {
+	for sr := range r.spanLo {
+		if lo, hi := r.spanLo[sr], r.spanHi[sr]; lo <= hi {
+			for i := sr*r.width + lo; i <= sr*r.width+hi; i++ {
 				r.depth[i] = math.Inf(1)
 				r.tri[i] = noTri
 			}
 		}
-		r.spanLo[sy], r.spanHi[sy] = sw, -1
+		r.spanLo[sr], r.spanHi[sr] = r.width, -1
 	}
 }
 
 // band rasterizes triangles tris into pixel rows y0 ≤ y < y1.
-func (r *bandRasterizer) band(m *mesh.Mesh, verts []screenVertex, tris []uint32, y0, y1 int, lit bool, light vec3) bandCoverage {
+func (r *bandRasterizer) band(m *mesh.Mesh, verts []screenVertex, tris []uint32, y0, y1 int, sh *sampleShader) bandCoverage {
 	r.reset()
-	aa, sw := r.aa, r.width*r.aa // samples per pixel side, samples per row
-	rows := (y1 - y0) * aa
-	step := 1 / float64(aa)
+	n, w := r.n, r.width
+	rows := (y1 - y0) * n // sub-rows
 	for _, t := range tris {
 		tr := m.Triangles[t]
 		a, b, c := verts[tr[0]], verts[tr[1]], verts[tr[2]]
@@ -323,44 +465,45 @@ func (r *bandRasterizer) band(m *mesh.Mesh, verts []screenVertex, tris []uint32,
 			(e[0].kb*a.d + e[1].kb*b.d + e[2].kb*c.d) / area,
 			(e[0].kc*a.d + e[1].kc*b.d + e[2].kc*c.d) / area,
 		}
-		// Sample rows and columns whose centres can fall in the triangle.
-		sx0 := max(0, int(math.Floor(min(a.x, b.x, c.x)*float64(aa))))
-		sx1 := min(sw-1, int(math.Ceil(max(a.x, b.x, c.x)*float64(aa))))
-		sy0 := max(0, int(math.Floor(min(a.y, b.y, c.y)*float64(aa)))-y0*aa)
-		sy1 := min(rows-1, int(math.Ceil(max(a.y, b.y, c.y)*float64(aa)))-y0*aa)
-		for sy := sy0; sy <= sy1; sy++ {
-			py := float64(y0) + (float64(sy)+0.5)*step
-			// On this row each edge is a line in px: w = ka·px + m.
+		// Pixel columns and sub-rows whose samples can fall in the triangle.
+		x0 := max(0, int(math.Floor(min(a.x, b.x, c.x))))
+		x1 := min(w-1, int(math.Ceil(max(a.x, b.x, c.x))))
+		sr0 := max(0, int(math.Floor(min(a.y, b.y, c.y)*float64(n)))-y0*n)
+		sr1 := min(rows-1, int(math.Ceil(max(a.y, b.y, c.y)*float64(n)))-y0*n)
+		for sr := sr0; sr <= sr1; sr++ {
+			py := float64(y0) + (float64(sr)+0.5)/float64(n)
+			dx := r.dx[sr%n]
+			// On this sub-row each edge is a line in px: w = ka·px + m.
 			m0, m1, m2 := e[0].kb*py+e[0].kc, e[1].kb*py+e[1].kc, e[2].kb*py+e[2].kc
 			lo, hi, ok := rowSpan(e, m0, m1, m2)
 			if !ok {
 				continue
 			}
-			// The span (in sample columns) is widened by a sample each way
-			// and every sample in it is tested, so rounding in the span
-			// never drops a sample.
-			xs := max(sx0, int(math.Floor(lo*float64(aa)-0.5))-1)
-			xe := min(sx1, int(math.Ceil(hi*float64(aa)-0.5))+1)
+			// The span (in pixel columns) is widened by one each way and
+			// every sample in it is tested, so rounding in the span never
+			// drops a sample.
+			xs := max(x0, int(math.Floor(lo-dx))-1)
+			xe := min(x1, int(math.Ceil(hi-dx))+1)
 			if xs > xe {
 				continue
 			}
 			dRow := depth.kb*py + depth.kc
-			row := sy * sw
-			for sx := xs; sx <= xe; sx++ {
-				px := (float64(sx) + 0.5) * step
+			row := sr * w
+			for x := xs; x <= xe; x++ {
+				px := float64(x) + dx
 				// Edges count as inside, so shared edges leave no gaps.
 				if e[0].ka*px+m0 > 0 || e[1].ka*px+m1 > 0 || e[2].ka*px+m2 > 0 {
 					continue
 				}
-				if d := depth.ka*px + dRow; d < r.depth[row+sx] {
-					r.depth[row+sx] = d
-					r.tri[row+sx] = t
+				if d := depth.ka*px + dRow; d < r.depth[row+x] {
+					r.depth[row+x] = d
+					r.tri[row+x] = t
 				}
 			}
-			r.spanLo[sy], r.spanHi[sy] = min(r.spanLo[sy], xs), max(r.spanHi[sy], xe)
+			r.spanLo[sr], r.spanHi[sr] = min(r.spanLo[sr], xs), max(r.spanHi[sr], xe)
 		}
 	}
-	return r.collect(m, verts, y0, y1, lit, light)
+	return r.collect(m, verts, y0, y1, sh)
 }
 
 // plane is a linear function over the picture: ka·px + kb·py + kc.
@@ -394,58 +537,53 @@ func rowSpan(e [3]plane, m0, m1, m2 float64) (lo, hi float64, ok bool) {
 }
 
 // collect turns the band's z-buffer into coverage: every pixel with at
-// least one covered sample, with each sample's triangle, perspective-correct
-// barycentric weights and (when lit) shading.
-func (r *bandRasterizer) collect(m *mesh.Mesh, verts []screenVertex, y0, y1 int, lit bool, light vec3) bandCoverage {
-	aa, sw := r.aa, r.width*r.aa
-	step := 1 / float64(aa)
+// least one covered sample, with its cover and each sample's triangle,
+// perspective-correct barycentric weights and weight.
+func (r *bandRasterizer) collect(m *mesh.Mesh, verts []screenVertex, y0, y1 int, sh *sampleShader) bandCoverage {
+	n, w := r.n, r.width
+	weighted := sh.weighted()
 	var out bandCoverage
 	var bc baryCache
 	for y := y0; y < y1; y++ {
 		// Only the columns some triangle reached in this pixel row's
-		// sample rows can be covered.
-		lo, hi := sw, -1
-		for j := range aa {
-			sy := (y-y0)*aa + j
-			lo, hi = min(lo, r.spanLo[sy]), max(hi, r.spanHi[sy])
+		// sub-rows can be covered.
+		first := (y - y0) * n
+		lo, hi := w, -1
+		for s := range n {
+			lo, hi = min(lo, r.spanLo[first+s]), max(hi, r.spanHi[first+s])
 		}
-		for x := max(0, lo/aa); x <= hi/aa && x < r.width; x++ {
+		for x := max(0, lo); x <= hi; x++ {
 			covered := false
-			for j := 0; j < aa && !covered; j++ {
-				base := ((y-y0)*aa+j)*sw + x*aa
-				for i := 0; i < aa; i++ {
-					if r.tri[base+i] != noTri {
-						covered = true
-						break
-					}
-				}
+			for s := 0; s < n && !covered; s++ {
+				covered = r.tri[(first+s)*w+x] != noTri
 			}
 			if !covered {
 				continue
 			}
-			out.pixels = append(out.pixels, uint32(y*r.width+x))
-			for j := 0; j < aa; j++ {
-				base := ((y-y0)*aa+j)*sw + x*aa
-				py := float64(y) + (float64(j)+0.5)*step
-				for i := 0; i < aa; i++ {
-					t := r.tri[base+i]
-					out.tri = append(out.tri, t)
-					if t == noTri {
-						out.bary = append(out.bary, [2]uint16{})
-						if lit {
-							out.shade = append(out.shade, 0)
-						}
-						continue
+			out.pixels = append(out.pixels, uint32(y*w+x))
+			cover := 0.0
+			for s := range n {
+				t := r.tri[(first+s)*w+x]
+				out.tri = append(out.tri, t)
+				if t == noTri {
+					out.bary = append(out.bary, [2]uint16{})
+					if weighted {
+						out.weight = append(out.weight, 0)
 					}
-					px := float64(x) + (float64(i)+0.5)*step
-					tr := m.Triangles[t]
-					l0, l1, l2 := bc.weights(t, tr, verts, px, py)
-					out.bary = append(out.bary, [2]uint16{quantize(l1), quantize(l2)})
-					if lit {
-						out.shade = append(out.shade, quantize(shadeAt(m, tr, l0, l1, l2, light)))
-					}
+					continue
 				}
+				tr := m.Triangles[t]
+				l0, l1, l2 := bc.weights(t, tr, verts, float64(x)+r.dx[s], float64(y)+r.dy[s])
+				out.bary = append(out.bary, [2]uint16{quantize(l1), quantize(l2)})
+				if !weighted {
+					cover++
+					continue
+				}
+				wt, op := sh.sample(m, verts, tr, [3]float64{l0, l1, l2})
+				out.weight = append(out.weight, quantize(wt))
+				cover += op
 			}
+			out.cover = append(out.cover, quantize(cover/float64(n)))
 		}
 	}
 	return out
@@ -475,20 +613,6 @@ func (c *baryCache) weights(t uint32, tr [3]uint32, verts []screenVertex, px, py
 	l2 = c.e2.at(px, py) * c.iw[2]
 	s := l0 + l1 + l2
 	return l0 / s, l1 / s, l2 / s
-}
-
-// shadeAt is the lit shading factor where the interpolated normal faces.
-func shadeAt(m *mesh.Mesh, tr [3]uint32, l0, l1, l2 float64, light vec3) float64 {
-	var n vec3
-	for k, l := range [3]float64{l0, l1, l2} {
-		nv := m.Normals[tr[k]]
-		n = n.add(vec3{float64(nv[0]), float64(nv[1]), float64(nv[2])}.scale(l))
-	}
-	ln := math.Sqrt(n.dot(n))
-	if ln == 0 {
-		return ambient
-	}
-	return ambient + diffuse*math.Max(0, n.dot(light)/ln)
 }
 
 // quantize stores a weight in [0,1] in 16 bits.

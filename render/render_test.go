@@ -48,7 +48,7 @@ func renderOnce(t *testing.T, m *mesh.Mesh, probeV []float32, w, h, aa int, styl
 	if err != nil {
 		t.Fatal(err)
 	}
-	cov, err := Rasterize(m, cam, aa, lit, 2)
+	cov, err := Cover(m, cam, Sampling{AA: aa, Lit: lit}, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,12 +101,16 @@ func TestConstantVoltageShowsTheTableColour(t *testing.T) {
 // makes colours brighter than the table's or clips them.
 func TestShownIsWhatTheFrameShows(t *testing.T) {
 	m := tube(100, 10, 5, 16)
-	for _, emission := range []float64{0.4, 1, 1.7, 4} {
-		style := Style{Background: [3]uint8{30, 30, 30}, Emission: emission}
+	for _, tc := range []struct {
+		emission float64
+		tone     Tone
+	}{{0.4, ToneNone}, {1, ToneNone}, {1.7, ToneNone}, {4, ToneNone}, {1, ToneFilmic}, {2, ToneFilmic}} {
+		emission := tc.emission
+		style := Style{Background: [3]uint8{30, 30, 30}, Emission: emission, Tone: tc.tone}
 		for i, v := range []float32{-70, -40, -10, 20} {
 			img := renderOnce(t, m, constant(len(m.Probes), v), 200, 100, 2, style, false)
 			if got, want := img.RGB(100, 50), style.Shown(fourColours[i]); got != want {
-				t.Errorf("emission %g, %v mV: middle pixel %v, Shown %v", emission, v, got, want)
+				t.Errorf("emission %g, tone %v, %v mV: middle pixel %v, Shown %v", emission, tc.tone, v, got, want)
 			}
 		}
 	}
@@ -209,18 +213,18 @@ func TestWorkerCountDoesNotChangeCoverage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := Rasterize(m, cam, 3, true, 1)
+	a, err := Cover(m, cam, Sampling{AA: 3, Lit: true}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Rasterize(m, cam, 3, true, 7)
+	b, err := Cover(m, cam, Sampling{AA: 3, Lit: true}, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(a.pixels) == 0 {
 		t.Fatal("nothing covered")
 	}
-	if !equalSlices(a.pixels, b.pixels) || !equalSlices(a.tri, b.tri) || !equalSlices(a.bary, b.bary) || !equalSlices(a.shade, b.shade) {
+	if !equalSlices(a.pixels, b.pixels) || !equalSlices(a.tri, b.tri) || !equalSlices(a.bary, b.bary) || !equalSlices(a.weight, b.weight) || !equalSlices(a.cover, b.cover) {
 		t.Error("coverage differs between 1 and 7 workers")
 	}
 }
@@ -323,7 +327,7 @@ func TestStraightSectionShowsThePlasmaColour(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cov, err := Rasterize(m, cam, 1, false, 1)
+	cov, err := Cover(m, cam, Sampling{AA: 1, Lit: false}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,8 +15,17 @@ type Style struct {
 	// Emission multiplies the colormap's colour in linear light (1 shows
 	// the colormap's colours exactly; more glows brighter).
 	Emission float64
-	// Bloom is the strength of the glow spread around bright parts; 0 is off.
+	// Bloom is the strength of the glow spread around bright parts: its
+	// total light as a share of the light above BloomThreshold (about 0.27
+	// is EEVEE's default bloom); 0 is off. The glow lights the background
+	// around the cell, never the colour of a pixel the cell covers.
 	Bloom float64
+	// BloomThreshold is the brightness (a pixel's brightest channel, in
+	// linear light) from which parts glow, with a soft knee below it, as in
+	// Blender's EEVEE bloom; 0 lets everything glow.
+	BloomThreshold float64
+	// Tone is how light becomes display colours; "" is ToneNone.
+	Tone Tone
 }
 
 // Validate reports a style value that has no meaning; the message begins
@@ -28,7 +37,10 @@ func (s Style) Validate() error {
 	if !(s.Bloom >= 0) || math.IsInf(s.Bloom, 0) {
 		return fmt.Errorf("bloom %v: must be a number ≥ 0", s.Bloom)
 	}
-	return nil
+	if !(s.BloomThreshold >= 0) || math.IsInf(s.BloomThreshold, 0) {
+		return fmt.Errorf("bloom-threshold %v: must be a number ≥ 0", s.BloomThreshold)
+	}
+	return s.Tone.Validate()
 }
 
 // emitted is the linear light a sample coloured c by the colour table gives
@@ -40,11 +52,15 @@ func (s Style) emitted(c [3]uint8) [3]float32 {
 
 // Shown is the sRGB colour that a pixel wholly covered by table colour c
 // shows where no glow reaches: c through the frame's colour transform
-// (emission, then encoding). It is the one place outside Shader.Render where
+// (emission, then the tone curve or plain sRGB encoding). It is the one place outside Shader.Render where
 // that transform is applied, so that a colour bar matches the frames; a
 // change to how frames turn light into pixels belongs in both.
 func (s Style) Shown(c [3]uint8) [3]uint8 {
 	e := s.emitted(c)
+	if tm := newToneMap(s.Tone); tm.filmic {
+		r, g, b := tm.encode(e)
+		return [3]uint8{r, g, b}
+	}
 	return [3]uint8{encode8(e[0]), encode8(e[1]), encode8(e[2])}
 }
 
@@ -52,16 +68,19 @@ func (s Style) Shown(c [3]uint8) [3]uint8 {
 // It is safe for concurrent use by several goroutines, each with its own
 // Frame.
 type Shader struct {
-	cov         *Coverage
-	mesh        *mesh.Mesh
-	lut         *colormap.LUT
-	colours     [][3]float32 // the LUT's colours in linear light × emission
-	bg          [3]float32   // background in linear light
-	bg8         [3]uint8
-	invSamples  float32
-	bloom       float32
-	glowGeom    *glowGeometry
-	shadeFactor []float32 // lit shading per sample, decoded; nil for emission
+	cov        *Coverage
+	mesh       *mesh.Mesh
+	lut        *colormap.LUT
+	colours    [][3]float32 // the LUT's colours in linear light × emission
+	tone       toneMap
+	bg         [3]float32 // background in linear light, as the tone shows it
+	bg8        [3]uint8
+	invSamples float32
+	bloom      float32
+	knee       glowKnee
+	glowGeom   *glowGeometry
+	weight     []float32 // each sample's weight, decoded; nil: all 1
+	bgShare    []float32 // each touched pixel's share of background
 }
 
 // NewShader prepares to shade frames of m as seen in cov, colouring
@@ -75,21 +94,25 @@ func NewShader(m *mesh.Mesh, cov *Coverage, lut *colormap.LUT, s Style) (*Shader
 		mesh:       m,
 		lut:        lut,
 		colours:    make([][3]float32, len(lut.RGB)),
+		tone:       newToneMap(s.Tone),
 		bg8:        s.Background,
 		invSamples: 1 / float32(cov.AA*cov.AA),
 		bloom:      float32(s.Bloom),
+		knee:       newGlowKnee(s.BloomThreshold),
+		bgShare:    make([]float32, len(cov.cover)),
 	}
 	for i, c := range lut.RGB {
 		sh.colours[i] = s.emitted(c)
 	}
-	for k := range 3 {
-		sh.bg[k] = decode8(s.Background[k])
-	}
-	if cov.shade != nil {
-		sh.shadeFactor = make([]float32, len(cov.shade))
-		for i, q := range cov.shade {
-			sh.shadeFactor[i] = float32(q) / 65535
+	sh.bg = sh.tone.linear(s.Background)
+	if cov.weight != nil {
+		sh.weight = make([]float32, len(cov.weight))
+		for i, q := range cov.weight {
+			sh.weight[i] = float32(q) / 65535
 		}
+	}
+	for i, q := range cov.cover {
+		sh.bgShare[i] = 1 - float32(q)/65535
 	}
 	if s.Bloom > 0 {
 		sh.glowGeom = newGlowGeometry(cov.Width, cov.Height)
@@ -107,7 +130,7 @@ type Frame struct {
 	// Image is the last rendered picture.
 	Image    *Image
 	vertexV  []float32
-	colours  [][3]float32 // linear colour of each touched pixel
+	light    [][3]float32 // the cell's light in each touched pixel (linear, without background)
 	glow     *glowBuffers
 	bgRowPix []uint8
 }
@@ -117,7 +140,7 @@ func (s *Shader) NewFrame() *Frame {
 	f := &Frame{
 		Image:    NewImage(s.cov.Width, s.cov.Height),
 		vertexV:  make([]float32, len(s.mesh.Positions)),
-		colours:  make([][3]float32, len(s.cov.pixels)),
+		light:    make([][3]float32, len(s.cov.pixels)),
 		bgRowPix: make([]uint8, 3*s.cov.Width),
 	}
 	for x := 0; x < s.cov.Width; x++ {
@@ -132,11 +155,16 @@ func (s *Shader) NewFrame() *Frame {
 // Render draws the frame whose probe voltages (one per mesh probe, in mV)
 // are probeV into f.Image. f must come from NewFrame of a shader of the
 // same mesh, picture size and style.
+//
+// Each touched pixel shows the cell's light over the share of the pixel
+// the cell covers and background (plus glow) over the rest, so a pixel the
+// cell covers entirely shows exactly its colour; pixels the cell does not
+// touch show the background plus glow, dithered.
 func (s *Shader) Render(f *Frame, probeV []float32) {
-	if n := len(s.cov.pixels); cap(f.colours) < n {
-		f.colours = make([][3]float32, n)
+	if n := len(s.cov.pixels); cap(f.light) < n {
+		f.light = make([][3]float32, n)
 	} else {
-		f.colours = f.colours[:n]
+		f.light = f.light[:n]
 	}
 	for v, p := range s.mesh.VertexProbe {
 		f.vertexV[v] = probeV[p]
@@ -147,23 +175,29 @@ func (s *Shader) Render(f *Frame, probeV []float32) {
 		copy(img.Pix[3*y*img.Width:], f.bgRowPix)
 	}
 	if f.glow != nil {
-		s.glowGeom.spread(f.glow, s.cov.pixels, f.colours, s.bloom)
-		s.glowGeom.addToBackground(f.glow, img, s.bg)
+		s.glowGeom.spread(f.glow, s.cov.pixels, f.light, s.bloom, s.knee)
+		s.glowGeom.addToBackground(f.glow, img, s.bg, s.tone)
 	}
 	for k, p := range s.cov.pixels {
-		c := f.colours[k]
-		if f.glow != nil {
+		c, share := f.light[k], s.bgShare[k]
+		b := s.bg
+		if f.glow != nil && share > 0 {
 			g := s.glowGeom.at(f.glow, int(p)%img.Width, int(p)/img.Width)
-			c[0], c[1], c[2] = c[0]+g[0], c[1]+g[1], c[2]+g[2]
+			b = [3]float32{b[0] + g[0], b[1] + g[1], b[2] + g[2]}
 		}
-		i := 3 * int(p)
-		img.Pix[i], img.Pix[i+1], img.Pix[i+2] = encode8(c[0]), encode8(c[1]), encode8(c[2])
+		c = [3]float32{c[0] + share*b[0], c[1] + share*b[1], c[2] + share*b[2]}
+		q := img.Pix[3*int(p) : 3*int(p)+3]
+		if s.tone.filmic {
+			q[0], q[1], q[2] = s.tone.encode(c)
+			continue
+		}
+		q[0], q[1], q[2] = encode8(c[0]), encode8(c[1]), encode8(c[2])
 	}
 }
 
-// shadePixels resolves every touched pixel's samples to one linear colour:
-// each sample's voltage is interpolated across its triangle, looked up in
-// the colour table and shaded; samples that see nothing show the background.
+// shadePixels works out the cell's light in every touched pixel: each
+// sample's voltage is interpolated across its triangle, looked up in the
+// colour table and weighted; samples that see nothing add nothing.
 func (s *Shader) shadePixels(f *Frame) {
 	n := s.cov.AA * s.cov.AA
 	tris, vv := s.mesh.Triangles, f.vertexV
@@ -172,7 +206,6 @@ func (s *Shader) shadePixels(f *Frame) {
 		for j := k * n; j < (k+1)*n; j++ {
 			t := s.cov.tri[j]
 			if t == noTri {
-				r, g, b = r+s.bg[0], g+s.bg[1], b+s.bg[2]
 				continue
 			}
 			tr := tris[t]
@@ -181,12 +214,12 @@ func (s *Shader) shadePixels(f *Frame) {
 			v0 := vv[tr[0]]
 			v := v0 + w1*(vv[tr[1]]-v0) + w2*(vv[tr[2]]-v0)
 			c := s.colours[s.lut.Index(v)]
-			if s.shadeFactor != nil {
-				sf := s.shadeFactor[j]
-				c = [3]float32{c[0] * sf, c[1] * sf, c[2] * sf}
+			if s.weight != nil {
+				sw := s.weight[j]
+				c = [3]float32{c[0] * sw, c[1] * sw, c[2] * sw}
 			}
 			r, g, b = r+c[0], g+c[1], b+c[2]
 		}
-		f.colours[k] = [3]float32{r * s.invSamples, g * s.invSamples, b * s.invSamples}
+		f.light[k] = [3]float32{r * s.invSamples, g * s.invSamples, b * s.invSamples}
 	}
 }

@@ -18,30 +18,46 @@ func linearToSRGB(c float64) float64 {
 	return 1.055*math.Pow(c, 1/2.4) - 0.055
 }
 
-// encodeSteps is the resolution of the linear → 8-bit sRGB table. At 2¹⁶
-// steps every 8-bit sRGB value survives the round trip through linear light
+// encodeSteps is the resolution of the linear → sRGB table. At 2¹⁶ steps
+// every 8-bit sRGB value survives the round trip through linear light
 // exactly (the steepest part of the curve, 12.92, moves a value by at most
 // 0.03 of an 8-bit step).
 const encodeSteps = 1 << 16
 
-// encodeTable maps round(linear·(encodeSteps−1)) to 8-bit sRGB.
-var encodeTable = func() []uint8 {
-	t := make([]uint8, encodeSteps)
+// encodeSnap is how close (in 1/256 of an 8-bit level) a table entry must
+// be to a whole level to be stored as exactly that level: the round trip's
+// error, so that a decoded 8-bit colour also dithers to itself.
+const encodeSnap = 16
+
+// encodeTable maps round(linear·(encodeSteps−1)) to sRGB in 8.8 fixed
+// point (256 × an 8-bit level).
+var encodeTable = func() *[encodeSteps]uint16 {
+	t := new([encodeSteps]uint16)
 	for i := range t {
-		t[i] = uint8(math.Round(linearToSRGB(float64(i)/(encodeSteps-1)) * 255))
+		v := int(math.Round(linearToSRGB(float64(i)/(encodeSteps-1)) * fixedOne))
+		if level := (v + fixedHalf) >> 8 << 8; v-level < encodeSnap && level-v < encodeSnap {
+			v = level
+		}
+		t[i] = uint16(v)
 	}
 	return t
 }()
 
-// encode8 converts linear light to 8-bit sRGB, clipping to [0,1].
-func encode8(c float32) uint8 {
+// encodeFixed converts linear light to sRGB in 8.8 fixed point, clipping
+// to [0,1].
+func encodeFixed(c float32) uint16 {
 	if !(c > 0) {
 		return 0
 	}
 	if c >= 1 {
-		return 255
+		return fixedOne
 	}
-	return encodeTable[int(c*(encodeSteps-1)+0.5)]
+	return encodeTable[int(c*(encodeSteps-1)+0.5)&(encodeSteps-1)]
+}
+
+// encode8 converts linear light to 8-bit sRGB, clipping to [0,1].
+func encode8(c float32) uint8 {
+	return uint8((uint32(encodeFixed(c)) + fixedHalf) >> 8)
 }
 
 // decodeTable maps 8-bit sRGB to linear light.

@@ -1,0 +1,3 @@
+// Package geom is the 3-vector arithmetic that the mesh builder and the
+// renderer share.
+package geom
