@@ -145,6 +145,10 @@ func Load(sim *sonata.Simulation, o Options) (*Scene, error) {
 				s.Skipped++
 				continue
 			}
+			if len(s.Cells) == movie.MaxCells {
+				s.Close()
+				return nil, fmt.Errorf("more than %d nodes chosen: a scene holds at most %d; choose fewer with a node set or POP:IDS", movie.MaxCells, movie.MaxCells)
+			}
 			r := rep
 			if !reported[id] {
 				r = nil
@@ -161,10 +165,6 @@ func Load(sim *sonata.Simulation, o Options) (*Scene, error) {
 	if len(s.Cells) == 0 {
 		s.Close()
 		return nil, fmt.Errorf("no node to draw: the nodes chosen are %d virtual ones", s.Skipped)
-	}
-	if len(s.Cells) > movie.MaxCells {
-		s.Close()
-		return nil, fmt.Errorf("%d nodes chosen: a scene holds at most %d; choose fewer with a node set or POP:IDS", len(s.Cells), movie.MaxCells)
 	}
 	if err := s.flashSpikes(sim, o); err != nil {
 		s.Close()

@@ -194,3 +194,22 @@ func distance(p morph.Point, q [3]float64) float64 {
 }
 
 func itoa(v uint64) string { b, _ := json.Marshal(v); return string(b) }
+
+// TestMorphologiesKeepTheirTree checks that placed morphologies keep the
+// sections' parents, so the mesh joins them by the recorded tree rather
+// than by searching for touching ends.
+func TestMorphologiesKeepTheirTree(t *testing.T) {
+	sim, _ := open(t, "bbp")
+	s := load(t, sim, Options{Nodes: "cortex"})
+	for i, c := range s.Cells {
+		children := 0
+		for _, sec := range c.Morph.Sections {
+			if sec.Parent >= 0 {
+				children++
+			}
+		}
+		if children != len(c.Morph.Sections)-1 {
+			t.Errorf("node %d: %d of %d sections have a parent", s.Nodes[i].ID, children, len(c.Morph.Sections))
+		}
+	}
+}
