@@ -57,6 +57,9 @@ func runInspect(args []string, stdout, stderr io.Writer) int {
 	}
 	path := fs.Arg(0)
 	var s interface{ text() string }
+	if isSimulationConfig(path) && *morphology != "" {
+		return usageErr(stderr, "inspect", "--morphology %s: gives a recording its geometry; a SONATA simulation's morphologies come from its circuit", *morphology)
+	}
 	if isSimulationConfig(path) {
 		ns, err := summarizeNetwork(path)
 		if err != nil {

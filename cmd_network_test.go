@@ -45,6 +45,12 @@ func TestRenderNetworkRefusesBadChoices(t *testing.T) {
 			t.Errorf("%v: status %d, stderr %q, want %q", tc.args, status, errOut, tc.want)
 		}
 	}
+	for _, cmd := range []string{"render", "inspect"} {
+		status, _, errOut := runCmd(cmd, bbpConfig, "--morphology", "testdata/morphologies/neurom/simple.swc")
+		if status != exitUsage || !strings.Contains(errOut, "morphologies come from its circuit") {
+			t.Errorf("%s --morphology of a simulation: status %d, stderr %q", cmd, status, errOut)
+		}
+	}
 	status, _, errOut := runCmd("render", "testdata/simple_ap.pickle", "--color-by", "population", "-o", t.TempDir())
 	if status != exitUsage || !strings.Contains(errOut, "SONATA simulation") {
 		t.Errorf("--color-by population of a pickle: status %d, stderr %q", status, errOut)

@@ -407,6 +407,9 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 	var cells []movie.Cell
 	var recs []*voltage.Recording
 	isNetwork := len(sc.Cells) == 1 && isSimulationConfig(sc.Cells[0].Recording)
+	if isNetwork && sc.Cells[0].Morphology != "" {
+		return usageErr(stderr, "render", "--morphology %s: gives a recording its geometry; a SONATA simulation's morphologies come from its circuit", sc.Cells[0].Morphology)
+	}
 	if isNetwork {
 		start := time.Now()
 		sim, s, err := f.readNetwork(sc.Cells[0].Recording, sc.Options)
