@@ -521,7 +521,9 @@ func (r *reportSource) ReadFrame(f int, dst [][]float32) error {
 	if err != nil {
 		return err
 	}
-	values, err := r.layout.Voltages(frame, nil)
+	// Voltages writes the reported sections' values straight into dst's
+	// slices, which have their sizes, and leaves nil for the others.
+	values, err := r.layout.Voltages(frame, slices.Clone(dst))
 	if err != nil {
 		return err
 	}
@@ -534,9 +536,7 @@ func (r *reportSource) ReadFrame(f int, dst [][]float32) error {
 			for i := range d {
 				d[i] = rest
 			}
-			continue
 		}
-		copy(d, values[s])
 	}
 	return nil
 }
