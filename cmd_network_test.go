@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -160,5 +161,32 @@ func TestInspectNetwork(t *testing.T) {
 	}
 	if len(s.Populations) != 2 || len(s.Reports) != 1 || s.Reports[0].Frames != 80 || s.Reports[0].DT != 0.5 || len(s.Spikes) != 2 {
 		t.Errorf("--json: %+v", s)
+	}
+}
+
+// TestRenderNetworkInShards renders frames of a network in two shards
+// into one folder, as the Slurm array does, and finds them byte for byte
+// the frames of one render.
+func TestRenderNetworkInShards(t *testing.T) {
+	whole, sharded := t.TempDir(), t.TempDir()
+	common := []string{"render", bbpConfig, "-q", "--width", "96", "--height", "64", "--frames", "40:46", "--resample", "80"}
+	if status, _, errOut := runCmd(append(common, "-o", whole)...); status != exitOK {
+		t.Fatalf("status %d, stderr %q", status, errOut)
+	}
+	for _, shard := range []string{"0/2", "1/2"} {
+		if status, _, errOut := runCmd(append(common, "-o", sharded, "--shard", shard, "--skip-existing")...); status != exitOK {
+			t.Fatalf("--shard %s: status %d, stderr %q", shard, status, errOut)
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(whole, "frame_*.png"))
+	if len(files) != 6 {
+		t.Fatalf("%d frames, want 6", len(files))
+	}
+	for _, f := range files {
+		a, errA := os.ReadFile(f)
+		b, errB := os.ReadFile(filepath.Join(sharded, filepath.Base(f)))
+		if errA != nil || errB != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s: the sharded frame differs (%v, %v)", filepath.Base(f), errA, errB)
+		}
 	}
 }
