@@ -11,6 +11,8 @@
 #
 # Usage: bash bench/network.sh [COUNTS...]
 #   (needs GNU time at /usr/bin/time, and /usr/bin/python3 with h5py and numpy)
+# MORPHOLOGIES="Neuron_v2.h5 ..." takes other files of
+# testdata/morphologies/neurom.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 counts=("$@")
@@ -23,7 +25,7 @@ go build -o "$tmp/spikeframes" .
 
 # The morphologies and their section counts, as spikeframes numbers them.
 morphs=()
-for m in simple.swc sample.asc Single_apical.swc multifurcation.asc z_jump.swc; do
+for m in ${MORPHOLOGIES:-simple.swc sample.asc Single_apical.swc multifurcation.asc z_jump.swc}; do
 	n=$("$tmp/spikeframes" inspect --json "testdata/morphologies/neurom/$m" | sed 's/.*"sections":\([0-9]*\).*/\1/')
 	morphs+=("$m:$n")
 done
