@@ -56,12 +56,20 @@ func runInspect(args []string, stdout, stderr io.Writer) int {
 		return usageErr(stderr, "inspect", "want exactly one recording or morphology FILE, got %d arguments", fs.NArg())
 	}
 	path := fs.Arg(0)
-	cell, rec, format, status, ok := readCommandInput("inspect", path, *morphology, stderr)
-	if !ok {
-		return status
-	}
 	var s interface{ text() string }
-	if rec == nil {
+	if isSimulationConfig(path) && *morphology != "" {
+		return usageErr(stderr, "inspect", "--morphology %s: gives a recording its geometry; a SONATA simulation's morphologies come from its circuit", *morphology)
+	}
+	if isSimulationConfig(path) {
+		ns, err := summarizeNetwork(path)
+		if err != nil {
+			fmt.Fprintf(stderr, "spikeframes inspect: %v\n", err)
+			return exitInput
+		}
+		s = ns
+	} else if cell, rec, format, status, ok := readCommandInput("inspect", path, *morphology, stderr); !ok {
+		return status
+	} else if rec == nil {
 		s = summarizeMorphology(path, format, cell)
 	} else {
 		s = summarize(path, cell, rec)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/spikeframes/spikeframes/mesh"
 	"github.com/spikeframes/spikeframes/movie"
+	"github.com/spikeframes/spikeframes/network"
 	"github.com/spikeframes/spikeframes/scene"
 	"github.com/spikeframes/spikeframes/voltage"
 )
@@ -78,6 +79,10 @@ type renderFlags struct {
 	scene      string
 	printScene bool
 
+	nodes        string // --nodes: a SONATA simulation's nodes to draw
+	somaOnlyFill bool
+	spikeDecay   float64
+
 	fs *pflag.FlagSet // the flags as parsed, to tell which were given
 }
 
@@ -117,7 +122,7 @@ func addRenderFlags(fs *pflag.FlagSet) *renderFlags {
 	fs.Float64Var(&f.depthCue, "depth-cue", d.Look.DepthCue, "dim the farthest parts by this share, 0 to 1 (0 = off)")
 	fs.IntVar(&f.resample, "resample", d.Resample, fmt.Sprintf("render N frames spread evenly over the recording, up to %d (0 = one per recorded frame)", movie.MaxFrames))
 	fs.StringVar(&f.label, "label", d.Label, `text in the top-left corner: none, time (simulated ms; the frame number when the recording has no time span) or frame`)
-	fs.StringVar(&f.colorBy, "color-by", d.ColorBy, `what the colours show: voltage (the recording), type (soma, axon, basal, apical), distance (path distance from the soma, µm, through --cmap) or color (--color everywhere); a morphology file without a recording defaults to type`)
+	fs.StringVar(&f.colorBy, "color-by", d.ColorBy, `what the colours show: voltage (the recording), type (soma, axon, basal, apical), distance (path distance from the soma, µm, through --cmap), color (--color everywhere), or for a SONATA simulation population or mtype; a morphology file without a recording defaults to type`)
 	fs.StringVar(&f.color, "color", "#e6e6e6", "the colour of --color-by color (#rrggbb)")
 	fs.BoolVar(&f.annotate, "annotate", false, "the common annotations: colour bar, scale bar and --label time (unless --label is given)")
 	fs.BoolVar(&f.colorbar, "colorbar", false, "draw the colormap between --vmin and --vmax with round ticks")
@@ -140,6 +145,7 @@ func addRenderFlags(fs *pflag.FlagSet) *renderFlags {
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but errors")
 	fs.IntVarP(&f.jobs, "jobs", "j", 0, "frames rendered in parallel (0 = one per core; at most 4 per core)")
 	fs.StringVar(&f.arrange, "arrange", d.Layout.Arrange, "how several recordings stand: recorded (where each recording puts its cell), row (side by side in order, each on its soma) or grid")
+	f.addNetworkFlags(fs)
 	return f
 }
 
@@ -198,6 +204,9 @@ func (f *renderFlags) options(geom *geometryFlags) (movie.Options, error) {
 	}
 	o.Resample, o.Label = f.resample, f.label
 	o.ColorBy = f.colorBy
+	if f.colorBy == network.ByPopulation || f.colorBy == network.ByMType {
+		o.ColorBy = movie.ByCategory
+	}
 	if o.Color, err = parseColour("--color", f.color); err != nil {
 		return o, err
 	}
@@ -395,29 +404,55 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 		return stop.status()
 	}
 
-	cells := make([]movie.Cell, len(sc.Cells))
-	recs := make([]*voltage.Recording, len(sc.Cells))
-	for i, c := range sc.Cells {
+	var cells []movie.Cell
+	var recs []*voltage.Recording
+	isNetwork := len(sc.Cells) == 1 && isSimulationConfig(sc.Cells[0].Recording)
+	if isNetwork && sc.Cells[0].Morphology != "" {
+		return usageErr(stderr, "render", "--morphology %s: gives a recording its geometry; a SONATA simulation's morphologies come from its circuit", sc.Cells[0].Morphology)
+	}
+	if isNetwork {
 		start := time.Now()
-		cell, rec, _, status, ok := readCommandInput("render", c.Recording, c.Morphology, stderr)
-		if !ok {
-			return status
-		}
-		if err := needPoints(cell, c.Recording); err != nil {
+		sim, s, err := f.readNetwork(sc.Cells[0].Recording, sc.Options)
+		if err != nil {
 			fmt.Fprintf(stderr, "spikeframes render: %v\n", err)
 			return exitInput
 		}
-		if stop.caught() {
-			return stopped()
+		defer sim.Close()
+		defer s.Close()
+		say("%s (%.2f s)", describeNetwork(sc.Cells[0].Recording, s), time.Since(start).Seconds())
+		cells, recs = s.Cells, []*voltage.Recording{s.Cells[0].Rec}
+		if s.Reported == 0 && s.Spiking == 0 && !sc.Gives("color-by") {
+			sc.Options.ColorBy = movie.ByCategory
 		}
-		if rec == nil {
-			say("read %s: %d sections, a morphology without voltage (%.2f s)", c.Recording, len(cell.Sections), time.Since(start).Seconds())
-		} else {
-			say("read %s: %d sections, %d frames (%.2f s)", c.Recording, len(cell.Sections), rec.Frames, time.Since(start).Seconds())
+	} else if sc.Options.ColorBy == movie.ByCategory {
+		return usageErr(stderr, "render", "--color-by %s colours the nodes of a SONATA simulation: give its simulation_config.json", f.colorBy)
+	} else {
+		cells = make([]movie.Cell, len(sc.Cells))
+		recs = make([]*voltage.Recording, len(sc.Cells))
+		for i, c := range sc.Cells {
+			start := time.Now()
+			cell, rec, _, status, ok := readCommandInput("render", c.Recording, c.Morphology, stderr)
+			if !ok {
+				return status
+			}
+			if err := needPoints(cell, c.Recording); err != nil {
+				fmt.Fprintf(stderr, "spikeframes render: %v\n", err)
+				return exitInput
+			}
+			if stop.caught() {
+				return stopped()
+			}
+			if rec == nil {
+				say("read %s: %d sections, a morphology without voltage (%.2f s)", c.Recording, len(cell.Sections), time.Since(start).Seconds())
+			} else {
+				say("read %s: %d sections, %d frames (%.2f s)", c.Recording, len(cell.Sections), rec.Frames, time.Since(start).Seconds())
+			}
+			cells[i], recs[i] = movie.Cell{Morph: cell, Rec: rec}, rec
 		}
-		cells[i], recs[i] = movie.Cell{Morph: cell, Rec: rec}, rec
 	}
-	resolveData(&sc, recs)
+	if !isNetwork {
+		resolveData(&sc, recs)
+	}
 	if err := f.validate(sc); err != nil {
 		return usageErr(stderr, "render", "%v", err)
 	}
@@ -431,6 +466,15 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 	o := sc.Options
 	for i, c := range sc.Cells {
 		cells[i].Place, cells[i].Colors, cells[i].TimeSpan = c.Place, c.Colors, c.TimeSpan
+	}
+	if isNetwork {
+		c := sc.Cells[0]
+		if c.Place != (movie.Placement{}) {
+			return usageErr(stderr, "render", "%s: a network's cells stand where its circuit puts them: they take no offset or rotation", c.Recording)
+		}
+		for i := range cells {
+			cells[i].Colors, cells[i].TimeSpan = c.Colors, c.TimeSpan
+		}
 	}
 
 	pattern, _ := parsePattern(out.Pattern) // validated above

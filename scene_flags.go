@@ -50,7 +50,7 @@ var (
 // keysOfFlag is the scene keys a render flag sets, or none for a run flag
 // or one of sceneFlags.
 func keysOfFlag(name string) ([]string, error) {
-	if runFlags[name] || sceneFlags[name] {
+	if runFlags[name] || sceneFlags[name] || networkFlags[name] {
 		return nil, nil
 	}
 	if k, ok := flagKeys[name]; ok {

@@ -2,6 +2,7 @@ package movie
 
 import (
 	"math"
+	"slices"
 
 	"github.com/spikeframes/spikeframes/colormap"
 	"github.com/spikeframes/spikeframes/morph"
@@ -14,7 +15,21 @@ const (
 	ByType     = "type"     // soma, axon, basal and apical dendrites, other: TypeColors
 	ByDistance = "distance" // path distance from the soma (µm), through the colormap
 	ByColor    = "color"    // one colour, Options.Color
+	ByCategory = "category" // each cell's Category: CategoryColors
 )
+
+// CategoryColors are the colours of ByCategory, given to the cells'
+// categories in their sorted order and used again from the start when
+// there are more categories: Okabe and Ito's palette, then lighter and
+// darker tones of it.
+var CategoryColors = [][3]uint8{
+	{230, 159, 0}, {86, 180, 233}, {0, 158, 115}, {240, 228, 66},
+	{0, 114, 178}, {213, 94, 0}, {204, 121, 167}, {230, 230, 230},
+	{255, 205, 120}, {160, 215, 245}, {90, 210, 170}, {255, 170, 130},
+}
+
+// categoryColour is the colour of category i.
+func categoryColour(i int) [3]uint8 { return CategoryColors[i%len(CategoryColors)] }
 
 // TypeColors are the colours of ByType, in the order of TypeNames:
 // Okabe and Ito's palette, told apart with every common colour blindness.
@@ -51,8 +66,9 @@ const distanceSegments = 8
 
 // coloring returns the per-section values to shade and the table that
 // colours them: the recording and the colormap for ByVoltage, or one frame
-// of values made from the morphology for the other choices.
-func (o Options) coloring(cell *morph.Cell, rec *voltage.Recording) (*voltage.Recording, error) {
+// of values made from the morphology (or, for ByCategory, the index of
+// the cell's category) for the other choices.
+func (o Options) coloring(cell *morph.Cell, rec *voltage.Recording, category int) (*voltage.Recording, error) {
 	switch o.ColorBy {
 	case ByVoltage:
 		if rec == nil {
@@ -72,15 +88,23 @@ func (o Options) coloring(cell *morph.Cell, rec *voltage.Recording) (*voltage.Re
 		}), nil
 	case ByColor:
 		return perSection(cell, func(int) []float32 { return []float32{0} }), nil
+	case ByCategory:
+		return perSection(cell, func(int) []float32 { return []float32{float32(category)} }), nil
 	}
 	return nil, o.validateColoring()
 }
 
 // fixedTable is the colour table of the colourings that use no colormap,
-// with the limits that spread it over their values; ok is false for those
-// that use the colormap.
-func (o Options) fixedTable() (lut *colormap.LUT, ok bool, err error) {
+// with the limits that spread it over their values (ByCategory's over
+// categories values); ok is false for those that use the colormap.
+func (o Options) fixedTable(categories int) (lut *colormap.LUT, ok bool, err error) {
 	switch o.ColorBy {
+	case ByCategory:
+		table := make([][3]uint8, max(1, categories))
+		for i := range table {
+			table[i] = categoryColour(i)
+		}
+		lut, err = colormap.NewLUTFromTable(table, -0.5, float64(len(table))-0.5)
 	case ByType:
 		lut, err = colormap.NewLUTFromTable(TypeColors, -0.5, float64(len(TypeColors))-0.5)
 	case ByColor:
@@ -89,6 +113,21 @@ func (o Options) fixedTable() (lut *colormap.LUT, ok bool, err error) {
 		return nil, false, nil
 	}
 	return lut, true, err
+}
+
+// categoriesOf lists the cells' distinct categories, sorted, and the
+// index of each cell's among them.
+func categoriesOf(cells []Cell) (names []string, index []int) {
+	for _, c := range cells {
+		names = append(names, c.Category)
+	}
+	slices.Sort(names)
+	names = slices.Compact(names)
+	index = make([]int, len(cells))
+	for i, c := range cells {
+		index[i], _ = slices.BinarySearch(names, c.Category)
+	}
+	return names, index
 }
 
 // perSection makes a one-frame recording with values(i) for section i.

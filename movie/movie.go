@@ -41,6 +41,7 @@ type Movie struct {
 	coarser    float64 // see Coarser
 	clock      *clock
 	layer      *overlay.Layer // nil without annotations
+	categories []string       // the cells' categories, sorted
 }
 
 // New builds the scene of rec on cell as o says. Errors about o (also
@@ -71,10 +72,15 @@ func NewScene(cells []Cell, o Options) (*Movie, error) {
 		return nil, err
 	}
 	m := &Movie{opts: o, cells: placeCells(cells, o)}
+	var category []int
+	m.categories, category = categoriesOf(cells)
 	for i, c := range m.cells {
-		shaded, err := o.coloring(c.morph, c.rec)
+		shaded, err := o.coloring(c.morph, c.rec, category[i])
 		if err != nil {
 			return nil, m.cellError(i, err)
+		}
+		if shaded != c.rec {
+			c.src = nil // the values shaded are made here, whole
 		}
 		c.rec, c.span = shaded, spanOf(cells[i], shaded, o)
 	}
@@ -82,7 +88,7 @@ func NewScene(cells []Cell, o Options) (*Movie, error) {
 	switch o.ColorBy {
 	case ByDistance:
 		m.unit = "µm"
-	case ByType, ByColor:
+	case ByType, ByColor, ByCategory:
 		m.unit = ""
 	}
 	var err error
@@ -137,7 +143,7 @@ func NewScene(cells []Cell, o Options) (*Movie, error) {
 // limits it spans: a fixed table when the colours come from no colormap,
 // else the cells' colormaps (see buildPalette).
 func (m *Movie) colourTable() error {
-	lut, fixed, err := m.opts.fixedTable()
+	lut, fixed, err := m.opts.fixedTable(len(m.categories))
 	if fixed {
 		m.lut, m.barLUT = lut, lut
 		return err
@@ -345,11 +351,17 @@ type Canvas struct {
 	frame    *render.Frame
 	overlays *overlay.Drawer // nil without annotations
 	probeV   []float32
+	windows  []*voltage.Window // by cell: the frames it holds of a cell read a frame at a time
 }
 
 // NewCanvas makes a canvas for this movie's frames.
 func (m *Movie) NewCanvas() *Canvas {
-	c := &Canvas{probeV: make([]float32, m.probes)}
+	c := &Canvas{probeV: make([]float32, m.probes), windows: make([]*voltage.Window, len(m.cells))}
+	for i, sc := range m.cells {
+		if sc.src != nil {
+			c.windows[i] = voltage.NewWindow(sc.rec, sc.src, sc.sampler)
+		}
+	}
 	if m.layer != nil {
 		c.overlays = m.layer.NewDrawer()
 	}
@@ -370,7 +382,9 @@ func (m *Movie) Render(k int, c *Canvas) (*render.Image, error) {
 		c.frame = shader.NewFrame()
 	}
 	b := frameTime(k, m.frames, m.timeline.base)
-	m.sample(b, c.probeV)
+	if err := m.sample(b, c); err != nil {
+		return nil, fmt.Errorf("frame %d: %w", k, err)
+	}
 	shader.Render(c.frame, c.probeV)
 	if m.opts.Look.Transparent {
 		if err := shader.Transparent(c.frame); err != nil {

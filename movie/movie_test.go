@@ -389,7 +389,7 @@ func TestPathDistances(t *testing.T) {
 	}
 	o := DefaultOptions()
 	o.ColorBy = ByDistance
-	rec, err := o.coloring(cell, nil)
+	rec, err := o.coloring(cell, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -81,8 +81,9 @@ type Options struct {
 	// ColorBy is what the cell's colours show: ByVoltage (the recording,
 	// through the colormap), ByType (TypeColors), ByDistance (path distance
 	// from the soma in µm, through the colormap and the limits, which are
-	// then in µm) or ByColor (Color everywhere). Only ByVoltage needs a
-	// recording.
+	// then in µm), ByColor (Color everywhere) or ByCategory (each cell's
+	// Category, CategoryColors; the colour bar is then a legend of them).
+	// Only ByVoltage needs a recording.
 	ColorBy string
 	// Color is the colour of ByColor (sRGB).
 	Color [3]uint8
@@ -535,7 +536,7 @@ func (o Options) validateColoring() error {
 			return bad("trace", o.Overlays.Traces[0], "plots voltage: colour by voltage")
 		}
 		return nil
-	case ByType, ByColor:
+	case ByType, ByColor, ByCategory:
 		switch {
 		case o.Overlays.ColorBar && o.ColorBy == ByColor:
 			return bad("colorbar", true, "shows a colormap, and colouring by one colour uses none")
@@ -544,5 +545,5 @@ func (o Options) validateColoring() error {
 		}
 		return nil
 	}
-	return bad("color-by", o.ColorBy, "want voltage, type, distance or color")
+	return bad("color-by", o.ColorBy, "want voltage, type, distance, color or category")
 }

@@ -93,6 +93,8 @@ func (m *Movie) buildOverlays() error {
 	switch {
 	case o.Overlays.ColorBar && o.ColorBy == ByType:
 		s.Legend = typeLegend(m.cells)
+	case o.Overlays.ColorBar && o.ColorBy == ByCategory:
+		s.Legend = categoryLegend(m.categories)
 	case o.Overlays.ColorBar:
 		s.ColorBar = &overlay.ColorBar{
 			Place: o.Overlays.ColorBarPos,
@@ -157,13 +159,15 @@ func (m *Movie) traces() (*overlay.Trace, error) {
 		if len(m.cells) > 1 {
 			name = fmt.Sprintf("%d: %s", ci, name)
 		}
-		sampler, err := voltage.NewSampler(c.rec, []morph.Probe{{Section: int32(sec), Pos: 0.5}})
+		sample, err := c.probe(morph.Probe{Section: int32(sec), Pos: 0.5})
 		if err != nil {
 			return nil, err
 		}
 		t.Lines[i] = overlay.Line{Name: name, V: make([]float64, base)}
 		for b := range base {
-			sampler.Sample(m.timeline.cellTime(c, float64(b)), v)
+			if err := sample(m.timeline.cellTime(c, float64(b)), v); err != nil {
+				return nil, m.cellError(ci, fmt.Errorf("trace %s: %w", spec, err))
+			}
 			t.Lines[i].V[b] = float64(v[0])
 		}
 	}
@@ -233,4 +237,57 @@ func typeLegend(cells []*sceneCell) *overlay.Legend {
 		}
 	}
 	return g
+}
+
+// categoryLegend names the ByCategory colours; past the legend's length,
+// its last line says how many more categories there are.
+func categoryLegend(names []string) *overlay.Legend {
+	g := &overlay.Legend{}
+	for i, name := range names {
+		if i == overlay.MaxLegendEntries-1 && len(names) > overlay.MaxLegendEntries {
+			g.Entries = append(g.Entries, overlay.LegendEntry{Name: fmt.Sprintf("%d more", len(names)-i), Colour: [3]uint8{128, 128, 128}})
+			break
+		}
+		if name == "" {
+			name = "(none)"
+		}
+		g.Entries = append(g.Entries, overlay.LegendEntry{Name: name, Colour: categoryColour(i)})
+	}
+	return g
+}
+
+// probe returns what samples one place of the cell's shaded values at a
+// time in its frames, read a frame at a time if the cell's values are.
+func (c *sceneCell) probe(p morph.Probe) (func(t float64, dst []float32) error, error) {
+	sampler, err := voltage.NewSampler(c.rec, []morph.Probe{p})
+	if err != nil {
+		return nil, err
+	}
+	if c.src != nil {
+		return voltage.NewWindow(c.rec, c.src, sampler).Sample, nil
+	}
+	return func(t float64, dst []float32) error { sampler.Sample(t, dst); return nil }, nil
+}
+
+// ValueAt returns the value that frame k shows at arc position pos (0…1)
+// along section sec of cell i, as a trace plots it: between compartment
+// centres the values are interpolated in space, between recorded frames in
+// time (the ramps to branch points aside).
+func (m *Movie) ValueAt(i, sec int, pos float64, k int) (float64, error) {
+	if i < 0 || i >= len(m.cells) {
+		return 0, fmt.Errorf("no cell %d: the scene has cells 0…%d", i, len(m.cells)-1)
+	}
+	if k < 0 || k >= m.frames {
+		return 0, fmt.Errorf("frame %d: the movie has frames 0…%d", k, m.frames-1)
+	}
+	c := m.cells[i]
+	sample, err := c.probe(morph.Probe{Section: int32(sec), Pos: float32(pos)})
+	if err != nil {
+		return 0, m.cellError(i, err)
+	}
+	v := make([]float32, 1)
+	if err := sample(m.timeline.cellTime(c, frameTime(k, m.frames, m.timeline.base)), v); err != nil {
+		return 0, m.cellError(i, err)
+	}
+	return float64(v[0]), nil
 }

@@ -56,9 +56,15 @@ type colouring struct {
 func (m *Movie) buildPalette() error {
 	o := m.opts
 	var shared []*voltage.Recording
-	for _, c := range m.cells {
-		if c.own == nil {
+	for i, c := range m.cells {
+		colors := o.Colors
+		if c.own != nil {
+			colors = *c.own
+		} else {
 			shared = append(shared, c.rec)
+		}
+		if c.src != nil && (colors.VMin.Auto || colors.VMax.Auto) {
+			return m.cellError(i, bad("vmin", "auto", "needs every value of the recording, and this one is read a frame at a time: give --vmin and --vmax as numbers"))
 		}
 	}
 	var sharedMin, sharedMax float64

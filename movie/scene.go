@@ -34,6 +34,15 @@ type Cell struct {
 	// TimeSpan, when set, is this recording's simulated time span; it takes
 	// precedence over Options.TimeSpan and over a span the recording stores.
 	TimeSpan TimeSpan
+	// Source, when not nil, supplies Rec's values a frame at a time, as the
+	// movie shows them: Rec then gives only the recording's shape (its
+	// frames, each section's segment count, its time span, variable and
+	// unit) and its values are not read. Automatic colour limits need every
+	// value, so such a cell needs numbers for them.
+	Source voltage.Source
+	// Category is the cell's class, as ByCategory colours it (its
+	// population in a network, its morphological type, …).
+	Category string
 }
 
 // Placement moves a cell in the scene: it turns about its soma centre by
@@ -131,6 +140,7 @@ type sceneCell struct {
 	move  func(morph.Point) morph.Point // recorded µm to shape's µm
 	span  TimeSpan                      // its frames' times, if known
 	own   *Colors                       // its own colours, or nil
+	src   voltage.Source                // rec's values a frame at a time, or nil: rec holds them
 
 	sampler      *voltage.Sampler
 	first, count int // its probes in the movie's mesh
@@ -163,7 +173,7 @@ func placeCells(cells []Cell, o Options) []*sceneCell {
 	}
 	out := make([]*sceneCell, len(cells))
 	for i, c := range cells {
-		sc := &sceneCell{morph: c.Morph, rec: c.Rec, own: c.Colors}
+		sc := &sceneCell{morph: c.Morph, rec: c.Rec, own: c.Colors, src: c.Source}
 		var shift [3]float64
 		for a := range 3 {
 			shift[a] = shifts[i][a] - origin[a]

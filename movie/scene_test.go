@@ -249,8 +249,11 @@ func TestSceneAlignsFramesByIndex(t *testing.T) {
 		t.Errorf("Warnings = %q, want one about 300 and 200 frames aligned by index", w)
 	}
 	// The shorter recording holds its last frame.
-	probeV := make([]float32, m.probes)
-	m.sample(frameTime(299, m.frames, m.timeline.base), probeV)
+	cv := m.NewCanvas()
+	if err := m.sample(frameTime(299, m.frames, m.timeline.base), cv); err != nil {
+		t.Fatal(err)
+	}
+	probeV := cv.probeV
 	c := m.cells[1]
 	want := make([]float32, c.count)
 	c.sampler.Sample(199, want)

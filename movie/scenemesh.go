@@ -25,7 +25,32 @@ func (m *Movie) sweep(prepared []*morph.Prepared, so mesh.Options, framing bool)
 	if err != nil {
 		return nil, err
 	}
+	// The meshes' sizes, to join them into arrays made once at their size.
+	sizes := make([]mesh.Size, len(m.cells))
+	var total mesh.Size
+	for i, c := range m.cells {
+		if framing && len(m.cells) == 1 {
+			break
+		}
+		co := so
+		co.MaxVertices = budgets[i]
+		if sizes[i], err = mesh.Estimate(prepared[i], co); err != nil {
+			return nil, m.cellError(i, c.geom.sizeError(err))
+		}
+		total.Vertices += sizes[i].Vertices
+		total.Triangles += sizes[i].Triangles
+		total.Probes += sizes[i].Probes
+	}
 	var joined *mesh.Mesh
+	if len(m.cells) > 1 {
+		joined = &mesh.Mesh{Positions: make([]mesh.Vec3, 0, total.Vertices)}
+		if !framing {
+			joined.Normals = make([]mesh.Vec3, 0, total.Vertices)
+			joined.VertexProbe = make([]uint32, 0, total.Vertices)
+			joined.Triangles = make([][3]uint32, 0, total.Triangles)
+			joined.Probes = make([]morph.Probe, 0, total.Probes)
+		}
+	}
 	var opacities [][]float32 // of each cell's vertices, nil where none is widened
 	widened := false
 	sections := 0
@@ -33,11 +58,7 @@ func (m *Movie) sweep(prepared []*morph.Prepared, so mesh.Options, framing bool)
 		co := so
 		co.MaxVertices = budgets[i]
 		if !framing {
-			size, err := mesh.Estimate(prepared[i], co)
-			if err != nil {
-				return nil, m.cellError(i, c.geom.sizeError(err))
-			}
-			m.coarser = max(m.coarser, size.Edge/co.MaxEdge)
+			m.coarser = max(m.coarser, sizes[i].Edge/co.MaxEdge)
 		}
 		cm, err := mesh.Build(prepared[i], co)
 		if err != nil {
@@ -58,9 +79,6 @@ func (m *Movie) sweep(prepared []*morph.Prepared, so mesh.Options, framing bool)
 				m.sampling.Opacity = opacities[0]
 			}
 			return cm, nil
-		}
-		if joined == nil {
-			joined = &mesh.Mesh{}
 		}
 		appendMesh(joined, cm, sections, framing)
 		sections += len(c.shape.Sections)
@@ -170,16 +188,26 @@ func appendMesh(joined, part *mesh.Mesh, sections int, positionsOnly bool) {
 	}
 }
 
-// sample reads every cell's probes at place b of the time base into
-// probeV, mapping them into the cells' colour bands where they have them.
-func (m *Movie) sample(b float64, probeV []float32) {
-	for _, c := range m.cells {
-		v := probeV[c.first : c.first+c.count]
-		c.sampler.Sample(m.timeline.cellTime(c, b), v)
+// sample reads every cell's probes at place b of the time base into the
+// canvas's probe values, mapping them into the cells' colour bands where
+// they have them; a cell read a frame at a time is read through the
+// canvas's window on it.
+func (m *Movie) sample(b float64, cv *Canvas) error {
+	for i, c := range m.cells {
+		v := cv.probeV[c.first : c.first+c.count]
+		t := m.timeline.cellTime(c, b)
+		if w := cv.windows[i]; w != nil {
+			if err := w.Sample(t, v); err != nil {
+				return m.cellError(i, err)
+			}
+		} else {
+			c.sampler.Sample(t, v)
+		}
 		if c.band != nil {
 			c.band.apply(v)
 		}
 	}
+	return nil
 }
 
 // cellOf splits a target or a traced section into the cell it names and

@@ -154,7 +154,7 @@ var docs = map[string]string{
 	"orbit":     "Turn the camera this many degrees about the view's up axis over the movie (0: a still camera).",
 	"resample":  "Render this many frames spread evenly over the recordings (0: one per recorded frame).",
 	"label":     "Text in the top-left corner: none, time (simulated ms, or the frame number without a time span) or frame.",
-	"color-by":  "What the colours show: voltage (the recording), type (soma, axon, basal, apical), distance (path distance from the soma, µm, through the colormap) or color.",
+	"color-by":  "What the colours show: voltage (the recording), type (soma, axon, basal, apical), distance (path distance from the soma, µm, through the colormap), color, or category (a SONATA simulation's cells by population; --color-by population or mtype sets it).",
 	"color":     "The colour of color-by color.",
 	"time-span": `Simulated time (ms) of the first and last recorded frames, "START:STOP", for recordings that store none; "" uses the recordings' own.`,
 

@@ -1,6 +1,7 @@
 package sonata
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -80,6 +81,9 @@ func TestReportMisuse(t *testing.T) {
 	defer r.Close()
 	if _, err := OpenReport("testdata/bbp/output/soma.h5", "thalamus"); err == nil || !strings.Contains(err.Error(), `no population "thalamus" in /report (it has "cortex")`) {
 		t.Errorf("a missing population: %v", err)
+	}
+	if _, err := OpenReport("testdata/bbp/output/soma.h5", "thalamus"); !errors.Is(err, ErrNoPopulation) {
+		t.Errorf("a missing population: %v is not ErrNoPopulation", err)
 	}
 	if _, err := r.Layout(99, threeSections); err == nil || !strings.Contains(err.Error(), "node 99 is not in report cortex") {
 		t.Errorf("a node not in the report: %v", err)

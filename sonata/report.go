@@ -51,6 +51,17 @@ func OpenReport(path, pop string) (*Report, error) {
 	return r, nil
 }
 
+// ErrNoPopulation is what the errors of OpenReport and ReadSpikes wrap
+// when the file holds no population of the name asked for.
+var ErrNoPopulation = errors.New("no such population")
+
+// noPopulationError says which population a file lacks; it is
+// ErrNoPopulation.
+type noPopulationError string
+
+func (e noPopulationError) Error() string        { return string(e) }
+func (e noPopulationError) Is(target error) bool { return target == ErrNoPopulation }
+
 // population opens group/<pop>, or the only population when pop is "".
 func population(f *hdf5.File, group, pop, kind string) (*hdf5.Group, string, error) {
 	top, err := openGroup(f.Root(), group)
@@ -66,7 +77,7 @@ func population(f *hdf5.File, group, pop, kind string) (*hdf5.Group, string, err
 	}
 	g, err := top.Group(pop)
 	if errors.Is(err, hdf5.ErrNotFound) {
-		return nil, "", fmt.Errorf("no population %q in /%s (it has %s)", pop, group, joinQuoted(names))
+		return nil, "", noPopulationError(fmt.Sprintf("no population %q in /%s (it has %s)", pop, group, joinQuoted(names)))
 	}
 	return g, pop, err
 }
