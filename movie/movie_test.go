@@ -37,11 +37,7 @@ func small() Options {
 
 func TestValidate(t *testing.T) {
 	nan := func() float64 { var z float64; return z / z }()
-	tests := []struct {
-		name string
-		set  func(o *Options)
-		want string // start of the message; "" for valid
-	}{
+	tests := []validateCase{
 		{"defaults", func(o *Options) {}, ""},
 		{"width", func(o *Options) { o.Width = 0 }, "width 0"},
 		{"height", func(o *Options) { o.Height = MaxSide + 1 }, "height 16385"},
@@ -67,26 +63,7 @@ func TestValidate(t *testing.T) {
 		{"segmentation", func(o *Options) { o.Geometry.Prepare.Segmentation = 1 }, "segmentation 1"},
 		{"sides", func(o *Options) { o.Geometry.Sides = 2 }, "sides 2"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			o := DefaultOptions()
-			tc.set(&o)
-			err := o.Validate()
-			if tc.want == "" {
-				if err != nil {
-					t.Fatalf("Validate: %v", err)
-				}
-				return
-			}
-			var oe *OptionError
-			if !errors.As(err, &oe) {
-				t.Fatalf("Validate = %v, want an *OptionError", err)
-			}
-			if !strings.HasPrefix(err.Error(), tc.want) {
-				t.Errorf("Validate = %q, want it to begin with %q", err, tc.want)
-			}
-		})
-	}
+	checkValidate(t, tests)
 }
 
 func TestNewResolvesAutoLimits(t *testing.T) {
@@ -395,5 +372,35 @@ func TestPathDistances(t *testing.T) {
 	}
 	if v := rec.Frame(2, 0); v[0] != 21.25 || v[len(v)-1] != 38.75 {
 		t.Errorf("branch distances %v, want 21.25 … 38.75 at its segment centres", v)
+	}
+}
+
+// validateCase is one Options.Validate case: a change to the defaults and
+// the start of the *OptionError it gives ("" for valid options).
+type validateCase struct {
+	name string
+	set  func(o *Options)
+	want string
+}
+
+// checkValidate runs Validate on each case's options.
+func checkValidate(t *testing.T, tests []validateCase) {
+	t.Helper()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			o := DefaultOptions()
+			tc.set(&o)
+			err := o.Validate()
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("Validate: %v", err)
+				}
+				return
+			}
+			var oe *OptionError
+			if !errors.As(err, &oe) || !strings.HasPrefix(err.Error(), tc.want) {
+				t.Errorf("Validate = %v, want an *OptionError beginning %q", err, tc.want)
+			}
+		})
 	}
 }

@@ -11,11 +11,7 @@ import (
 )
 
 func TestValidateOverlays(t *testing.T) {
-	tests := []struct {
-		name string
-		set  func(o *Options)
-		want string // start of the message; "" for valid
-	}{
+	tests := []validateCase{
 		{"annotate", func(o *Options) { o.Annotate() }, ""},
 		{"colorbar-pos", func(o *Options) { o.Overlays.ColorBarPos = "top" }, "colorbar-pos top"},
 		{"colorbar-label", func(o *Options) { o.Overlays.ColorBarLabel = strings.Repeat("m", 33) }, "colorbar-label"},
@@ -33,23 +29,7 @@ func TestValidateOverlays(t *testing.T) {
 			o.Look.Transparent, o.Look.Background = true, [3]uint8{255, 255, 255}
 		}, "transparent true"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			o := DefaultOptions()
-			tc.set(&o)
-			err := o.Validate()
-			if tc.want == "" {
-				if err != nil {
-					t.Fatalf("Validate: %v", err)
-				}
-				return
-			}
-			var oe *OptionError
-			if !errors.As(err, &oe) || !strings.HasPrefix(err.Error(), tc.want) {
-				t.Errorf("Validate = %v, want an *OptionError beginning %q", err, tc.want)
-			}
-		})
-	}
+	checkValidate(t, tests)
 }
 
 func TestAnnotateKeepsAChosenLabel(t *testing.T) {
