@@ -349,6 +349,7 @@ func (m *Movie) Touched() int {
 // frame. Make it with NewCanvas; it is not safe for concurrent use.
 type Canvas struct {
 	frame    *render.Frame
+	moving   *movingCamera   // nil with a still camera
 	overlays *overlay.Drawer // nil without annotations
 	probeV   []float32
 	windows  []*voltage.Window // by cell: the frames it holds of a cell read a frame at a time
@@ -374,7 +375,7 @@ func (m *Movie) Render(k int, c *Canvas) (*render.Image, error) {
 	if k < 0 || k >= m.frames {
 		return nil, fmt.Errorf("frame %d: the movie has frames 0…%d", k, m.frames-1)
 	}
-	shader, err := m.shaderAt(k)
+	shader, err := m.shaderAt(k, c)
 	if err != nil {
 		return nil, fmt.Errorf("frame %d: %w", k, err)
 	}
@@ -398,17 +399,39 @@ func (m *Movie) Render(k int, c *Canvas) (*render.Image, error) {
 }
 
 // shaderAt returns the shader for frame k. A moving camera's coverage is
-// worked out on the calling goroutine: frames are already rendered in
-// parallel.
-func (m *Movie) shaderAt(k int) (*render.Shader, error) {
+// worked out on the calling goroutine (frames are already rendered in
+// parallel), into the canvas's own coverage and shader of its last frame.
+func (m *Movie) shaderAt(k int, c *Canvas) (*render.Shader, error) {
 	if !m.Moving() {
 		return m.still, nil
 	}
-	cov, err := render.Cover(m.mesh, m.cameraAt(k), m.sampling, 1)
+	mc := c.moving
+	if mc == nil {
+		coverer, err := render.NewCoverer(m.mesh, m.sampling, 1)
+		if err != nil {
+			return nil, err
+		}
+		mc = &movingCamera{coverer: coverer}
+		c.moving = mc
+	}
+	cov, err := mc.coverer.Cover(m.cameraAt(k), mc.cov)
 	if err != nil {
 		return nil, err
 	}
-	return render.NewShader(m.mesh, cov, m.lut, m.style)
+	mc.cov = cov
+	if mc.shader == nil {
+		mc.shader, err = render.NewShader(m.mesh, cov, m.lut, m.style)
+		return mc.shader, err
+	}
+	return mc.shader, mc.shader.Use(cov)
+}
+
+// movingCamera is a canvas's coverage and shader for a moving camera,
+// redone for every frame in the same memory.
+type movingCamera struct {
+	coverer *render.Coverer
+	cov     *render.Coverage
+	shader  *render.Shader
 }
 
 // cameraAt is the camera of frame k.

@@ -91,6 +91,22 @@ func BenchmarkCover(b *testing.B) {
 	}
 }
 
+// BenchmarkCoverAgain is a coverage pass into the memory of the last, as
+// a moving camera's frames make (one worker).
+func BenchmarkCoverAgain(b *testing.B) {
+	sc := loadBenchScene(b, 1920, 1080)
+	coverer, err := NewCoverer(sc.mesh, Sampling{AA: 2, Lit: false}, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var cov *Coverage
+	for b.Loop() {
+		if cov, err = coverer.Cover(sc.cam, cov); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkShade is a static-camera frame up to the picture: voltages to
 // colours, anti-aliasing and bloom, without encoding.
 func BenchmarkShade(b *testing.B) {
@@ -149,32 +165,30 @@ func BenchmarkStaticFrame(b *testing.B) {
 }
 
 // BenchmarkMovingFrame is a frame of an orbiting camera: coverage is
-// worked out again (on one worker, as each frame's worker does) before
-// shading and encoding, into a reused frame.
+// worked out again (on one worker, as each frame's worker does) into the
+// last frame's memory before shading and encoding, into a reused frame.
 func BenchmarkMovingFrame(b *testing.B) {
 	sc := loadBenchScene(b, 1920, 1080)
-	cm, _ := colormap.Get("plasma")
-	lut, _ := colormap.NewLUT(cm, -70, -50)
 	orbit, err := FitOrbit(sc.mesh, View{}, 360, 1920, 1080)
 	if err != nil {
 		b.Fatal(err)
 	}
+	coverer, err := NewCoverer(sc.mesh, Sampling{AA: 2, Lit: false}, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
 	enc := NewPNGEncoder()
-	var f *Frame
+	f := sc.sh.NewFrame()
+	var cov *Coverage
 	k := 0
 	for b.Loop() {
-		cov, err := Cover(sc.mesh, orbit.At(float64(k%100)/100), Sampling{AA: 2, Lit: false}, 1)
-		if err != nil {
+		if cov, err = coverer.Cover(orbit.At(float64(k%100)/100), cov); err != nil {
 			b.Fatal(err)
 		}
-		sh, err := NewShader(sc.mesh, cov, lut, benchStyle)
-		if err != nil {
+		if err := sc.sh.Use(cov); err != nil {
 			b.Fatal(err)
 		}
-		if f == nil {
-			f = sh.NewFrame()
-		}
-		sh.Render(f, sc.probe)
+		sc.sh.Render(f, sc.probe)
 		if err := enc.Encode(io.Discard, f.Image); err != nil {
 			b.Fatal(err)
 		}

@@ -48,7 +48,7 @@ func TestCoverageTestsEstimate(t *testing.T) {
 					covered++
 				}
 			}
-			est := coverageTests(c.m, cam, aa, func(v uint32) screenVertex { return cam.screen(c.m.Positions[v]) })
+			est := coverageTests(c.m, cam, aa)
 			if est < float64(covered) || est > c.ratio*float64(covered) {
 				t.Errorf("aa %d: estimated %v sample tests for %d covered samples", aa, est, covered)
 			}
@@ -65,7 +65,7 @@ func TestCoverageLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	each := coverageTests(one, cam, 2, func(v uint32) screenVertex { return cam.screen(one.Positions[v]) })
+	each := coverageTests(one, cam, 2)
 	fits := int(0.9 * MaxCoverageTests / each)
 	if fits < 100 || fits > 1000 {
 		t.Fatalf("%v sample tests for one tube filling the picture: %d copies fit", each, fits)

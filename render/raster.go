@@ -3,11 +3,12 @@ package render
 import (
 	"errors"
 	"fmt"
-	"github.com/spikeframes/spikeframes/geom"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 
+	"github.com/spikeframes/spikeframes/geom"
 	"github.com/spikeframes/spikeframes/mesh"
 )
 
@@ -154,21 +155,51 @@ type screenVertex struct {
 // workers goroutines (≤ 0: all cores); the result does not depend on the
 // number of workers.
 func Cover(m *mesh.Mesh, cam *Camera, s Sampling, workers int) (*Coverage, error) {
-	aa := s.AA
-	if err := CheckSamples(cam.Width, cam.Height, aa); err != nil {
+	c, err := NewCoverer(m, s, workers)
+	if err != nil {
 		return nil, err
 	}
+	return c.Cover(cam, nil)
+}
+
+// Coverer works out the coverage of one mesh seen by camera after camera,
+// as a moving camera's frames need, keeping its buffers from one to the
+// next. It is not safe for concurrent use.
+type Coverer struct {
+	mesh    *mesh.Mesh
+	s       Sampling
+	workers int
+	verts   []screenVertex
+	bands   [][]uint32
+	results []bandCoverage
+	rasters []*bandRasterizer // one per worker, for the last picture width
+}
+
+// NewCoverer prepares to cover m as s says with up to workers goroutines
+// (≤ 0: all cores).
+func NewCoverer(m *mesh.Mesh, s Sampling, workers int) (*Coverer, error) {
 	if err := s.Validate(m); err != nil {
 		return nil, err
 	}
-	bandRows := max(1, bandSampleRows/aa)
 	if len(m.Triangles) >= noTri {
 		return nil, fmt.Errorf("mesh has %d triangles, more than the rasterizer indexes", len(m.Triangles))
 	}
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	verts := make([]screenVertex, len(m.Positions))
+	return &Coverer{mesh: m, s: s, workers: workers, verts: make([]screenVertex, len(m.Positions))}, nil
+}
+
+// Cover works out the coverage seen by cam. When reuse is not nil, the
+// coverage is written into its memory: reuse must be a coverage this
+// coverer returned that nothing reads any more.
+func (c *Coverer) Cover(cam *Camera, reuse *Coverage) (*Coverage, error) {
+	m, aa := c.mesh, c.s.AA
+	if err := CheckSamples(cam.Width, cam.Height, aa); err != nil {
+		return nil, err
+	}
+	bandRows := max(1, bandSampleRows/aa)
+	verts := c.verts
 	near, far := math.Inf(1), math.Inf(-1)
 	for i, p := range m.Positions {
 		x, y, z := cam.project(geom.Vec{float64(p[0]), float64(p[1]), float64(p[2])})
@@ -189,52 +220,84 @@ func Cover(m *mesh.Mesh, cam *Camera, s Sampling, workers int) (*Coverage, error
 			verts[i].far = min(1, max(0, (z-near)/(far-near)))
 		}
 	}
-	if err := checkTests(m, cam, s.AA, func(v uint32) screenVertex { return verts[v] }); err != nil {
+	if err := c.binTriangles(cam, bandRows); err != nil {
 		return nil, err
 	}
-	bands := binTriangles(m, verts, cam.Height, bandRows)
-	sh := newSampleShader(cam, s)
-
-	// Bands are independent: rasterize them in parallel, then concatenate
-	// in band order so the result is the same for any worker count.
-	results := make([]bandCoverage, len(bands))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < min(workers, len(bands)); w++ {
-		wg.Go(func() {
-			r := newBandRasterizer(cam.Width, aa, bandRows)
-			for b := range next {
-				results[b] = r.band(m, verts, bands[b], b*bandRows, min(cam.Height, (b+1)*bandRows), sh)
-			}
-		})
+	sh := newSampleShader(cam, c.s)
+	bands := c.bands
+	if cap(c.results) < len(bands) {
+		c.results = make([]bandCoverage, len(bands))
 	}
-	for b := range bands {
-		next <- b
+	results := c.results[:len(bands)]
+	workers := min(c.workers, len(bands))
+	if len(c.rasters) < workers || (len(c.rasters) > 0 && !c.rasters[0].fits(cam.Width, aa, bandRows)) {
+		c.rasters = make([]*bandRasterizer, workers)
+		for w := range c.rasters {
+			c.rasters[w] = newBandRasterizer(cam.Width, aa, bandRows)
+		}
 	}
-	close(next)
-	wg.Wait()
+	rasterize := func(r *bandRasterizer, b int) {
+		r.band(m, verts, bands[b], b*bandRows, min(cam.Height, (b+1)*bandRows), sh, &results[b])
+	}
+	if workers <= 1 {
+		for b := range bands {
+			rasterize(c.rasters[0], b)
+		}
+	} else {
+		// Bands are independent: rasterize them in parallel, then
+		// concatenate in band order so the result is the same for any
+		// worker count.
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for w := range workers {
+			wg.Go(func() {
+				for b := range next {
+					rasterize(c.rasters[w], b)
+				}
+			})
+		}
+		for b := range bands {
+			next <- b
+		}
+		close(next)
+		wg.Wait()
+	}
+	return gather(results, cam, aa, sh.weighted(), reuse), nil
+}
 
-	cov := &Coverage{Width: cam.Width, Height: cam.Height, AA: aa}
+// gather concatenates the bands' coverage in band order, into reuse's
+// memory when there is one.
+func gather(results []bandCoverage, cam *Camera, aa int, weighted bool, reuse *Coverage) *Coverage {
+	cov := reuse
+	if cov == nil {
+		cov = &Coverage{}
+	}
+	*cov = Coverage{Width: cam.Width, Height: cam.Height, AA: aa,
+		pixels: cov.pixels[:0], cover: cov.cover[:0], tri: cov.tri[:0], bary: cov.bary[:0], weight: cov.weight[:0]}
 	n, ns := 0, 0
 	for _, r := range results {
 		n += len(r.pixels)
 		ns += len(r.tri)
 	}
-	cov.pixels = make([]uint32, 0, n)
-	cov.cover = make([]uint16, 0, n)
-	cov.tri = make([]uint32, 0, ns)
-	cov.bary = make([][2]uint16, 0, ns)
-	if sh.weighted() {
-		cov.weight = make([]uint16, 0, ns)
+	cov.pixels = slices.Grow(cov.pixels, n)
+	cov.cover = slices.Grow(cov.cover, n)
+	cov.tri = slices.Grow(cov.tri, ns)
+	cov.bary = slices.Grow(cov.bary, ns)
+	if weighted {
+		cov.weight = slices.Grow(cov.weight, ns)
+	} else {
+		cov.weight = nil
 	}
 	for _, r := range results {
 		cov.pixels = append(cov.pixels, r.pixels...)
 		cov.cover = append(cov.cover, r.cover...)
 		cov.tri = append(cov.tri, r.tri...)
 		cov.bary = append(cov.bary, r.bary...)
-		cov.weight = append(cov.weight, r.weight...)
+		if weighted {
+			cov.weight = append(cov.weight, r.weight...)
+		}
 	}
-	return cov, nil
+	return cov
 }
 
 // screen projects a mesh vertex into the picture.
@@ -252,7 +315,7 @@ func (cam *Camera) screen(p mesh.Vec3) screenVertex {
 // than MaxCoverageTests allows (an error wrapping ErrTooCostly). It costs
 // one pass over the triangles and allocates nothing.
 func CheckCoverage(m *mesh.Mesh, cam *Camera, aa int) error {
-	return checkTests(m, cam, aa, func(v uint32) screenVertex { return cam.screen(m.Positions[v]) })
+	return testLimit(cam, aa, coverageTests(m, cam, aa))
 }
 
 // What setting up a triangle and each of its sample rows costs, in sample
@@ -262,40 +325,43 @@ const (
 	rowTests      = 14
 )
 
-// checkTests refuses a coverage pass whose sample tests, with vertex v
-// projected by at(v), would pass the limit.
-func checkTests(m *mesh.Mesh, cam *Camera, aa int, at func(v uint32) screenVertex) error {
+// coverageTests estimates the work of a coverage pass of m seen by cam
+// at aa × aa samples per pixel, in sample tests.
+func coverageTests(m *mesh.Mesh, cam *Camera, aa int) float64 {
+	w, h := float64(cam.Width*aa), float64(cam.Height*aa)
+	var tests float64
+	for _, tr := range m.Triangles {
+		tests += sampleTests(cam.screen(m.Positions[tr[0]]), cam.screen(m.Positions[tr[1]]), cam.screen(m.Positions[tr[2]]), w, h, float64(aa))
+	}
+	return tests
+}
+
+// testLimit refuses a coverage pass of tests sample tests.
+func testLimit(cam *Camera, aa int, tests float64) error {
 	samples := int64(cam.Width) * int64(cam.Height) * int64(aa*aa)
-	limit := max(MaxCoverageTests, 32*samples)
-	if tests := coverageTests(m, cam, aa, at); tests > float64(limit) {
+	if limit := max(MaxCoverageTests, 32*samples); tests > float64(limit) {
 		return fmt.Errorf("%w: about %.3g sample tests, %.0f per sample of the picture (surfaces stacked over each other, hidden ones included), more than the limit of %d",
 			ErrTooCostly, tests, tests/float64(samples), limit)
 	}
 	return nil
 }
 
-// coverageTests estimates the work of a coverage pass in sample tests:
-// for every front-facing triangle in the picture, its area in samples (at
-// most its bounding box within the picture), 14 per sample row and 200
-// for its set-up.
-func coverageTests(m *mesh.Mesh, cam *Camera, aa int, at func(v uint32) screenVertex) float64 {
-	w, h := float64(cam.Width*aa), float64(cam.Height*aa)
-	s := float64(aa)
-	var tests float64
-	for _, tr := range m.Triangles {
-		a, b, c := at(tr[0]), at(tr[1]), at(tr[2])
-		area := -edge(a, b, c.x, c.y) // twice the area, positive for a front face
-		if !a.ok || !b.ok || !c.ok || !(area > 0) {
-			continue
-		}
-		rows := math.Min(h, math.Ceil(max(a.y, b.y, c.y)*s)) - math.Max(0, math.Floor(min(a.y, b.y, c.y)*s)) + 1
-		cols := math.Min(w, math.Ceil(max(a.x, b.x, c.x)*s)) - math.Max(0, math.Floor(min(a.x, b.x, c.x)*s)) + 1
-		if rows <= 0 || cols <= 0 {
-			continue
-		}
-		tests += math.Min(area/2*s*s, rows*cols) + rowTests*rows + triangleTests
+// sampleTests estimates the work of rasterizing the triangle (a, b, c)
+// in a picture of w × h samples, s per pixel side, in sample tests: for a
+// front-facing triangle in the picture, its area in samples (at most its
+// bounding box within the picture), 14 per sample row and 200 for its
+// set-up; 0 for any other.
+func sampleTests(a, b, c screenVertex, w, h, s float64) float64 {
+	area := -edge(a, b, c.x, c.y) // twice the area, positive for a front face
+	if !a.ok || !b.ok || !c.ok || !(area > 0) {
+		return 0
 	}
-	return tests
+	rows := math.Min(h, math.Ceil(max(a.y, b.y, c.y)*s)) - math.Max(0, math.Floor(min(a.y, b.y, c.y)*s)) + 1
+	cols := math.Min(w, math.Ceil(max(a.x, b.x, c.x)*s)) - math.Max(0, math.Floor(min(a.x, b.x, c.x)*s)) + 1
+	if rows <= 0 || cols <= 0 {
+		return 0
+	}
+	return math.Min(area/2*s*s, rows*cols) + rowTests*rows + triangleTests
 }
 
 // sampleShader works out each sample's weight: lighting, depth cue and
@@ -359,31 +425,43 @@ func (sh *sampleShader) sample(m *mesh.Mesh, verts []screenVertex, tr [3]uint32,
 	return weight, opacity
 }
 
-// binTriangles sorts the front-facing triangles into the bands their
-// picture-space bounding boxes touch, in mesh order.
-func binTriangles(m *mesh.Mesh, verts []screenVertex, height, bandRows int) [][]uint32 {
-	bands := make([][]uint32, (height+bandRows-1)/bandRows)
+// binTriangles sorts the front-facing triangles into the bands of
+// bandRows pixel rows their picture-space bounding boxes touch, in mesh
+// order, and refuses a pass that would make too many sample tests.
+func (c *Coverer) binTriangles(cam *Camera, bandRows int) error {
+	m, verts, aa := c.mesh, c.verts, c.s.AA
+	w, h := float64(cam.Width*aa), float64(cam.Height*aa)
+	n := (cam.Height + bandRows - 1) / bandRows
+	if cap(c.bands) < n {
+		c.bands = make([][]uint32, n)
+	}
+	c.bands = c.bands[:n]
+	for b := range c.bands {
+		c.bands[b] = c.bands[b][:0]
+	}
+	var tests float64
 	for t, tr := range m.Triangles {
-		a, b, c := verts[tr[0]], verts[tr[1]], verts[tr[2]]
-		if !a.ok || !b.ok || !c.ok {
+		a, b, v := verts[tr[0]], verts[tr[1]], verts[tr[2]]
+		if !a.ok || !b.ok || !v.ok {
 			continue
 		}
 		// Triangles are wound counter-clockwise seen from outside; the
 		// picture's y axis points down, so a front face has negative area.
-		if edge(a, b, c.x, c.y) >= 0 {
+		if edge(a, b, v.x, v.y) >= 0 {
 			continue
 		}
-		y0 := math.Floor(math.Min(a.y, math.Min(b.y, c.y)))
-		y1 := math.Ceil(math.Max(a.y, math.Max(b.y, c.y)))
-		if y1 < 0 || y0 >= float64(height) {
+		tests += sampleTests(a, b, v, w, h, float64(aa))
+		y0 := math.Floor(math.Min(a.y, math.Min(b.y, v.y)))
+		y1 := math.Ceil(math.Max(a.y, math.Max(b.y, v.y)))
+		if y1 < 0 || y0 >= float64(cam.Height) {
 			continue
 		}
-		b0, b1 := max(0, int(y0)/bandRows), min(len(bands)-1, int(y1)/bandRows)
+		b0, b1 := max(0, int(y0)/bandRows), min(n-1, int(y1)/bandRows)
 		for b := b0; b <= b1; b++ {
-			bands[b] = append(bands[b], uint32(t))
+			c.bands[b] = append(c.bands[b], uint32(t))
 		}
 	}
-	return bands
+	return testLimit(cam, aa, tests)
 }
 
 // edge is twice the signed area of triangle (a, b, p).
@@ -410,6 +488,7 @@ type bandRasterizer struct {
 	depth          []float64
 	tri            []uint32
 	spanLo, spanHi []int
+	py             []float64 // the picture y of each sub-row of the current band
 }
 
 func newBandRasterizer(width, aa, bandRows int) *bandRasterizer {
@@ -421,6 +500,7 @@ func newBandRasterizer(width, aa, bandRows int) *bandRasterizer {
 		tri:    make([]uint32, width*bandRows*n),
 		spanLo: make([]int, bandRows*n),
 		spanHi: make([]int, bandRows*n),
+		py:     make([]float64, bandRows*n),
 	}
 	for s := range n {
 		r.dx[s], r.dy[s] = samplePos(aa, s)
@@ -433,6 +513,12 @@ func newBandRasterizer(width, aa, bandRows int) *bandRasterizer {
 		r.spanLo[i], r.spanHi[i] = width, -1
 	}
 	return r
+}
+
+// fits reports whether r was made for this picture width, anti-aliasing
+// and band height.
+func (r *bandRasterizer) fits(width, aa, bandRows int) bool {
+	return r.width == width && r.n == aa*aa && len(r.spanLo) == bandRows*r.n
 }
 
 // reset clears what the last band wrote.
@@ -448,11 +534,15 @@ func (r *bandRasterizer) reset() {
 	}
 }
 
-// band rasterizes triangles tris into pixel rows y0 ≤ y < y1.
-func (r *bandRasterizer) band(m *mesh.Mesh, verts []screenVertex, tris []uint32, y0, y1 int, sh *sampleShader) bandCoverage {
+// band rasterizes triangles tris into pixel rows y0 ≤ y < y1 and writes
+// their coverage into out, reusing its memory.
+func (r *bandRasterizer) band(m *mesh.Mesh, verts []screenVertex, tris []uint32, y0, y1 int, sh *sampleShader, out *bandCoverage) {
 	r.reset()
 	n, w := r.n, r.width
 	rows := (y1 - y0) * n // sub-rows
+	for sr := range rows {
+		r.py[sr] = float64(y0) + (float64(sr)+0.5)/float64(n)
+	}
 	for _, t := range tris {
 		tr := m.Triangles[t]
 		a, b, c := verts[tr[0]], verts[tr[1]], verts[tr[2]]
@@ -465,19 +555,33 @@ func (r *bandRasterizer) band(m *mesh.Mesh, verts []screenVertex, tris []uint32,
 			(e[0].kb*a.d + e[1].kb*b.d + e[2].kb*c.d) / area,
 			(e[0].kc*a.d + e[1].kc*b.d + e[2].kc*c.d) / area,
 		}
+		bounds := newRowBounds(e)
 		// Pixel columns and sub-rows whose samples can fall in the triangle.
 		x0 := max(0, int(math.Floor(min(a.x, b.x, c.x))))
 		x1 := min(w-1, int(math.Ceil(max(a.x, b.x, c.x))))
 		sr0 := max(0, int(math.Floor(min(a.y, b.y, c.y)*float64(n)))-y0*n)
 		sr1 := min(rows-1, int(math.Ceil(max(a.y, b.y, c.y)*float64(n)))-y0*n)
 		for sr := sr0; sr <= sr1; sr++ {
-			py := float64(y0) + (float64(sr)+0.5)/float64(n)
+			py := r.py[sr]
 			dx := r.dx[sr%n]
 			// On this sub-row each edge is a line in px: w = ka·px + m.
 			m0, m1, m2 := e[0].kb*py+e[0].kc, e[1].kb*py+e[1].kc, e[2].kb*py+e[2].kc
-			lo, hi, ok := rowSpan(e, m0, m1, m2)
-			if !ok {
-				continue
+			var lo, hi float64
+			if bounds.general {
+				var ok bool
+				if lo, hi, ok = rowSpan(e, m0, m1, m2); !ok {
+					continue
+				}
+			} else {
+				if bounds.hasFlat && bounds.flat.kb*py+bounds.flat.kc > 0 {
+					continue
+				}
+				l, r := &bounds.left, &bounds.right
+				lo = max(-(l[0].kb*py+l[0].kc)/l[0].ka, -(l[1].kb*py+l[1].kc)/l[1].ka)
+				hi = min(-(r[0].kb*py+r[0].kc)/r[0].ka, -(r[1].kb*py+r[1].kc)/r[1].ka)
+				if !(lo <= hi) {
+					continue
+				}
 			}
 			// The span (in pixel columns) is widened by one each way and
 			// every sample in it is tested, so rounding in the span never
@@ -503,7 +607,44 @@ func (r *bandRasterizer) band(m *mesh.Mesh, verts []screenVertex, tris []uint32,
 			r.spanLo[sr], r.spanHi[sr] = min(r.spanLo[sr], xs), max(r.spanHi[sr], xe)
 		}
 	}
-	return r.collect(m, verts, y0, y1, sh)
+	r.collect(m, verts, y0, y1, sh, out)
+}
+
+// rowBounds are the edges that bound a front-facing triangle's sample
+// rows: left edges (ka < 0) bound a row's span from below, right edges
+// (ka > 0) from above (each pair repeats its edge when there is one), and
+// a horizontal edge (ka = 0) lets a row in or not. Its span is the same
+// as rowSpan's, without the loop.
+type rowBounds struct {
+	left, right [2]plane
+	flat        plane
+	hasFlat     bool
+	general     bool // no edge on one side (a degenerate triangle): use rowSpan
+}
+
+func newRowBounds(e [3]plane) rowBounds {
+	var b rowBounds
+	nl, nr := 0, 0
+	for _, p := range e {
+		switch {
+		case p.ka > 0:
+			b.right[min(nr, 1)] = p
+			nr++
+		case p.ka < 0:
+			b.left[min(nl, 1)] = p
+			nl++
+		default:
+			b.flat, b.hasFlat = p, true
+		}
+	}
+	b.general = nl == 0 || nr == 0
+	if nl == 1 {
+		b.left[1] = b.left[0]
+	}
+	if nr == 1 {
+		b.right[1] = b.right[0]
+	}
+	return b
 }
 
 // plane is a linear function over the picture: ka·px + kb·py + kc.
@@ -539,10 +680,10 @@ func rowSpan(e [3]plane, m0, m1, m2 float64) (lo, hi float64, ok bool) {
 // collect turns the band's z-buffer into coverage: every pixel with at
 // least one covered sample, with its cover and each sample's triangle,
 // perspective-correct barycentric weights and weight.
-func (r *bandRasterizer) collect(m *mesh.Mesh, verts []screenVertex, y0, y1 int, sh *sampleShader) bandCoverage {
+func (r *bandRasterizer) collect(m *mesh.Mesh, verts []screenVertex, y0, y1 int, sh *sampleShader, out *bandCoverage) {
 	n, w := r.n, r.width
 	weighted := sh.weighted()
-	var out bandCoverage
+	*out = bandCoverage{pixels: out.pixels[:0], cover: out.cover[:0], tri: out.tri[:0], bary: out.bary[:0], weight: out.weight[:0]}
 	var bc baryCache
 	for y := y0; y < y1; y++ {
 		// Only the columns some triangle reached in this pixel row's
@@ -586,7 +727,6 @@ func (r *bandRasterizer) collect(m *mesh.Mesh, verts []screenVertex, y0, y1 int,
 			out.cover = append(out.cover, quantize(cover/float64(n)))
 		}
 	}
-	return out
 }
 
 // baryCache computes perspective-correct barycentric weights, keeping

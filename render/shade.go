@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/spikeframes/spikeframes/colormap"
 	"github.com/spikeframes/spikeframes/mesh"
@@ -80,6 +81,7 @@ type Shader struct {
 	knee       glowKnee
 	glowGeom   *glowGeometry
 	weight     []float32 // each sample's weight, decoded; nil: all 1
+	weightBuf  []float32 // weight's memory, kept while weight is nil
 	bgShare    []float32 // each touched pixel's share of background
 }
 
@@ -90,34 +92,53 @@ func NewShader(m *mesh.Mesh, cov *Coverage, lut *colormap.LUT, s Style) (*Shader
 		return nil, err
 	}
 	sh := &Shader{
-		cov:        cov,
-		mesh:       m,
-		lut:        lut,
-		colours:    make([][3]float32, len(lut.RGB)),
-		tone:       newToneMap(s.Tone),
-		bg8:        s.Background,
-		invSamples: 1 / float32(cov.AA*cov.AA),
-		bloom:      float32(s.Bloom),
-		knee:       newGlowKnee(s.BloomThreshold),
-		bgShare:    make([]float32, len(cov.cover)),
+		mesh:    m,
+		lut:     lut,
+		colours: make([][3]float32, len(lut.RGB)),
+		tone:    newToneMap(s.Tone),
+		bg8:     s.Background,
+		bloom:   float32(s.Bloom),
+		knee:    newGlowKnee(s.BloomThreshold),
 	}
 	for i, c := range lut.RGB {
 		sh.colours[i] = s.emitted(c)
 	}
 	sh.bg = sh.tone.linear(s.Background)
-	if cov.weight != nil {
-		sh.weight = make([]float32, len(cov.weight))
-		for i, q := range cov.weight {
-			sh.weight[i] = float32(q) / 65535
-		}
-	}
-	for i, q := range cov.cover {
-		sh.bgShare[i] = 1 - float32(q)/65535
-	}
+	sh.use(cov)
 	if s.Bloom > 0 {
 		sh.glowGeom = newGlowGeometry(cov.Width, cov.Height)
 	}
 	return sh, nil
+}
+
+// Use makes s draw cov from now on: a coverage of the same mesh at the
+// same picture size, as a moving camera's next frame has. The shader keeps
+// its colour table, glow geometry and buffers. It must not be called while
+// s renders a frame.
+func (s *Shader) Use(cov *Coverage) error {
+	if cov.Width != s.cov.Width || cov.Height != s.cov.Height {
+		return fmt.Errorf("shader for %d×%d pictures given a %d×%d coverage", s.cov.Width, s.cov.Height, cov.Width, cov.Height)
+	}
+	s.use(cov)
+	return nil
+}
+
+// use decodes cov's sample weights and background shares.
+func (s *Shader) use(cov *Coverage) {
+	s.cov = cov
+	s.invSamples = 1 / float32(cov.AA*cov.AA)
+	s.weight = nil
+	if cov.weight != nil {
+		s.weight = slices.Grow(s.weightBuf[:0], len(cov.weight))[:len(cov.weight)]
+		s.weightBuf = s.weight
+		for i, q := range cov.weight {
+			s.weight[i] = float32(q) / 65535
+		}
+	}
+	s.bgShare = slices.Grow(s.bgShare[:0], len(cov.cover))[:len(cov.cover)]
+	for i, q := range cov.cover {
+		s.bgShare[i] = 1 - float32(q)/65535
+	}
 }
 
 // Coverage is the coverage this shader draws.
