@@ -478,6 +478,10 @@ type bandCoverage struct {
 	weight []uint16
 }
 
+// narrowColumns is the width in pixel columns below which a triangle's
+// samples are all tested rather than bounded row by row.
+const narrowColumns = 4
+
 // bandRasterizer holds one worker's z-buffer for a band: for each pixel
 // row, aa² sub-rows (one per sample of the rotated grid, see samplePos)
 // of one sample per pixel; and for each sub-row the span of pixel columns
@@ -488,7 +492,7 @@ type bandRasterizer struct {
 	depth          []float64
 	tri            []uint32
 	spanLo, spanHi []int
-	py             []float64 // the picture y of each sub-row of the current band
+	py, dxRow      []float64 // the picture y and the sample offset in x of each sub-row of the current band
 }
 
 func newBandRasterizer(width, aa, bandRows int) *bandRasterizer {
@@ -501,6 +505,7 @@ func newBandRasterizer(width, aa, bandRows int) *bandRasterizer {
 		spanLo: make([]int, bandRows*n),
 		spanHi: make([]int, bandRows*n),
 		py:     make([]float64, bandRows*n),
+		dxRow:  make([]float64, bandRows*n),
 	}
 	for s := range n {
 		r.dx[s], r.dy[s] = samplePos(aa, s)
@@ -542,6 +547,7 @@ func (r *bandRasterizer) band(m *mesh.Mesh, verts []screenVertex, tris []uint32,
 	rows := (y1 - y0) * n // sub-rows
 	for sr := range rows {
 		r.py[sr] = float64(y0) + (float64(sr)+0.5)/float64(n)
+		r.dxRow[sr] = r.dx[sr%n]
 	}
 	for _, t := range tris {
 		tr := m.Triangles[t]
@@ -561,42 +567,49 @@ func (r *bandRasterizer) band(m *mesh.Mesh, verts []screenVertex, tris []uint32,
 		x1 := min(w-1, int(math.Ceil(max(a.x, b.x, c.x))))
 		sr0 := max(0, int(math.Floor(min(a.y, b.y, c.y)*float64(n)))-y0*n)
 		sr1 := min(rows-1, int(math.Ceil(max(a.y, b.y, c.y)*float64(n)))-y0*n)
+		// A triangle a few columns wide is tested at every sample of its
+		// bounding box: cheaper than bounding each row's span.
+		narrow := x1-x0 < narrowColumns
 		for sr := sr0; sr <= sr1; sr++ {
-			py := r.py[sr]
-			dx := r.dx[sr%n]
+			py, dx := r.py[sr], r.dxRow[sr]
 			// On this sub-row each edge is a line in px: w = ka·px + m.
 			m0, m1, m2 := e[0].kb*py+e[0].kc, e[1].kb*py+e[1].kc, e[2].kb*py+e[2].kc
-			var lo, hi float64
-			if bounds.general {
-				var ok bool
-				if lo, hi, ok = rowSpan(e, m0, m1, m2); !ok {
+			xs, xe := x0, x1
+			if !narrow {
+				var lo, hi float64
+				if bounds.general {
+					var ok bool
+					if lo, hi, ok = rowSpan(e, m0, m1, m2); !ok {
+						continue
+					}
+				} else {
+					if bounds.hasFlat && bounds.flat.kb*py+bounds.flat.kc > 0 {
+						continue
+					}
+					lb, rb := &bounds.left, &bounds.right
+					lo = max(-(lb[0].kb*py+lb[0].kc)/lb[0].ka, -(lb[1].kb*py+lb[1].kc)/lb[1].ka)
+					hi = min(-(rb[0].kb*py+rb[0].kc)/rb[0].ka, -(rb[1].kb*py+rb[1].kc)/rb[1].ka)
+					if !(lo <= hi) {
+						continue
+					}
+				}
+				// The span (in pixel columns) is widened by one each way
+				// and every sample in it is tested, so rounding in the
+				// span never drops a sample.
+				xs = max(x0, int(math.Floor(lo-dx))-1)
+				xe = min(x1, int(math.Ceil(hi-dx))+1)
+				if xs > xe {
 					continue
 				}
-			} else {
-				if bounds.hasFlat && bounds.flat.kb*py+bounds.flat.kc > 0 {
-					continue
-				}
-				l, r := &bounds.left, &bounds.right
-				lo = max(-(l[0].kb*py+l[0].kc)/l[0].ka, -(l[1].kb*py+l[1].kc)/l[1].ka)
-				hi = min(-(r[0].kb*py+r[0].kc)/r[0].ka, -(r[1].kb*py+r[1].kc)/r[1].ka)
-				if !(lo <= hi) {
-					continue
-				}
-			}
-			// The span (in pixel columns) is widened by one each way and
-			// every sample in it is tested, so rounding in the span never
-			// drops a sample.
-			xs := max(x0, int(math.Floor(lo-dx))-1)
-			xe := min(x1, int(math.Ceil(hi-dx))+1)
-			if xs > xe {
-				continue
 			}
 			dRow := depth.kb*py + depth.kc
 			row := sr * w
 			for x := xs; x <= xe; x++ {
 				px := float64(x) + dx
 				// Edges count as inside, so shared edges leave no gaps.
-				if e[0].ka*px+m0 > 0 || e[1].ka*px+m1 > 0 || e[2].ka*px+m2 > 0 {
+				// The three tests are or-ed without branches: which way
+				// they go at a triangle's edge is hard to predict.
+				if outside(e[0].ka*px+m0)|outside(e[1].ka*px+m1)|outside(e[2].ka*px+m2) != 0 {
 					continue
 				}
 				if d := depth.ka*px + dRow; d < r.depth[row+x] {
@@ -645,6 +658,15 @@ func newRowBounds(e [3]plane) rowBounds {
 		b.right[1] = b.right[0]
 	}
 	return b
+}
+
+// outside is 1 for an edge function value outside its triangle (> 0),
+// else 0.
+func outside(w float64) uint8 {
+	if w > 0 {
+		return 1
+	}
+	return 0
 }
 
 // plane is a linear function over the picture: ka·px + kb·py + kc.
@@ -757,5 +779,11 @@ func (c *baryCache) weights(t uint32, tr [3]uint32, verts []screenVertex, px, py
 
 // quantize stores a weight in [0,1] in 16 bits.
 func quantize(w float64) uint16 {
-	return uint16(min(max(w, 0), 1)*65535 + 0.5)
+	switch {
+	case w <= 0:
+		return 0
+	case w >= 1:
+		return 65535
+	}
+	return uint16(w*65535 + 0.5)
 }
