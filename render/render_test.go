@@ -263,26 +263,6 @@ func TestPNGRoundTrip(t *testing.T) {
 	}
 }
 
-func TestSubtractBytes(t *testing.T) {
-	a := make([]byte, 67)
-	b := make([]byte, 67)
-	for i := range a {
-		a[i] = byte(i * 37)
-		b[i] = byte(255 - i*11)
-		if i%9 == 0 {
-			b[i] = a[i]
-		}
-	}
-	copy(b[8:16], a[8:16])
-	dst := make([]byte, 67)
-	subtractBytes(dst, a, b)
-	for i := range a {
-		if dst[i] != a[i]-b[i] {
-			t.Fatalf("byte %d: %d − %d gave %d, want %d", i, a[i], b[i], dst[i], a[i]-b[i])
-		}
-	}
-}
-
 func TestAdler32(t *testing.T) {
 	for _, n := range []int{0, 1, 7, 8, 9, 5552, 5553, 100000} {
 		data := make([]byte, n)
