@@ -90,7 +90,7 @@ func (f *renderFlags) buildScene(fs *pflag.FlagSet, geom *geometryFlags, recordi
 	if byFlags.Options, err = f.options(geom); err != nil {
 		return sc, err
 	}
-	byFlags.Output = scene.Output{Out: f.out, Pattern: f.pattern, Frames: f.frames, Video: f.video, FPS: f.fps, CRF: f.crf}
+	byFlags.Output = scene.Output{Out: f.out, Pattern: f.pattern, Frames: f.frames, Video: f.video, FPS: f.fps, CRF: f.crf, Preset: f.preset}
 	fs.Visit(func(fl *pflag.Flag) {
 		keys, kerr := keysOfFlag(fl.Name)
 		for _, key := range keys {

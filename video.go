@@ -24,7 +24,10 @@ const ffmpegWaitDelay = 5 * time.Second
 
 // videoSink pipes raw RGB frames, in order, into ffmpeg, which encodes an
 // H.264 MP4 into a temporary file renamed into place only when ffmpeg
-// reported no error and the file holds a whole MP4.
+// reported no error and the file holds a whole MP4. Workers hand their
+// frames over and go on rendering; one goroutine feeds ffmpeg in frame
+// order, so a worker waits only when it runs a whole window of frames ahead
+// of the frame ffmpeg needs next.
 type videoSink struct {
 	path   string
 	out    *atomicfile.File // ffmpeg writes it by name
@@ -37,10 +40,16 @@ type videoSink struct {
 	procMu   sync.Mutex
 	waited   bool // ffmpeg has exited and been waited for: its ID may be reused
 
-	mu      sync.Mutex
-	turn    *sync.Cond
-	next    int // the frame whose turn it is to be written
-	aborted bool
+	mu       sync.Mutex
+	changed  *sync.Cond     // a frame was handed over or fed, or the sink is ending
+	next     int            // the frame ffmpeg needs next
+	window   int            // how far ahead of next a frame may be handed over: one per worker, and one
+	pending  map[int][]byte // frames handed over, not yet fed
+	free     [][]byte       // buffers fed, to be reused
+	closing  bool           // no more frames come
+	aborted  bool
+	writeErr error         // why feeding ffmpeg failed
+	fed      chan struct{} // closed when the feeding goroutine has ended
 }
 
 // findFFmpeg returns the path of ffmpeg on PATH.
@@ -54,12 +63,12 @@ func findFFmpeg() (string, error) {
 
 // videoArgs is ffmpeg's command line for a width × height movie at fps
 // frames per second and quality crf, read from standard input.
-func videoArgs(width, height int, fps float64, crf int, out string) []string {
+func videoArgs(width, height int, fps float64, crf int, preset, out string) []string {
 	return []string{
 		"-nostdin", "-hide_banner", "-loglevel", "error", "-y",
 		"-f", "rawvideo", "-pix_fmt", "rgb24", "-s", fmt.Sprintf("%dx%d", width, height),
 		"-framerate", strconv.FormatFloat(fps, 'g', -1, 64), "-i", "-",
-		"-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", strconv.Itoa(crf),
+		"-c:v", "libx264", "-preset", preset, "-pix_fmt", "yuv420p", "-crf", strconv.Itoa(crf),
 		"-movflags", "+faststart", "-f", "mp4", out,
 	}
 }
@@ -68,7 +77,7 @@ func videoArgs(width, height int, fps float64, crf int, out string) []string {
 // first on, in order. ffmpeg runs in a process group of its own, so that a
 // Ctrl-C meant for spikeframes reaches it only through spikeframes, which
 // stops it. Temporary files a killed run left for path are removed first.
-func newVideoSink(ffmpeg, path string, width, height int, fps float64, crf, first int) (*videoSink, error) {
+func newVideoSink(ffmpeg, path string, width, height int, fps float64, crf int, preset string, first int) (*videoSink, error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("output folder: %w", err)
@@ -81,9 +90,9 @@ func newVideoSink(ffmpeg, path string, width, height int, fps float64, crf, firs
 	if err != nil {
 		return nil, err
 	}
-	s := &videoSink{path: path, out: out, next: first}
-	s.turn = sync.NewCond(&s.mu)
-	s.cmd = exec.Command(ffmpeg, videoArgs(width, height, fps, crf, out.Name())...)
+	s := &videoSink{path: path, out: out, next: first, window: 1, pending: map[int][]byte{}, fed: make(chan struct{})}
+	s.changed = sync.NewCond(&s.mu)
+	s.cmd = exec.Command(ffmpeg, videoArgs(width, height, fps, crf, preset, out.Name())...)
 	s.cmd.Stderr = &s.stderr
 	s.cmd.WaitDelay = ffmpegWaitDelay
 	ownProcessGroup(s.cmd)
@@ -94,40 +103,81 @@ func newVideoSink(ffmpeg, path string, width, height int, fps float64, crf, firs
 		out.Abort()
 		return nil, fmt.Errorf("starting ffmpeg: %w", err)
 	}
+	go s.feed()
 	return s, nil
 }
 
 // Done reports false: a movie is always written whole.
 func (s *videoSink) Done(int) bool { return false }
 
-// Writer returns a worker's writer: frames go to ffmpeg's pipe in order,
-// each waiting for its turn.
+// Writer returns a worker's writer: it copies the frame for the feeding
+// goroutine and returns, waiting only while the frame is a window ahead of
+// the one ffmpeg needs next.
 func (s *videoSink) Writer() func(int, *render.Image) error {
+	s.mu.Lock()
+	s.window++
+	s.mu.Unlock()
 	return func(k int, img *render.Image) error {
 		s.mu.Lock()
-		defer s.mu.Unlock()
-		for s.next != k && !s.aborted {
-			s.turn.Wait()
+		for k >= s.next+s.window && !s.aborted && s.writeErr == nil {
+			s.changed.Wait()
 		}
-		if s.aborted {
-			return nil
+		if s.aborted || s.writeErr != nil {
+			err := s.writeErr
+			s.mu.Unlock()
+			return err
 		}
-		if _, err := s.stdin.Write(img.Pix); err != nil {
+		var buf []byte
+		if n := len(s.free); n > 0 {
+			buf, s.free = s.free[n-1], s.free[:n-1]
+		}
+		s.mu.Unlock()
+		buf = append(buf[:0], img.Pix...)
+		s.mu.Lock()
+		s.pending[k] = buf
+		s.changed.Broadcast()
+		s.mu.Unlock()
+		return nil
+	}
+}
+
+// feed writes the handed-over frames to ffmpeg in order until the sink
+// is closed and every frame fed, or aborted, or ffmpeg stops reading.
+func (s *videoSink) feed() {
+	defer close(s.fed)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for {
+		buf, ok := s.pending[s.next]
+		for !ok && !s.aborted && !s.closing {
+			s.changed.Wait()
+			buf, ok = s.pending[s.next]
+		}
+		if !ok || s.aborted {
+			return
+		}
+		delete(s.pending, s.next)
+		s.mu.Unlock()
+		_, err := s.stdin.Write(buf)
+		s.mu.Lock()
+		s.free = append(s.free, buf)
+		if err != nil {
 			// ffmpeg stopped reading: it is ending. Its exit says why.
 			s.stdin.Close()
 			if werr := s.waitFFmpeg(); werr != nil {
 				err = werr
 			}
-			return fmt.Errorf("ffmpeg failed writing %s: it stopped reading at frame %d: %w%s", s.path, k, err, s.ffmpegSaid())
+			s.writeErr = fmt.Errorf("ffmpeg failed writing %s: it stopped reading at frame %d: %w%s", s.path, s.next, err, s.ffmpegSaid())
+			s.changed.Broadcast()
+			return
 		}
 		s.next++
-		s.turn.Broadcast()
-		return nil
+		s.changed.Broadcast()
 	}
 }
 
-// Abort kills ffmpeg, which unblocks a writer stuck on a full pipe, and
-// wakes the writers waiting for their turn.
+// Abort kills ffmpeg, which unblocks the feeder stuck on a full pipe,
+// and wakes the writers waiting for their turn.
 func (s *videoSink) Abort() {
 	s.procMu.Lock()
 	if !s.waited {
@@ -136,7 +186,7 @@ func (s *videoSink) Abort() {
 	s.procMu.Unlock()
 	s.mu.Lock()
 	s.aborted = true
-	s.turn.Broadcast()
+	s.changed.Broadcast()
 	s.mu.Unlock()
 }
 
@@ -154,11 +204,33 @@ func (s *videoSink) waitFFmpeg() error {
 // Close ends ffmpeg's input and waits for it; the movie is renamed into
 // place only when ok and when ffmpeg said nothing and wrote a whole MP4.
 func (s *videoSink) Close(ok bool) error {
+	if !ok {
+		s.Abort() // the feeder may be stuck on a full pipe
+	}
+	s.mu.Lock()
+	s.closing = true
+	if !ok {
+		s.aborted = true
+	}
+	s.changed.Broadcast()
+	s.mu.Unlock()
+	<-s.fed
 	s.stdin.Close()
 	err := s.waitFFmpeg()
 	if !ok {
 		s.out.Abort()
 		return nil
+	}
+	s.mu.Lock()
+	writeErr, left := s.writeErr, len(s.pending)
+	s.mu.Unlock()
+	if writeErr != nil {
+		s.out.Abort()
+		return writeErr
+	}
+	if left > 0 {
+		s.out.Abort()
+		return fmt.Errorf("writing %s: %d frames were never fed to ffmpeg", s.path, left)
 	}
 	if err == nil && strings.TrimSpace(s.stderr.String()) != "" {
 		err = errors.New("it reported an error")

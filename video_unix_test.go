@@ -8,7 +8,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/spikeframes/spikeframes/render"
 )
 
 // shellBytes writes s as a printf format of octal escapes.
@@ -97,5 +101,63 @@ func TestRenderVideoRemovesAKilledRunsMovie(t *testing.T) {
 	}
 	if files := sortedNames(readDir(t, dir)); !slices.Equal(files, []string{"ca1.mp4"}) {
 		t.Errorf("files %v, want the movie alone", files)
+	}
+}
+
+// TestVideoSinkFeedsFramesInOrder hands frames to a video sink from three
+// workers that finish out of order, as frames of different cost do, and
+// checks that ffmpeg reads every frame once, in order, with the preset
+// asked for.
+func TestVideoSinkFeedsFramesInOrder(t *testing.T) {
+	bin := fakeFFmpeg(t, "echo \"$@\" >\"$bin/args\"; cat >\"$bin/raw\"; printf '"+shellBytes(wholeMP4)+"' >\"$out\"")
+	const frames, workers = 40, 3
+	sink, err := newVideoSink(filepath.Join(bin, "ffmpeg"), filepath.Join(t.TempDir(), "m.mp4"), 2, 2, 30, 18, "veryfast", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := range workers {
+		write := sink.Writer()
+		img := render.NewImage(2, 2)
+		wg.Go(func() {
+			for k := range next {
+				time.Sleep(time.Duration((k*7+w*3)%5) * time.Millisecond)
+				for i := range img.Pix {
+					img.Pix[i] = byte(k)
+				}
+				if err := write(k, img); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	for k := range frames {
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	if err := sink.Close(true); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(bin, "raw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]byte, 0, frames*12)
+	for k := range frames {
+		for range 12 {
+			want = append(want, byte(k))
+		}
+	}
+	if !slices.Equal(raw, want) {
+		t.Errorf("ffmpeg read %d bytes %v…, want the %d frames in order", len(raw), raw[:min(len(raw), 36)], frames)
+	}
+	args, err := os.ReadFile(filepath.Join(bin, "args"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(args), "-preset veryfast") {
+		t.Errorf("ffmpeg ran with %s, want -preset veryfast", args)
 	}
 }

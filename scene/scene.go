@@ -66,16 +66,18 @@ type Output struct {
 	// Frames selects output frames "A:B" ("" is all of them).
 	Frames string
 	// Video, when set, is an MP4 file to write instead of PNG frames, at
-	// FPS frames per second and quality CRF.
-	Video string
-	FPS   float64
-	CRF   int
+	// FPS frames per second and quality CRF, encoded at x264's Preset
+	// (its speed against file size).
+	Video  string
+	FPS    float64
+	CRF    int
+	Preset string
 }
 
 // Default is the scene of the command line's defaults, without cells.
 func Default() Scene {
 	return Scene{
-		Output:  Output{Out: "frames", Pattern: "frame_%05d.png", FPS: 30, CRF: 18},
+		Output:  Output{Out: "frames", Pattern: "frame_%05d.png", FPS: 30, CRF: 18, Preset: "medium"},
 		Options: movie.DefaultOptions(),
 	}
 }
