@@ -2,7 +2,6 @@ package render
 
 import (
 	"bytes"
-	stdadler "hash/adler32"
 	"image/png"
 	"math"
 	"testing"
@@ -262,22 +261,6 @@ func TestPNGRoundTrip(t *testing.T) {
 		}
 	}
 }
-
-func TestAdler32(t *testing.T) {
-	for _, n := range []int{0, 1, 7, 8, 9, 5552, 5553, 100000} {
-		data := make([]byte, n)
-		for i := range data {
-			if i%13 < 4 {
-				data[i] = byte(i*7 + 1)
-			}
-		}
-		if got, want := adler32(data), stdAdler32(data); got != want {
-			t.Errorf("%d bytes: %08x, want %08x", n, got, want)
-		}
-	}
-}
-
-func stdAdler32(data []byte) uint32 { return stdadler.Checksum(data) }
 
 // TestStraightSectionShowsThePlasmaColour meshes a one-section cell the
 // way the render command does and checks the middle of the tube shows

@@ -1,0 +1,166 @@
+package rlezlib
+
+import (
+	"bytes"
+	"compress/zlib"
+	"io"
+	"math/rand/v2"
+	"testing"
+)
+
+// piece is a part of a stream: bytes given to Write, or a run given to
+// WriteRun.
+type piece struct {
+	data []byte
+	run  byte
+	n    int
+}
+
+// roundTrip compresses the pieces as one stream and checks that zlib
+// decompresses it (checksum included) to their bytes.
+func roundTrip(t *testing.T, w *Writer, name string, pieces []piece) {
+	t.Helper()
+	w.Reset()
+	var want []byte
+	for _, p := range pieces {
+		if p.data != nil {
+			w.Write(p.data)
+			want = append(want, p.data...)
+			continue
+		}
+		w.WriteRun(p.run, p.n)
+		want = append(want, bytes.Repeat([]byte{p.run}, p.n)...)
+	}
+	z, err := zlib.NewReader(bytes.NewReader(w.Close()))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	got, err := io.ReadAll(z)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("%s: decompressed %d bytes, want %d (first difference at %d)", name, len(got), len(want), firstDiff(got, want))
+	}
+}
+
+func firstDiff(a, b []byte) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}
+
+func TestRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	random := func(n, values int) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(rng.IntN(values))
+		}
+		return b
+	}
+	// Scanline-like: long runs of zeros with bursts of small values.
+	scanlines := make([]byte, 0, 300000)
+	for len(scanlines) < 300000 {
+		scanlines = append(scanlines, make([]byte, rng.IntN(3000))...)
+		scanlines = append(scanlines, random(rng.IntN(200), 5)...)
+	}
+	tests := []struct {
+		name   string
+		pieces []piece
+	}{
+		{"empty", nil},
+		{"one byte", []piece{{data: []byte{7}}}},
+		{"one zero", []piece{{data: []byte{0}}}},
+		{"every byte value", []piece{{data: func() []byte {
+			b := make([]byte, 256)
+			for i := range b {
+				b[i] = byte(i)
+			}
+			return b
+		}()}}},
+		{"random", []piece{{data: random(100000, 256)}}},
+		{"few values", []piece{{data: random(100000, 3)}}},
+		{"scanlines", []piece{{data: scanlines}}},
+		{"long zero run", []piece{{data: make([]byte, 1<<20)}}},
+		{"runs of every length", func() []piece {
+			var p []piece
+			for n := range 600 {
+				p = append(p, piece{data: []byte{byte(n)}}, piece{run: byte(n), n: n})
+			}
+			return p
+		}()},
+		{"runs across writes", []piece{{data: []byte{1, 1}}, {data: []byte{1}}, {run: 1, n: 2}, {data: []byte{1, 1, 1, 1, 2}}, {run: 0, n: 259}, {run: 0, n: 1}}},
+		{"more tokens than a block", []piece{{data: random(3*blockTokens+17, 256)}}},
+		{"many blocks of runs", func() []piece {
+			var p []piece
+			for i := range 4 * blockTokens {
+				p = append(p, piece{data: []byte{byte(i % 7)}}, piece{run: byte(i % 7), n: 3 + i%300})
+			}
+			return p
+		}()},
+	}
+	w := NewWriter()
+	for _, tc := range tests {
+		roundTrip(t, w, tc.name, tc.pieces)
+	}
+}
+
+// TestCodeLengthsAreLimitedAndComplete checks package-merge on skewed
+// frequencies that an unlimited Huffman code would give codes longer than
+// the limit.
+func TestCodeLengthsAreLimitedAndComplete(t *testing.T) {
+	freq := make([]int, 286)
+	f := 1
+	for i := range 40 {
+		freq[i] = f
+		f = f*3/2 + 1
+	}
+	for _, limit := range []int{7, 9, 15} {
+		lengths := make([]uint8, len(freq))
+		var h huffmanScratch
+		h.codeLengths(freq, limit, lengths)
+		kraft := 0.0
+		for s, l := range lengths {
+			if (freq[s] > 0) != (l > 0) || int(l) > limit {
+				t.Fatalf("limit %d: symbol %d (frequency %d) has length %d", limit, s, freq[s], l)
+			}
+			if l > 0 {
+				kraft += 1 / float64(uint(1)<<l)
+			}
+		}
+		if kraft != 1 {
+			t.Errorf("limit %d: Kraft sum %v, want 1 (a complete code)", limit, kraft)
+		}
+	}
+}
+
+func FuzzRoundTrip(f *testing.F) {
+	f.Add([]byte{}, uint16(0))
+	f.Add([]byte{0, 0, 0, 0, 1, 1, 1, 2}, uint16(300))
+	w := NewWriter()
+	f.Fuzz(func(t *testing.T, data []byte, run uint16) {
+		roundTrip(t, w, "fuzz", []piece{{data: data}, {run: byte(run), n: int(run)}, {data: data}})
+	})
+}
+
+func BenchmarkScanlines(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	data := make([]byte, 0, 1<<22)
+	for len(data) < 1<<22 {
+		data = append(data, make([]byte, rng.IntN(20000))...)
+		for range rng.IntN(2000) {
+			data = append(data, byte(rng.IntN(5)))
+		}
+	}
+	w := NewWriter()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		w.Reset()
+		w.Write(data)
+		w.Close()
+	}
+}
