@@ -34,7 +34,7 @@ type Writer struct {
 	out    []byte
 	acc    uint64 // bits not yet in out, lowest first
 	nacc   uint
-	tokens []uint32 // literals (< 256) and runs (256 + length)
+	tokens []uint16 // literals (< 256) and runs (256 + length)
 	huff   huffmanScratch
 	prev   int // the last byte of the stream, or −1 before the first
 	// Adler-32 of the data so far: sums kept below 2⁶⁴ and reduced at
@@ -45,7 +45,7 @@ type Writer struct {
 
 // NewWriter returns a Writer ready for its first stream.
 func NewWriter() *Writer {
-	w := &Writer{tokens: make([]uint32, 0, blockTokens)}
+	w := &Writer{tokens: make([]uint16, 0, blockTokens)}
 	w.Reset()
 	return w
 }
@@ -78,16 +78,19 @@ func (w *Writer) Write(p []byte) {
 // literals adds the bytes of p from i on as literals up to the next run,
 // and returns where it stopped. The Adler sums stay in registers.
 func (w *Writer) literals(p []byte, i int) int {
+	if len(w.tokens) == blockTokens {
+		w.flushBlock(false)
+	}
+	// As many as the block has room for.
+	p = p[:min(len(p), i+blockTokens-len(w.tokens))]
 	a, b, prev := w.adlerA, w.adlerB, w.prev
+	tokens := w.tokens
 	for ; i < len(p); i++ {
 		c := p[i]
 		if int(c) == prev && i+minMatch <= len(p) && p[i+1] == c && p[i+2] == c {
 			break
 		}
-		if len(w.tokens) == blockTokens {
-			w.flushBlock(false)
-		}
-		w.tokens = append(w.tokens, uint32(c))
+		tokens = append(tokens, uint16(c))
 		a += uint64(c)
 		b += a
 		prev = int(c)
@@ -95,7 +98,7 @@ func (w *Writer) literals(p []byte, i int) int {
 			a, b, w.unreduced = a%adlerMod, b%adlerMod, 0
 		}
 	}
-	w.adlerA, w.adlerB, w.prev = a, b, prev
+	w.tokens, w.adlerA, w.adlerB, w.prev = tokens, a, b, prev
 	return i
 }
 
@@ -147,7 +150,7 @@ func runLength(p []byte, c byte) int {
 
 // literal adds byte c.
 func (w *Writer) literal(c byte) {
-	w.token(uint32(c))
+	w.token(uint16(c))
 	w.adlerA += uint64(c)
 	w.adlerB += w.adlerA
 	w.prev = int(c)
@@ -158,7 +161,7 @@ func (w *Writer) literal(c byte) {
 
 // run adds n (minMatch to maxMatch) more copies of c, the last byte.
 func (w *Writer) run(c byte, n int) {
-	w.token(eob + uint32(n))
+	w.token(eob + uint16(n))
 	// n bytes of c: A grows by n·c, B by n·A + c·n(n+1)/2.
 	w.adlerB += uint64(n)*w.adlerA + uint64(c)*uint64(n*(n+1)/2)
 	w.adlerA += uint64(n) * uint64(c)
@@ -171,7 +174,7 @@ func (w *Writer) reduceAdler() {
 	w.unreduced = 0
 }
 
-func (w *Writer) token(t uint32) {
+func (w *Writer) token(t uint16) {
 	if len(w.tokens) == blockTokens {
 		w.flushBlock(false)
 	}
@@ -198,12 +201,27 @@ var lengthCode, lengthExtra, lengthExtraBits = func() (code [maxMatch + 1]uint16
 // flushBlock writes the tokens so far as one block with dynamic Huffman
 // codes, the stream's last when final.
 func (w *Writer) flushBlock(final bool) {
+	// Counted in four tables, so that a symbol repeated in a row does
+	// not make each count wait for the last.
+	var counts [4][maxMatch + 1 + eob]int32
+	tokens := w.tokens
+	for len(tokens) >= 4 {
+		counts[0][tokens[0]]++
+		counts[1][tokens[1]]++
+		counts[2][tokens[2]]++
+		counts[3][tokens[3]]++
+		tokens = tokens[4:]
+	}
+	for _, t := range tokens {
+		counts[0][t]++
+	}
 	var freq [286]int
-	for _, t := range w.tokens {
+	for t := range counts[0] {
+		n := int(counts[0][t] + counts[1][t] + counts[2][t] + counts[3][t])
 		if t < eob {
-			freq[t]++
-		} else {
-			freq[lengthCode[t-eob]]++
+			freq[t] += n
+		} else if t >= eob+minMatch {
+			freq[lengthCode[t-eob]] += n
 		}
 	}
 	freq[eob] = 1
@@ -225,26 +243,27 @@ func (w *Writer) flushBlock(final bool) {
 	w.bits(b2u(final), 1)
 	w.bits(2, 2) // dynamic Huffman codes
 	w.writeCodeLengths(litLen[:nlit], distLen[:])
-	// Each token as its bits and their count: a literal's code; a run's
-	// length code, extra bits and distance code.
+	// Each token as its bits (a literal's code; a run's length code, extra
+	// bits and distance code), their count in the top byte.
+	const sizeShift = 56
 	var code [maxMatch + 1 + eob]uint64
-	var size [maxMatch + 1 + eob]uint8
 	for t := range eob {
-		code[t], size[t] = uint64(litCode[t]), litLen[t]
+		code[t] = uint64(litCode[t]) | uint64(litLen[t])<<sizeShift
 	}
 	for n := minMatch; n <= maxMatch; n++ {
 		s := lengthCode[n]
 		c := uint64(litCode[s]) | uint64(lengthExtra[n])<<litLen[s]
 		bits := litLen[s] + lengthExtraBits[n]
-		code[eob+n], size[eob+n] = c|uint64(distCode[0])<<bits, bits+distLen[0]
+		code[eob+n] = c | uint64(distCode[0])<<bits | uint64(bits+distLen[0])<<sizeShift
 	}
-	// At most 15 + 5 + 15 bits a token: reserve room and write 32 bits at
-	// a time without bounds checks.
-	out := slices.Grow(w.out, 5*len(w.tokens)+8)
+	// At most 15 + 5 + 1 bits a token: reserve room and write 32 bits at
+	// a time.
+	out := slices.Grow(w.out, 3*len(w.tokens)+8)
 	acc, nacc := w.acc, w.nacc
 	for _, t := range w.tokens {
-		acc |= code[t] << nacc
-		nacc += uint(size[t])
+		c := code[t]
+		acc |= (c &^ (0xff << sizeShift)) << nacc
+		nacc += uint(c >> sizeShift)
 		if nacc >= 32 {
 			out = binary.LittleEndian.AppendUint32(out, uint32(acc))
 			acc >>= 32
