@@ -113,6 +113,7 @@ type glowGrid struct {
 type glowBuffers struct {
 	levels    [len(glowLevels)][][3]float32
 	tmp       [][3]float32
+	span      []int32 // per grid row, the columns blur's horizontal pass lit
 	glow      [][3]float32 // final glow per finest-grid cell
 	cellFixed [][3]int32   // display value of background plus glow per finest-grid cell, 8.8 fixed point
 	// reach holds the finest-grid cells the glow reaches.
@@ -172,6 +173,7 @@ func (g *glowGeometry) newBuffers() *glowBuffers {
 	n := top.w * top.h
 	bu := &glowBuffers{
 		tmp:         make([][3]float32, n),
+		span:        make([]int32, 2*top.h),
 		glow:        make([][3]float32, n),
 		cellFixed:   make([][3]int32, n),
 		quadSmooth:  make([]bool, n),
@@ -303,7 +305,7 @@ func (g *glowGeometry) spread(bu *glowBuffers, pixels []uint32, light [][3]float
 	}
 	for i := range g.levels {
 		l := &g.levels[i]
-		reach[i] = blur(bu.levels[i], bu.tmp, l.w, l.h, l.kernel, srcs[i])
+		reach[i] = blur(bu.levels[i], bu.tmp, bu.span, l.w, l.h, l.kernel, srcs[i])
 	}
 	// From the coarsest level up: each level becomes its share of its own
 	// blur plus the coarser level's sum spread onto it. The finest level's
@@ -395,32 +397,49 @@ func (g *glowGeometry) combine(bu *glowBuffers, i int, b box, s float32) {
 
 // blur convolves the part src of a w × h grid (zero elsewhere) with kernel
 // k along both axes and returns the part of the grid the result covers.
-// Both passes run along rows, so memory is read in order.
-func blur(grid, tmp [][3]float32, w, h int, k []float32, src box) box {
+// Both passes run along rows, so memory is read in order. Light is never
+// negative, so a zero cell adds nothing to a sum: the horizontal pass
+// spreads each lit cell onto its neighbours and notes the columns each
+// row's result spans, and the vertical pass adds each row over that span
+// only. Every output is the same sum, in the same order, as a full
+// convolution's.
+func blur(grid, tmp [][3]float32, span []int32, w, h int, k []float32, src box) box {
 	r := len(k) / 2
 	out := src.grow(r, w, h)
 	if src.empty() {
 		return src
 	}
-	// Horizontal: rows of src, columns of out.
+	// Horizontal: rows of src, columns of out; span[2y], span[2y+1] the
+	// columns of row y's result that may be lit.
 	for y := src.y0; y < src.y1; y++ {
 		row, dst := grid[y*w:(y+1)*w], tmp[y*w:(y+1)*w]
-		for x := out.x0; x < out.x1; x++ {
-			var s [3]float32
-			for i := max(src.x0, x-r); i < min(src.x1, x+r+1); i++ {
-				kw := k[i-x+r]
-				s[0], s[1], s[2] = s[0]+kw*row[i][0], s[1]+kw*row[i][1], s[2]+kw*row[i][2]
+		clear(dst[out.x0:out.x1])
+		lo, hi := out.x1, out.x0
+		for i := src.x0; i < src.x1; i++ {
+			c := row[i]
+			if c == ([3]float32{}) {
+				continue
 			}
-			dst[x] = s
+			x0, x1 := max(out.x0, i-r), min(out.x1, i+r+1)
+			lo, hi = min(lo, x0), max(hi, x1)
+			for x := x0; x < x1; x++ {
+				kw := k[i-x+r]
+				d := &dst[x]
+				d[0], d[1], d[2] = d[0]+kw*c[0], d[1]+kw*c[1], d[2]+kw*c[2]
+			}
 		}
+		span[2*y], span[2*y+1] = int32(lo), int32(hi)
 	}
 	// Vertical: each output row of out is a weighted sum of tmp's rows.
 	for y := out.y0; y < out.y1; y++ {
-		dst := grid[y*w+out.x0 : y*w+out.x1]
-		clear(dst)
+		clear(grid[y*w+out.x0 : y*w+out.x1])
 		for j := max(src.y0, y-r); j < min(src.y1, y+r+1); j++ {
+			lo, hi := int(span[2*j]), int(span[2*j+1])
+			if lo >= hi {
+				continue
+			}
 			kw := k[j-y+r]
-			from := tmp[j*w+out.x0 : j*w+out.x1]
+			dst, from := grid[y*w+lo:y*w+hi], tmp[j*w+lo:j*w+hi]
 			for x := range dst {
 				c := from[x]
 				dst[x][0] += kw * c[0]
