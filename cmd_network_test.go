@@ -58,6 +58,47 @@ func TestRenderNetworkRefusesBadChoices(t *testing.T) {
 	}
 }
 
+// TestNetworkSettingsInSceneFiles: the network's settings are scene keys
+// that --print-scene prints, that read back to the same scene (mtype
+// stays mtype, though color-by is category for both), and whose bad
+// values are refused naming the file.
+func TestNetworkSettingsInSceneFiles(t *testing.T) {
+	tmp := t.TempDir()
+	file := filepath.Join(tmp, "net.toml")
+	writeScene(t, file, bbpConfig, "--nodes", "cortex:0,2-3", "--color-by", "mtype", "--soma-only-fill", "--spike-decay", "4.5")
+	printed, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\n[network]\n", `nodes = "cortex:0,2-3"`, `category = "mtype"`, "soma-only-fill = true", "spike-decay = 4.5", `color-by = "category"`} {
+		if !strings.Contains(string(printed), want) {
+			t.Errorf("the printed scene lacks %q", want)
+		}
+	}
+	status, again, errOut := runCmd("render", "--scene", file, "--print-scene")
+	if status != exitOK || again != string(printed) {
+		t.Errorf("printed again from the file: status %d, stderr %q; the scenes differ:\n%s\n---\n%s", status, errOut, again, printed)
+	}
+	// A flag overrides the file's category only when it names one.
+	for _, tc := range []struct{ colorBy, want string }{{"voltage", `category = "mtype"`}, {"population", `category = "population"`}} {
+		_, out, _ := runCmd("render", "--scene", file, "--color-by", tc.colorBy, "--print-scene")
+		if !strings.Contains(out, tc.want) {
+			t.Errorf("--color-by %s over the file: the scene lacks %q", tc.colorBy, tc.want)
+		}
+	}
+	for _, tc := range []struct{ from, to, want string }{
+		{`category = "mtype"`, `category = "layer"`, `: network.category "layer": want population or mtype`},
+		{"spike-decay = 4.5", "spike-decay = 0", ": spike-decay 0: want a time constant"},
+	} {
+		bad := filepath.Join(tmp, "bad.toml")
+		writeText(t, bad, strings.Replace(string(printed), tc.from, tc.to, 1))
+		status, _, errOut := runCmd("render", "--scene", bad, "-q", "-o", filepath.Join(tmp, "out"))
+		if status != exitUsage || !strings.Contains(errOut, "--scene "+bad+tc.want) {
+			t.Errorf("%s: status %d, stderr %q", tc.to, status, errOut)
+		}
+	}
+}
+
 // copyCircuit copies the BBP test circuit into a folder of its own, its
 // morphology folder named by absolute path, with file name replaced by
 // the file at bad.

@@ -375,6 +375,9 @@ func (f *renderFlags) validate(sc scene.Scene) error {
 			return f.optionError(&cellError{i, err})
 		}
 	}
+	if err := f.validateNetwork(sc.Network); err != nil {
+		return err
+	}
 	return f.validateOutput(sc.Output, sc.Options.Look.Transparent)
 }
 
@@ -412,7 +415,7 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 	}
 	if isNetwork {
 		start := time.Now()
-		sim, s, err := f.readNetwork(sc.Cells[0].Recording, sc.Options)
+		sim, s, err := readNetwork(sc.Cells[0].Recording, sc.Network, sc.Options)
 		if err != nil {
 			fmt.Fprintf(stderr, "spikeframes render: %v\n", err)
 			return exitInput
