@@ -409,6 +409,7 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 
 	var cells []movie.Cell
 	var recs []*voltage.Recording
+	var networkFiles []string // the files a network's cells were drawn from
 	isNetwork := len(sc.Cells) == 1 && isSimulationConfig(sc.Cells[0].Recording)
 	if isNetwork && sc.Cells[0].Morphology != "" {
 		return usageErr(stderr, "render", "--morphology %s: gives a recording its geometry; a SONATA simulation's morphologies come from its circuit", sc.Cells[0].Morphology)
@@ -423,7 +424,7 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 		defer sim.Close()
 		defer s.Close()
 		say("%s (%.2f s)", describeNetwork(sc.Cells[0].Recording, s), time.Since(start).Seconds())
-		cells, recs = s.Cells, []*voltage.Recording{s.Cells[0].Rec}
+		cells, recs, networkFiles = s.Cells, []*voltage.Recording{s.Cells[0].Rec}, s.Files
 		if s.Reported == 0 && s.Spiking == 0 && !sc.Gives("color-by") {
 			sc.Options.ColorBy = movie.ByCategory
 		}
@@ -485,7 +486,13 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 	if out.Video == "" || hasPins(sc) {
 		hashes := make([]string, len(sc.Cells))
 		for i, c := range sc.Cells {
-			h, err := hashFile(c.Recording)
+			var h string
+			var err error
+			if isNetwork {
+				h, err = hashFiles(networkFiles)
+			} else {
+				h, err = hashFile(c.Recording)
+			}
 			if err == nil && c.SHA256 != "" && c.SHA256 != h {
 				err = fmt.Errorf("%s: its contents (SHA-256 %s) are not the recording the scene names (%s)", c.Recording, h, c.SHA256)
 			}

@@ -78,8 +78,26 @@ type Scene struct {
 	Spiking int
 	// Skipped counts the virtual nodes chosen, which have nothing to draw.
 	Skipped int
+	// Files are the files the cells were made from, each once, in the
+	// order they were first read: the configs, the node sets, each
+	// population's nodes, node types and report, the morphologies and the
+	// spikes. A render's frames depend on their contents alone.
+	Files []string
 
 	reports []*sonata.Report
+	seen    map[string]bool // Files, as a set
+}
+
+// uses adds path to the scene's Files, unless it is there already.
+func (s *Scene) uses(path string) {
+	if path == "" || s.seen[path] {
+		return
+	}
+	if s.seen == nil {
+		s.seen = map[string]bool{}
+	}
+	s.seen[path] = true
+	s.Files = append(s.Files, path)
 }
 
 // Close closes the report files the scene reads from.
@@ -100,6 +118,9 @@ func Load(sim *sonata.Simulation, o Options) (*Scene, error) {
 		return nil, err
 	}
 	s := &Scene{}
+	s.uses(sim.Config)
+	s.uses(sim.Circuit)
+	s.uses(sim.NodeSetsFile)
 	rc, ok := compartmentReport(sim)
 	morphs := map[string]*morph.Cell{}
 	pops := make([]string, 0, len(sel))
@@ -110,8 +131,16 @@ func Load(sim *sonata.Simulation, o Options) (*Scene, error) {
 	for _, pop := range pops {
 		nodes, err := sim.Nodes(pop)
 		if err != nil {
+			s.Close()
 			return nil, err
 		}
+		p, err := sim.Population(pop)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.uses(p.NodesFile)
+		s.uses(p.NodeTypesFile)
 		var rep *sonata.Report
 		if ok {
 			if rep, err = sonata.OpenReport(rc.File, pop); err != nil && !errors.Is(err, sonata.ErrNoPopulation) {
@@ -121,6 +150,7 @@ func Load(sim *sonata.Simulation, o Options) (*Scene, error) {
 			if rep != nil {
 				s.reports = append(s.reports, rep)
 				s.Report = rc.Name
+				s.uses(rc.File)
 			}
 		}
 		var reported map[uint64]bool
@@ -193,6 +223,8 @@ func (s *Scene) flashSpikes(sim *sonata.Simulation, o Options) error {
 				return nil // neither report nor spikes: nothing changes in time
 			case err != nil:
 				return err
+			default:
+				s.uses(sim.SpikesFile)
 			}
 			spikes[n.Population] = sp
 		}
@@ -316,6 +348,7 @@ func (s *Scene) cell(n sonata.Node, rep *sonata.Report, rc sonata.ReportConfig, 
 				return c, err
 			}
 			morphs[n.MorphologyFile] = m
+			s.uses(n.MorphologyFile)
 		}
 		c.Morph = sonata.Place(m, n)
 	}

@@ -142,7 +142,7 @@ var docs = map[string]string{
 	"cells":            "The recordings, in order: each [[cells]] is one.",
 	"cells.recording":  "The recording (relative paths start at this file's folder): a BlenderSpike pickle, or a morphology file (SWC, ASC, BBP HDF5) alone.",
 	"cells.morphology": `The morphology file the recording's 3-D points come from; "" uses the recording's own.`,
-	"cells.sha256":     "The recording's SHA-256: a file with other contents is refused.",
+	"cells.sha256":     "The recording's SHA-256 (a SONATA simulation's: of the contents of its config and of every file its cells are drawn from): a recording with other contents is refused.",
 	"cells.offset":     "Move the cell by X, Y, Z µm, after the layout placed it.",
 	"cells.rotate":     "Turn the cell about its soma by these degrees about X, then Y, then Z.",
 	"cells.time-span":  `This recording's simulated time span "START:STOP" (ms); "" is the scene's.`,
