@@ -95,22 +95,51 @@ func (f *renderFlags) validateNetwork(n scene.Network) error {
 }
 
 // readNetwork opens the SONATA simulation at path and reads the nodes
-// the scene's network settings choose, as cells of the scene. Unreported
-// parts show the bottom of the colormap.
-func readNetwork(path string, n scene.Network, o movie.Options) (*sonata.Simulation, *network.Scene, error) {
+// the scene's network settings choose, as cells of the scene.
+func readNetwork(path string, n scene.Network) (*sonata.Simulation, *network.Scene, error) {
 	sim, err := sonata.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
 	s, err := network.Load(sim, network.Options{
-		Nodes: n.Nodes, Category: n.Category, SomaOnlyFill: n.SomaOnlyFill,
-		Rest: float32(o.Colors.VMin.Value), Peak: float32(o.Colors.VMax.Value), SpikeDecay: float32(n.SpikeDecay),
+		Nodes: n.Nodes, Category: n.Category, SomaOnlyFill: n.SomaOnlyFill, SpikeDecay: float32(n.SpikeDecay),
 	})
 	if err != nil {
 		sim.Close()
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return sim, s, nil
+}
+
+// networkLimits makes the automatic limits of the colours a network's
+// cells are shown with (the cells' own, else colors) numbers, taken from
+// the compartment report's values on the cells drawn as they are from a
+// recording held whole; and makes the limits what the parts the report
+// does not hold show (vmin) and what spikes flash to (vmax).
+func networkLimits(s *network.Scene, colors *movie.Colors, cells []movie.Cell) error {
+	shown := *colors
+	if cells[0].Colors != nil {
+		shown = *cells[0].Colors
+	}
+	if shown.VMin.Auto || shown.VMax.Auto {
+		if s.Reported == 0 {
+			return errors.New(`--vmin and --vmax "auto" are taken from the compartment report's values, and it holds none of the cells drawn: give them as numbers`)
+		}
+		var err error
+		if shown, err = shown.Resolve(s.Values); err != nil {
+			return fmt.Errorf("automatic limits: %w", err)
+		}
+		if cells[0].Colors == nil {
+			*colors = shown
+		} else {
+			own := shown
+			for i := range cells {
+				cells[i].Colors = &own
+			}
+		}
+	}
+	s.SetLevels(float32(shown.VMin.Value), float32(shown.VMax.Value))
+	return nil
 }
 
 // maxSpikeDecay bounds --spike-decay (ms).

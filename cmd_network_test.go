@@ -37,7 +37,7 @@ func TestRenderNetworkRefusesBadChoices(t *testing.T) {
 	}{
 		{[]string{"--nodes", "cortex:7"}, "population cortex has no node 7"},
 		{[]string{"--nodes", "NoSuchSet"}, "neither a population nor a node set"},
-		{[]string{"--vmin", "auto"}, "read a frame at a time"},
+		{[]string{"--vmin", "auto", "--nodes", "thalamus"}, `"auto" are taken from the compartment report's values, and it holds none of the cells drawn`},
 		{[]string{"--spike-decay", "0"}, "--spike-decay 0: want a time constant"},
 	} {
 		out := t.TempDir()
@@ -97,6 +97,33 @@ func TestNetworkSettingsInSceneFiles(t *testing.T) {
 			t.Errorf("%s: status %d, stderr %q", tc.to, status, errOut)
 		}
 	}
+}
+
+// TestRenderNetworkAutoLimits: --vmin and --vmax auto take the report's
+// percentiles on the cells drawn, and render the very frames their
+// numbers render; the parts the report does not hold show the lower one.
+func TestRenderNetworkAutoLimits(t *testing.T) {
+	common := []string{"render", bbpConfig, "--width", "96", "--height", "64", "--frames", "60:62", "--nodes", "DeepOrThalamus"}
+	auto := t.TempDir()
+	status, _, errOut := runCmd(append(common, "-o", auto, "--vmin", "auto", "--vmax", "auto")...)
+	if status != exitOK {
+		t.Fatalf("status %d, stderr %q", status, errOut)
+	}
+	var vmin, vmax string
+	for _, line := range strings.Split(errOut, "\n") {
+		if rest, ok := strings.CutPrefix(line, "limits: --vmin "); ok {
+			vmin, rest, _ = strings.Cut(rest, " --vmax ")
+			vmax, _, _ = strings.Cut(rest, " ")
+		}
+	}
+	if vmin == "" || vmax == "" {
+		t.Fatalf("no limits said: %q", errOut)
+	}
+	numbers := t.TempDir()
+	if status, _, errOut := runCmd(append(common, "-q", "-o", numbers, "--vmin", vmin, "--vmax", vmax)...); status != exitOK {
+		t.Fatalf("--vmin %s --vmax %s: status %d, stderr %q", vmin, vmax, status, errOut)
+	}
+	sameFiles(t, "auto vs the numbers it said", readDir(t, auto), readDir(t, numbers))
 }
 
 // copyCircuit copies the BBP test circuit into a folder of its own, its
