@@ -169,7 +169,7 @@ func (m *Movie) buildMesh() error {
 	so := o.Geometry.meshOptions()
 	so.MaxVertices = mesh.PictureMaxVertices
 	so.MaxEdge = ringEdgePixels * boxPixel(joinCells(prepared), o.Width, o.Height)
-	first, err := m.sweep(prepared, so, true)
+	first, err := m.sweep(prepared, so, nil)
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func (m *Movie) buildMesh() error {
 	minRadius := o.Look.MinWidth / 2 * px
 	so.MinRadius, so.MaxEdge = minRadius, ringEdgePixels*px
 	first = nil // the first mesh may go before the second is built
-	if m.mesh, err = m.sweep(prepared, so, false); err != nil {
+	if m.mesh, err = m.sweep(prepared, so, cam); err != nil {
 		return err
 	}
 	switch {
