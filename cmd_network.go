@@ -15,6 +15,7 @@ import (
 
 	"github.com/spikeframes/spikeframes/movie"
 	"github.com/spikeframes/spikeframes/network"
+	"github.com/spikeframes/spikeframes/scene"
 	"github.com/spikeframes/spikeframes/sonata"
 )
 
@@ -55,47 +56,90 @@ func isSimulationConfig(path string) bool {
 	return false
 }
 
-// networkFlags are the render flags that choose and colour a network's
-// nodes; they are no part of a scene file.
-var networkFlags = map[string]bool{"nodes": true, "soma-only-fill": true, "spike-decay": true}
-
 // addNetworkFlags registers the flags of a SONATA simulation's render.
 func (f *renderFlags) addNetworkFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&f.nodes, "nodes", "", `a SONATA simulation's nodes to draw: POP (a population), POP:IDS ("cortex:0,5,10-19") or a node set's name (default: the simulation's node set, else every node)`)
-	fs.BoolVar(&f.somaOnlyFill, "soma-only-fill", false, "with a SONATA report of somas only, colour each whole cell by its soma's voltage, and flash whole cells at their spikes (else only the soma)")
-	fs.Float64Var(&f.spikeDecay, "spike-decay", network.DefaultSpikeDecay, "a SONATA simulation's cells without a compartment report flash at --vmax at each spike, fading to --vmin with this time constant (ms)")
+	d := scene.Default().Network
+	fs.StringVar(&f.nodes, "nodes", d.Nodes, `a SONATA simulation's nodes to draw: POP (a population), POP:IDS ("cortex:0,5,10-19") or a node set's name (default: the simulation's node set, else every node)`)
+	fs.BoolVar(&f.somaOnlyFill, "soma-only-fill", d.SomaOnlyFill, "with a SONATA report of somas only, colour each whole cell by its soma's voltage, and flash whole cells at their spikes (else only the soma)")
+	fs.Float64Var(&f.spikeDecay, "spike-decay", d.SpikeDecay, "a SONATA simulation's cells without a compartment report flash at --vmax at each spike, fading to --vmin with this time constant (ms)")
 }
 
-// category is the network category that --color-by asks for: mtype, or
-// else population (which a network without a report is coloured by).
-func (f *renderFlags) category() string {
-	if f.colorBy == network.ByMType {
-		return network.ByMType
+// network is the scene's network settings as the flags give them; had is
+// the scene's before them, whose category stays unless --color-by names
+// one.
+func (f *renderFlags) network(had scene.Network) scene.Network {
+	n := scene.Network{Nodes: f.nodes, Category: had.Category, SomaOnlyFill: f.somaOnlyFill, SpikeDecay: f.spikeDecay}
+	if f.colorBy == network.ByPopulation || f.colorBy == network.ByMType {
+		n.Category = f.colorBy
 	}
-	return network.ByPopulation
+	return n
+}
+
+// validateNetwork checks the scene's network settings, naming a bad one's
+// flag, or the scene file when the value came from there.
+func (f *renderFlags) validateNetwork(n scene.Network) error {
+	var name string
+	var err error
+	switch {
+	case n.Category != network.ByPopulation && n.Category != network.ByMType:
+		name, err = "color-by", fmt.Errorf("network.category %q: want %s or %s", n.Category, network.ByPopulation, network.ByMType)
+	case !(n.SpikeDecay > 0 && n.SpikeDecay <= maxSpikeDecay):
+		name, err = "spike-decay", fmt.Errorf("spike-decay %g: want a time constant in ms above 0 and up to %g", n.SpikeDecay, float64(maxSpikeDecay))
+	default:
+		return nil
+	}
+	if f.scene == "" || f.given(name) {
+		return fmt.Errorf("--%w", err)
+	}
+	return fmt.Errorf("--scene %s: %w", f.scene, err)
 }
 
 // readNetwork opens the SONATA simulation at path and reads the nodes
-// the flags choose, as cells of the scene. Unreported parts show the
-// bottom of the colormap.
-func (f *renderFlags) readNetwork(path string, o movie.Options) (*sonata.Simulation, *network.Scene, error) {
+// the scene's network settings choose, as cells of the scene.
+func readNetwork(path string, n scene.Network) (*sonata.Simulation, *network.Scene, error) {
 	sim, err := sonata.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	if !(f.spikeDecay > 0 && f.spikeDecay <= maxSpikeDecay) {
-		sim.Close()
-		return nil, nil, fmt.Errorf("--spike-decay %g: want a time constant in ms above 0 and up to %g", f.spikeDecay, float64(maxSpikeDecay))
-	}
 	s, err := network.Load(sim, network.Options{
-		Nodes: f.nodes, Category: f.category(), SomaOnlyFill: f.somaOnlyFill,
-		Rest: float32(o.Colors.VMin.Value), Peak: float32(o.Colors.VMax.Value), SpikeDecay: float32(f.spikeDecay),
+		Nodes: n.Nodes, Category: n.Category, SomaOnlyFill: n.SomaOnlyFill, SpikeDecay: float32(n.SpikeDecay),
 	})
 	if err != nil {
 		sim.Close()
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return sim, s, nil
+}
+
+// networkLimits makes the automatic limits of the colours a network's
+// cells are shown with (the cells' own, else colors) numbers, taken from
+// the compartment report's values on the cells drawn as they are from a
+// recording held whole; and makes the limits what the parts the report
+// does not hold show (vmin) and what spikes flash to (vmax).
+func networkLimits(s *network.Scene, colors *movie.Colors, cells []movie.Cell) error {
+	shown := *colors
+	if cells[0].Colors != nil {
+		shown = *cells[0].Colors
+	}
+	if shown.VMin.Auto || shown.VMax.Auto {
+		if s.Reported == 0 {
+			return errors.New(`--vmin and --vmax "auto" are taken from the compartment report's values, and it holds none of the cells drawn: give them as numbers`)
+		}
+		var err error
+		if shown, err = shown.Resolve(s.Values); err != nil {
+			return fmt.Errorf("automatic limits: %w", err)
+		}
+		if cells[0].Colors == nil {
+			*colors = shown
+		} else {
+			own := shown
+			for i := range cells {
+				cells[i].Colors = &own
+			}
+		}
+	}
+	s.SetLevels(float32(shown.VMin.Value), float32(shown.VMax.Value))
+	return nil
 }
 
 // maxSpikeDecay bounds --spike-decay (ms).

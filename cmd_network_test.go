@@ -37,7 +37,7 @@ func TestRenderNetworkRefusesBadChoices(t *testing.T) {
 	}{
 		{[]string{"--nodes", "cortex:7"}, "population cortex has no node 7"},
 		{[]string{"--nodes", "NoSuchSet"}, "neither a population nor a node set"},
-		{[]string{"--vmin", "auto"}, "read a frame at a time"},
+		{[]string{"--vmin", "auto", "--nodes", "thalamus"}, `"auto" are taken from the compartment report's values, and it holds none of the cells drawn`},
 		{[]string{"--spike-decay", "0"}, "--spike-decay 0: want a time constant"},
 	} {
 		out := t.TempDir()
@@ -56,6 +56,74 @@ func TestRenderNetworkRefusesBadChoices(t *testing.T) {
 	if status != exitUsage || !strings.Contains(errOut, "SONATA simulation") {
 		t.Errorf("--color-by population of a pickle: status %d, stderr %q", status, errOut)
 	}
+}
+
+// TestNetworkSettingsInSceneFiles: the network's settings are scene keys
+// that --print-scene prints, that read back to the same scene (mtype
+// stays mtype, though color-by is category for both), and whose bad
+// values are refused naming the file.
+func TestNetworkSettingsInSceneFiles(t *testing.T) {
+	tmp := t.TempDir()
+	file := filepath.Join(tmp, "net.toml")
+	writeScene(t, file, bbpConfig, "--nodes", "cortex:0,2-3", "--color-by", "mtype", "--soma-only-fill", "--spike-decay", "4.5")
+	printed, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\n[network]\n", `nodes = "cortex:0,2-3"`, `category = "mtype"`, "soma-only-fill = true", "spike-decay = 4.5", `color-by = "category"`} {
+		if !strings.Contains(string(printed), want) {
+			t.Errorf("the printed scene lacks %q", want)
+		}
+	}
+	status, again, errOut := runCmd("render", "--scene", file, "--print-scene")
+	if status != exitOK || again != string(printed) {
+		t.Errorf("printed again from the file: status %d, stderr %q; the scenes differ:\n%s\n---\n%s", status, errOut, again, printed)
+	}
+	// A flag overrides the file's category only when it names one.
+	for _, tc := range []struct{ colorBy, want string }{{"voltage", `category = "mtype"`}, {"population", `category = "population"`}} {
+		_, out, _ := runCmd("render", "--scene", file, "--color-by", tc.colorBy, "--print-scene")
+		if !strings.Contains(out, tc.want) {
+			t.Errorf("--color-by %s over the file: the scene lacks %q", tc.colorBy, tc.want)
+		}
+	}
+	for _, tc := range []struct{ from, to, want string }{
+		{`category = "mtype"`, `category = "layer"`, `: network.category "layer": want population or mtype`},
+		{"spike-decay = 4.5", "spike-decay = 0", ": spike-decay 0: want a time constant"},
+	} {
+		bad := filepath.Join(tmp, "bad.toml")
+		writeText(t, bad, strings.Replace(string(printed), tc.from, tc.to, 1))
+		status, _, errOut := runCmd("render", "--scene", bad, "-q", "-o", filepath.Join(tmp, "out"))
+		if status != exitUsage || !strings.Contains(errOut, "--scene "+bad+tc.want) {
+			t.Errorf("%s: status %d, stderr %q", tc.to, status, errOut)
+		}
+	}
+}
+
+// TestRenderNetworkAutoLimits: --vmin and --vmax auto take the report's
+// percentiles on the cells drawn, and render the very frames their
+// numbers render; the parts the report does not hold show the lower one.
+func TestRenderNetworkAutoLimits(t *testing.T) {
+	common := []string{"render", bbpConfig, "--width", "96", "--height", "64", "--frames", "60:62", "--nodes", "DeepOrThalamus"}
+	auto := t.TempDir()
+	status, _, errOut := runCmd(append(common, "-o", auto, "--vmin", "auto", "--vmax", "auto")...)
+	if status != exitOK {
+		t.Fatalf("status %d, stderr %q", status, errOut)
+	}
+	var vmin, vmax string
+	for _, line := range strings.Split(errOut, "\n") {
+		if rest, ok := strings.CutPrefix(line, "limits: --vmin "); ok {
+			vmin, rest, _ = strings.Cut(rest, " --vmax ")
+			vmax, _, _ = strings.Cut(rest, " ")
+		}
+	}
+	if vmin == "" || vmax == "" {
+		t.Fatalf("no limits said: %q", errOut)
+	}
+	numbers := t.TempDir()
+	if status, _, errOut := runCmd(append(common, "-q", "-o", numbers, "--vmin", vmin, "--vmax", vmax)...); status != exitOK {
+		t.Fatalf("--vmin %s --vmax %s: status %d, stderr %q", vmin, vmax, status, errOut)
+	}
+	sameFiles(t, "auto vs the numbers it said", readDir(t, auto), readDir(t, numbers))
 }
 
 // copyCircuit copies the BBP test circuit into a folder of its own, its

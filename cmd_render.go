@@ -384,6 +384,9 @@ func (f *renderFlags) validate(sc scene.Scene) error {
 			return f.optionError(&cellError{i, err})
 		}
 	}
+	if err := f.validateNetwork(sc.Network); err != nil {
+		return err
+	}
 	return f.validateOutput(sc.Output, sc.Options.Look.Transparent)
 }
 
@@ -415,19 +418,21 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 
 	var cells []movie.Cell
 	var recs []*voltage.Recording
+	var net *network.Scene // the cells of a SONATA simulation
 	isNetwork := len(sc.Cells) == 1 && isSimulationConfig(sc.Cells[0].Recording)
 	if isNetwork && sc.Cells[0].Morphology != "" {
 		return usageErr(stderr, "render", "--morphology %s: gives a recording its geometry; a SONATA simulation's morphologies come from its circuit", sc.Cells[0].Morphology)
 	}
 	if isNetwork {
 		start := time.Now()
-		sim, s, err := f.readNetwork(sc.Cells[0].Recording, sc.Options)
+		sim, s, err := readNetwork(sc.Cells[0].Recording, sc.Network)
 		if err != nil {
 			fmt.Fprintf(stderr, "spikeframes render: %v\n", err)
 			return exitInput
 		}
 		defer sim.Close()
 		defer s.Close()
+		net = s
 		say("%s (%.2f s)", describeNetwork(sc.Cells[0].Recording, s), time.Since(start).Seconds())
 		cells, recs = s.Cells, []*voltage.Recording{s.Cells[0].Rec}
 		if s.Reported == 0 && s.Spiking == 0 && !sc.Gives("color-by") {
@@ -491,7 +496,13 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 	if out.Video == "" || hasPins(sc) {
 		hashes := make([]string, len(sc.Cells))
 		for i, c := range sc.Cells {
-			h, err := hashFile(c.Recording)
+			var h string
+			var err error
+			if isNetwork {
+				h, err = hashFiles(net.Files)
+			} else {
+				h, err = hashFile(c.Recording)
+			}
 			if err == nil && c.SHA256 != "" && c.SHA256 != h {
 				err = fmt.Errorf("%s: its contents (SHA-256 %s) are not the recording the scene names (%s)", c.Recording, h, c.SHA256)
 			}
@@ -522,6 +533,12 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 	if out.Video != "" && (o.Width%2 != 0 || o.Height%2 != 0) {
 		o.Width, o.Height = o.Width+o.Width%2, o.Height+o.Height%2
 		say("warning: --video needs an even picture size for yuv420p: rendering %d×%d", o.Width, o.Height)
+	}
+	if net != nil && o.ColorBy == movie.ByVoltage {
+		if err := networkLimits(net, &o.Colors, cells); err != nil {
+			fmt.Fprintf(stderr, "spikeframes render: %s: %v\n", sc.Cells[0].Recording, err)
+			return exitInput
+		}
 	}
 	m, err := movie.NewScene(cells, o)
 	var oe *movie.OptionError

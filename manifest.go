@@ -26,7 +26,8 @@ const maxChangesShown = 5
 
 // manifest is the part of a run's scene that decides the frames in its
 // folder: everything but where the frames go and which are rendered, with
-// the frame pattern, and the recordings by the SHA-256 of their contents.
+// the frame pattern, and the recordings by the SHA-256 of their contents
+// (a SONATA simulation's, of the contents of every file it was drawn from).
 type manifest struct {
 	scene scene.Scene
 	text  []byte
@@ -70,16 +71,38 @@ func newManifest(sc scene.Scene, hashes []string) (*manifest, error) {
 
 // hashFile is the SHA-256 of a file's contents, in hex.
 func hashFile(path string) (string, error) {
+	sum, err := fileSum(path)
+	return hex.EncodeToString(sum), err
+}
+
+// hashFiles is the SHA-256, in hex, of the SHA-256 sums of the files at
+// paths, in order: a digest of their contents that does not depend on
+// where they lie, so that a copy of a simulation elsewhere is the same
+// recording. Each file is read as a stream, never whole.
+func hashFiles(paths []string) (string, error) {
+	h := sha256.New()
+	for _, p := range paths {
+		sum, err := fileSum(p)
+		if err != nil {
+			return "", err
+		}
+		h.Write(sum)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// fileSum is the SHA-256 of a file's contents.
+func fileSum(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return h.Sum(nil), nil
 }
 
 // folder is what an output folder holds, against a manifest.
@@ -148,6 +171,9 @@ func (f folder) describe(dir string, now scene.Scene, flagOf func(key string) st
 				is = now.Cells[cell].Recording
 			}
 			parts = append(parts, fmt.Sprintf("recording %d was %s, is %s", cell, was, is))
+			continue
+		case c.Value.Key == "cells.sha256" && isSimulationConfig(now.Cells[cell].Recording):
+			parts = append(parts, fmt.Sprintf("the contents of simulation %s, or of a file it names, have changed", now.Cells[cell].Recording))
 			continue
 		case c.Value.Key == "cells.sha256":
 			parts = append(parts, fmt.Sprintf("the contents of recording %d (%s) have changed", cell, now.Cells[cell].Recording))

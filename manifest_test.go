@@ -142,3 +142,43 @@ func TestShardsShareTheManifest(t *testing.T) {
 		}
 	}
 }
+
+// TestManifestHashesWhatANetworkIsDrawnFrom: a SONATA simulation counts
+// by the contents of every file its cells are drawn from, not only its
+// config: a changed report or node set is another scene, and a copy of
+// the whole simulation elsewhere the same one.
+func TestManifestHashesWhatANetworkIsDrawnFrom(t *testing.T) {
+	config := copyCircuit(t, "", "")
+	dir := filepath.Join(t.TempDir(), "frames")
+	render := func(config string, extra ...string) (int, string) {
+		status, _, errOut := runCmd(append([]string{"render", config, "-o", dir, "-q", "--width", "64", "--height", "36", "--frames", "0:2", "--skip-existing"}, extra...)...)
+		return status, errOut
+	}
+	if status, errOut := render(config); status != exitOK {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	if status, errOut := render(copyCircuit(t, "", "")); status != exitOK {
+		t.Errorf("a copy of the simulation elsewhere: status %d: %s", status, errOut)
+	}
+	for _, tc := range []struct{ file, text string }{
+		{"node_sets.json", `{"Mosaic": {"population": "cortex"}, "Other": {"population": "thalamus"}}`},
+		{"output/compartments.h5", ""}, // a byte of the report changed
+	} {
+		config := copyCircuit(t, "", "")
+		path := filepath.Join(filepath.Dir(config), tc.file)
+		if tc.text != "" {
+			writeText(t, path, tc.text)
+		} else {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data[len(data)-1] ^= 1
+			writeText(t, path, string(data))
+		}
+		changed := "the contents of simulation " + config + ", or of a file it names, have changed"
+		if status, errOut := render(config); status != exitUsage || !strings.Contains(errOut, changed) {
+			t.Errorf("%s changed: status %d, stderr %q", tc.file, status, errOut)
+		}
+	}
+}

@@ -91,6 +91,8 @@ func TestPrintedSceneRendersTheSameFrames(t *testing.T) {
 		{"testdata/morphologies/hay2011_l5b_cell3.asc", "--annotate"},
 		{ca1, "--look", "blender", "--frames", "3:4"},
 		{ap, "--look", "blender", "--bloom", "0", "--depth-cue", "0.3", "--frames", "150:151"},
+		{bbpConfig, "--nodes", "cortex:0,2-4", "--color-by", "mtype", "--colorbar", "--frames", "0:1"},
+		{bbpConfig, "--nodes", "DeepOrThalamus", "--spike-decay", "6", "--soma-only-fill", "--frames", "30:32"},
 	} {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			tmp := t.TempDir()

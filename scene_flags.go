@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 
@@ -25,6 +26,8 @@ var flagKeys = map[string][]string{
 	"view":       {"view.plane"},
 	"scalebar":   {"overlays.scalebar", "overlays.scalebar-length"},
 	"trace":      {"overlays.traces"},
+	// population and mtype are categories: the file says which apart.
+	"color-by": {"color-by", "network.category"},
 	// A look is a set of these; the ones given as flags too override it.
 	"look": {"look.emission", "look.tone", "look.bloom", "look.bloom-threshold", "colors.steps"},
 }
@@ -50,7 +53,7 @@ var (
 // keysOfFlag is the scene keys a render flag sets, or none for a run flag
 // or one of sceneFlags.
 func keysOfFlag(name string) ([]string, error) {
-	if runFlags[name] || sceneFlags[name] || networkFlags[name] {
+	if runFlags[name] || sceneFlags[name] {
 		return nil, nil
 	}
 	if k, ok := flagKeys[name]; ok {
@@ -91,6 +94,7 @@ func (f *renderFlags) buildScene(fs *pflag.FlagSet, geom *geometryFlags, recordi
 		return sc, err
 	}
 	byFlags.Output = scene.Output{Out: f.out, Pattern: f.pattern, Frames: f.frames, Video: f.video, FPS: f.fps, CRF: f.crf, Preset: f.preset}
+	byFlags.Network = f.network(sc.Network)
 	fs.Visit(func(fl *pflag.Flag) {
 		keys, kerr := keysOfFlag(fl.Name)
 		for _, key := range keys {
@@ -167,9 +171,10 @@ func resolveData(sc *scene.Scene, recs []*voltage.Recording) {
 func limitsGiven(sc *scene.Scene) bool { return sc.Gives("colors.vmin") || sc.Gives("colors.vmax") }
 
 // flagOf is the render flag that sets a scene key, or "": the flag of the
-// key alone, else the first flag of several keys that sets it first.
+// key alone, else the first flag of several keys that sets it first, else
+// the first that sets it among others.
 func (f *renderFlags) flagOf(key string) string {
-	alone, first := "", ""
+	alone, first, among := "", "", ""
 	f.fs.VisitAll(func(fl *pflag.Flag) {
 		keys, _ := keysOfFlag(fl.Name)
 		switch {
@@ -177,12 +182,17 @@ func (f *renderFlags) flagOf(key string) string {
 			alone = fl.Name
 		case len(keys) > 1 && keys[0] == key && first == "":
 			first = fl.Name
+		case slices.Contains(keys, key) && among == "":
+			among = fl.Name
 		}
 	})
-	if alone != "" {
+	switch {
+	case alone != "":
 		return alone
+	case first != "":
+		return first
 	}
-	return first
+	return among
 }
 
 // optionError names the origin of an option the engine refused: the flag,

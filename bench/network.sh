@@ -12,7 +12,9 @@
 # Usage: bash bench/network.sh [COUNTS...]
 #   (needs GNU time at /usr/bin/time, and /usr/bin/python3 with h5py and numpy)
 # MORPHOLOGIES="Neuron_v2.h5 ..." takes other files of
-# testdata/morphologies/neurom.
+# testdata/morphologies/neurom; SIZES="1280x720 1920x1080 3840x2160" renders
+# every N at those sizes instead; SPIKEFRAMES=BINARY measures that build of
+# spikeframes instead of this tree's (to compare two versions).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 counts=("$@")
@@ -21,7 +23,11 @@ counts=("$@")
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-go build -o "$tmp/spikeframes" .
+if [ -n "${SPIKEFRAMES:-}" ]; then
+	cp "$SPIKEFRAMES" "$tmp/spikeframes"
+else
+	go build -o "$tmp/spikeframes" .
+fi
 
 # The morphologies and their section counts, as spikeframes numbers them.
 morphs=()
@@ -45,8 +51,15 @@ printf '%6s %10s %10s %10s %8s %10s %9s\n' cells picture vertices triangles peak
 last=${counts[${#counts[@]}-1]}
 for n in "${counts[@]}"; do
 	/usr/bin/python3 bench/network_gen.py "$tmp/net$n" "$n" 100 "${morphs[@]}"
-	sizes=("1920 1080")
-	[ "$n" = "$last" ] && sizes+=("960 540")
+	if [ -n "${SIZES:-}" ]; then
+		read -r -a sizes <<<"${SIZES//x/ }"
+		pairs=()
+		for ((i = 0; i < ${#sizes[@]}; i += 2)); do pairs+=("${sizes[i]} ${sizes[i+1]}"); done
+		sizes=("${pairs[@]}")
+	else
+		sizes=("1920 1080")
+		[ "$n" = "$last" ] && sizes+=("960 540")
+	fi
 	for size in "${sizes[@]}"; do
 		read -r w h <<<"$size"
 		run "$tmp/net$n/simulation_config.json" 1 "$w" "$h"

@@ -36,6 +36,15 @@ type Options struct {
 	// across is not cut into triangles far smaller than the samples that
 	// show it.
 	MaxEdge float64
+	// FewestSides, when set (MinSides to MinAdaptiveSides), is the fewest
+	// ring vertices MaxEdge leads to, instead of MinAdaptiveSides: a tube
+	// or sphere less than a pixel or two across, whose roundness a picture
+	// cannot show, then takes as few as three.
+	FewestSides int
+	// SomaOnly draws only the cell's soma sections (all of them when it has
+	// none): for a cell a few pixels across, whose branches a picture
+	// cannot tell apart.
+	SomaOnly bool
 	// MaxVertices, when positive, is the most vertices the mesh may have
 	// (0 or more than the package's MaxVertices: MaxVertices). A mesh sized
 	// to the picture (MaxEdge set) that would have more is made coarser
@@ -112,6 +121,9 @@ func (o Options) Validate() error {
 	}
 	if !(o.MaxEdge >= 0) || math.IsInf(o.MaxEdge, 0) {
 		return fmt.Errorf("maximum edge %v: must be a number ≥ 0", o.MaxEdge)
+	}
+	if o.FewestSides != 0 && (o.FewestSides < MinSides || o.FewestSides > MinAdaptiveSides) {
+		return fmt.Errorf("fewest sides %d: must be 0 or in %d…%d", o.FewestSides, MinSides, MinAdaptiveSides)
 	}
 	return nil
 }
@@ -232,6 +244,9 @@ func lay(c *morph.Prepared, o Options) (*layout, error) {
 		l.thin(o.MaxEdge)
 		lines[i] = l
 	}
+	if o.SomaOnly {
+		hideAllButSoma(c, lines)
+	}
 	js := newJoins(len(lines))
 	if hasTopology(c) {
 		topologyJoints(c, lines, js)
@@ -305,13 +320,17 @@ func (o Options) measure(lines []centreLine, edge float64, limit int) (Size, boo
 
 // sidesFor is the number of ring vertices for a section whose largest
 // radius is r: Sides, or with rings sized to edge (> 0) the fewest from
-// MinAdaptiveSides to most that keep ring edges (2r·sin(π/sides)) within
-// edge.
+// MinAdaptiveSides (or FewestSides) to most that keep ring edges
+// (2r·sin(π/sides)) within edge.
 func (o Options) sidesFor(r float64, most int, edge float64) int {
-	if edge <= 0 || most <= MinAdaptiveSides {
+	fewest := MinAdaptiveSides
+	if o.FewestSides > 0 {
+		fewest = o.FewestSides
+	}
+	if edge <= 0 || most <= fewest {
 		return o.Sides
 	}
-	n := MinAdaptiveSides
+	n := fewest
 	for n < most && 2*r*math.Sin(math.Pi/float64(n)) > edge {
 		n++
 	}
@@ -352,7 +371,7 @@ type centreLine struct {
 	maxRadius float64   // largest radius drawn (tube or sphere)
 	centre    geom.Vec  // simplified soma or ball: the sphere's centre
 	sphere    float64   // and its radius
-	hidden    bool      // a sphere that repeats an earlier one: not drawn
+	hidden    bool      // a sphere that repeats an earlier one, or a branch of a soma drawn alone: not drawn
 	thinned   float64   // the ring edge the points were thinned for, if any
 }
 
@@ -515,6 +534,18 @@ func (l *centreLine) thin(edge float64) {
 		n, k = n+1, n
 	}
 	l.pts, l.radius, l.pos = l.pts[:n], l.radius[:n], l.pos[:n]
+}
+
+// hideAllButSoma hides every line of a section that is not the soma's,
+// when the cell has a soma.
+func hideAllButSoma(c *morph.Prepared, lines []centreLine) {
+	hasSoma := false
+	for _, s := range c.Sections {
+		hasSoma = hasSoma || s.Type == "soma"
+	}
+	for i := range lines {
+		lines[i].hidden = hasSoma && c.Sections[i].Type != "soma"
+	}
 }
 
 // hideRepeatedSpheres hides every sphere (a simplified soma or a ball)

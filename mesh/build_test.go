@@ -630,3 +630,59 @@ func TestMaxEdgeThinsOnlyThinTubes(t *testing.T) {
 		t.Errorf("sidesFor(1000, MaxSides) = %d, want %d", got, MaxSides)
 	}
 }
+
+// TestFewestSides: with FewestSides a tube thinner than the ring edge
+// takes as few ring vertices as that, a thicker one as many as it needs,
+// and the mesh stays closed and consistent.
+func TestFewestSides(t *testing.T) {
+	o := DefaultOptions()
+	o.MaxEdge, o.FewestSides = 1, MinSides
+	for _, tc := range []struct {
+		r    float64
+		want int
+	}{{0.5, 3}, {0.6, 4}, {2, 13}} { // the first n with 2r·sin(π/n) ≤ 1
+		if got := o.sidesFor(tc.r, o.Sides, o.MaxEdge); got != tc.want {
+			t.Errorf("sidesFor(%g) = %d, want %d", tc.r, got, tc.want)
+		}
+	}
+	m := build(t, unprepared(branchedCell()), o)
+	fewer := build(t, unprepared(branchedCell()), Options{Sides: 16, SimplifySoma: true, MaxEdge: 1})
+	if len(m.Triangles) >= len(fewer.Triangles) {
+		t.Errorf("%d triangles with FewestSides, %d without", len(m.Triangles), len(fewer.Triangles))
+	}
+	undirected, _ := edgeUse(m)
+	for e, n := range undirected {
+		if n != 2 {
+			t.Fatalf("edge %v shared by %d triangles: a tube is open", e, n)
+		}
+	}
+	for _, bad := range []int{1, 2, 7} {
+		o.FewestSides = bad
+		if _, err := Build(unprepared(branchedCell()), o); err == nil {
+			t.Errorf("FewestSides %d built", bad)
+		}
+	}
+}
+
+// TestSomaOnly draws a cell's soma alone, and a cell without a soma
+// whole.
+func TestSomaOnly(t *testing.T) {
+	o := DefaultOptions()
+	o.SomaOnly = true
+	m := build(t, unprepared(branchedCell()), o)
+	for _, p := range m.Probes {
+		if p.Section != 0 {
+			t.Fatalf("a probe on section %d: only the soma is drawn", p.Section)
+		}
+	}
+	whole := build(t, unprepared(branchedCell()), DefaultOptions())
+	sphere := (SphereRings(o.Sides)-1)*o.Sides + 2
+	if len(m.Positions) != sphere || len(whole.Positions) <= sphere {
+		t.Errorf("%d vertices alone, %d whole; the soma's sphere has %d", len(m.Positions), len(whole.Positions), sphere)
+	}
+	noSoma := branchedCell()
+	noSoma.Sections = noSoma.Sections[1:]
+	if a, b := build(t, unprepared(noSoma), o), build(t, unprepared(noSoma), DefaultOptions()); len(a.Positions) != len(b.Positions) {
+		t.Errorf("a cell without a soma: %d vertices with SomaOnly, %d without", len(a.Positions), len(b.Positions))
+	}
+}

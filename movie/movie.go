@@ -2,7 +2,6 @@ package movie
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/spikeframes/spikeframes/colormap"
 	"github.com/spikeframes/spikeframes/mesh"
@@ -170,7 +169,7 @@ func (m *Movie) buildMesh() error {
 	so := o.Geometry.meshOptions()
 	so.MaxVertices = mesh.PictureMaxVertices
 	so.MaxEdge = ringEdgePixels * boxPixel(joinCells(prepared), o.Width, o.Height)
-	first, err := m.sweep(prepared, so, true)
+	first, err := m.sweep(prepared, so, nil)
 	if err != nil {
 		return err
 	}
@@ -182,7 +181,7 @@ func (m *Movie) buildMesh() error {
 	minRadius := o.Look.MinWidth / 2 * px
 	so.MinRadius, so.MaxEdge = minRadius, ringEdgePixels*px
 	first = nil // the first mesh may go before the second is built
-	if m.mesh, err = m.sweep(prepared, so, false); err != nil {
+	if m.mesh, err = m.sweep(prepared, so, cam); err != nil {
 		return err
 	}
 	switch {
@@ -268,32 +267,6 @@ func (m *Movie) fitCamera(msh *mesh.Mesh) (*render.Camera, error) {
 		return path.At(0), nil
 	}
 	return render.FitCamera(msh, o.View, o.Width, o.Height)
-}
-
-// limits resolves the voltage limits, taking Auto ones from the recording's
-// 0.5th and 99.5th percentiles rounded outwards to 0.1 mV (so they can be
-// reused as numbers).
-func (c Colors) limits(rec *voltage.Recording) (vmin, vmax float64, err error) {
-	vmin, vmax = c.VMin.Value, c.VMax.Value
-	if c.VMin.Auto || c.VMax.Auto {
-		lo, hi, err := rec.Percentiles(0.5, 99.5)
-		if err != nil {
-			return 0, 0, err
-		}
-		if c.VMin.Auto {
-			vmin = math.Floor(lo*10) / 10
-		}
-		if c.VMax.Auto {
-			vmax = math.Ceil(hi*10) / 10
-		}
-		if vmin >= vmax && c.VMin.Auto && c.VMax.Auto {
-			vmin, vmax = vmin-1, vmax+1 // a flat recording
-		}
-	}
-	if !(vmin < vmax) {
-		return 0, 0, bad("vmin", vmin, "must be below vmax %g", vmax)
-	}
-	return vmin, vmax, nil
 }
 
 // Locate returns where the recorded point p (µm) of the first cell

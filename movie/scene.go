@@ -38,7 +38,8 @@ type Cell struct {
 	// movie shows them: Rec then gives only the recording's shape (its
 	// frames, each section's segment count, its time span, variable and
 	// unit) and its values are not read. Automatic colour limits need every
-	// value, so such a cell needs numbers for them.
+	// value, so such a cell needs numbers for them (Colors.Resolve finds
+	// them from a stream of the values).
 	Source voltage.Source
 	// Category is the cell's class, as ByCategory colours it (its
 	// population in a network, its morphological type, …).

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/spikeframes/spikeframes/blenderspike"
+	"github.com/spikeframes/spikeframes/mesh"
 	"github.com/spikeframes/spikeframes/morph"
 	"github.com/spikeframes/spikeframes/voltage"
 )
@@ -502,7 +503,7 @@ func TestSceneSharesTheVertexBudget(t *testing.T) {
 	so.MaxEdge = 0.05
 	for _, limit := range []int{1 << 22, 5000} {
 		so.MaxVertices = limit
-		budgets, err := m.budgets(prepared, so)
+		budgets, err := m.budgets(prepared, []mesh.Options{so, so}, limit)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -515,7 +516,7 @@ func TestSceneSharesTheVertexBudget(t *testing.T) {
 		if budgets[0]+budgets[1] > limit || budgets[0] >= budgets[1] {
 			t.Errorf("limit %d: budgets %v, want them to share it, the larger CA1 cell taking more", limit, budgets)
 		}
-		msh, err := m.sweep(prepared, so, false)
+		msh, err := m.sweep(prepared, so, m.camera)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spikeframes/spikeframes/mesh"
 	"github.com/spikeframes/spikeframes/morph"
+	"github.com/spikeframes/spikeframes/render"
 	"github.com/spikeframes/spikeframes/voltage"
 )
 
@@ -15,13 +16,23 @@ import (
 // in the cells' order: the joined mesh's probes name sections counted over
 // all the cells' sections in turn. The cells share so.MaxVertices in
 // proportion to the meshes they would make, so that a crowded scene loses
-// detail evenly. For framing only the positions are kept. For the picture,
-// each cell's sampler reads its own probes, the cell learns where they lie
-// in the joined mesh, Coarser learns how far detail was lowered, and the
-// sampling learns the opacity of widened tubes. Every cell is swept on its
-// own, so the cost grows with the cells, not with their square.
-func (m *Movie) sweep(prepared []*morph.Prepared, so mesh.Options, framing bool) (*mesh.Mesh, error) {
-	budgets, err := m.budgets(prepared, so)
+// detail evenly. For framing (cam nil) only the positions are kept. For
+// the picture, each cell takes the detail its size in cam's picture calls
+// for (see detail), each cell's sampler reads its own probes, the cell
+// learns where they lie in the joined mesh, Coarser learns how far detail
+// was lowered, and the sampling learns the opacity of widened tubes. Every
+// cell is swept on its own, so the cost grows with the cells, not with
+// their square.
+func (m *Movie) sweep(prepared []*morph.Prepared, so mesh.Options, cam *render.Camera) (*mesh.Mesh, error) {
+	framing := cam == nil
+	opts := make([]mesh.Options, len(prepared))
+	for i, p := range prepared {
+		opts[i] = so
+		if !framing {
+			opts[i] = m.detail(p, so, cam)
+		}
+	}
+	budgets, err := m.budgets(prepared, opts, so.MaxVertices)
 	if err != nil {
 		return nil, err
 	}
@@ -32,7 +43,7 @@ func (m *Movie) sweep(prepared []*morph.Prepared, so mesh.Options, framing bool)
 		if framing && len(m.cells) == 1 {
 			break
 		}
-		co := so
+		co := opts[i]
 		co.MaxVertices = budgets[i]
 		if sizes[i], err = mesh.Estimate(prepared[i], co); err != nil {
 			return nil, m.cellError(i, c.geom.sizeError(err))
@@ -55,7 +66,7 @@ func (m *Movie) sweep(prepared []*morph.Prepared, so mesh.Options, framing bool)
 	widened := false
 	sections := 0
 	for i, c := range m.cells {
-		co := so
+		co := opts[i]
 		co.MaxVertices = budgets[i]
 		if !framing {
 			m.coarser = max(m.coarser, sizes[i].Edge/co.MaxEdge)
@@ -98,18 +109,19 @@ func (m *Movie) sweep(prepared []*morph.Prepared, so mesh.Options, framing bool)
 	return joined, nil
 }
 
-// budgets shares so.MaxVertices among the cells in proportion to the
-// vertices each would take at so's detail; a single cell has it all.
-func (m *Movie) budgets(prepared []*morph.Prepared, so mesh.Options) ([]int, error) {
+// budgets shares limit vertices among the cells in proportion to the
+// vertices each would take at the detail of its options; a single cell
+// has them all.
+func (m *Movie) budgets(prepared []*morph.Prepared, opts []mesh.Options, limit int) ([]int, error) {
 	budgets := make([]int, len(prepared))
 	if len(prepared) == 1 {
-		budgets[0] = so.MaxVertices
+		budgets[0] = limit
 		return budgets, nil
 	}
 	wants := make([]int64, len(prepared))
 	var total int64
 	for i, p := range prepared {
-		full := so
+		full := opts[i]
 		full.MaxVertices = mesh.MaxVertices
 		size, err := mesh.Estimate(p, full)
 		if err != nil {
@@ -119,9 +131,9 @@ func (m *Movie) budgets(prepared []*morph.Prepared, so mesh.Options) ([]int, err
 		total += wants[i]
 	}
 	for i, w := range wants {
-		budgets[i] = so.MaxVertices
-		if total > int64(so.MaxVertices) {
-			budgets[i] = max(1, int(int64(so.MaxVertices)*w/total))
+		budgets[i] = limit
+		if total > int64(limit) {
+			budgets[i] = max(1, int(int64(limit)*w/total))
 		}
 	}
 	return budgets, nil

@@ -78,8 +78,41 @@ type Scene struct {
 	Spiking int
 	// Skipped counts the virtual nodes chosen, which have nothing to draw.
 	Skipped int
+	// Files are the files the cells were made from, each once, in the
+	// order they were first read: the configs, the node sets, each
+	// population's nodes, node types and report, the morphologies and the
+	// spikes. A render's frames depend on their contents alone.
+	Files []string
 
 	reports []*sonata.Report
+	columns map[*sonata.Report][]span // each report's columns of the cells it holds, in their order
+	levels  *levels
+	seen    map[string]bool // Files, as a set
+}
+
+// levels are the values a scene's cells show where the report holds
+// nothing (rest) and that spikes flash to (peak).
+type levels struct{ rest, peak float32 }
+
+// SetLevels changes what the cells show where the report holds nothing,
+// and the value spikes flash to (Options.Rest and Options.Peak), before
+// any frame is read: for limits that are known only once the report's
+// values have been seen (see Values).
+func (s *Scene) SetLevels(rest, peak float32) { *s.levels = levels{rest, peak} }
+
+// span is the columns [first, end) of a report frame.
+type span struct{ first, end int }
+
+// uses adds path to the scene's Files, unless it is there already.
+func (s *Scene) uses(path string) {
+	if path == "" || s.seen[path] {
+		return
+	}
+	if s.seen == nil {
+		s.seen = map[string]bool{}
+	}
+	s.seen[path] = true
+	s.Files = append(s.Files, path)
 }
 
 // Close closes the report files the scene reads from.
@@ -99,7 +132,10 @@ func Load(sim *sonata.Simulation, o Options) (*Scene, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Scene{}
+	s := &Scene{columns: map[*sonata.Report][]span{}, levels: &levels{o.Rest, o.Peak}}
+	s.uses(sim.Config)
+	s.uses(sim.Circuit)
+	s.uses(sim.NodeSetsFile)
 	rc, ok := compartmentReport(sim)
 	morphs := map[string]*morph.Cell{}
 	pops := make([]string, 0, len(sel))
@@ -110,8 +146,16 @@ func Load(sim *sonata.Simulation, o Options) (*Scene, error) {
 	for _, pop := range pops {
 		nodes, err := sim.Nodes(pop)
 		if err != nil {
+			s.Close()
 			return nil, err
 		}
+		p, err := sim.Population(pop)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.uses(p.NodesFile)
+		s.uses(p.NodeTypesFile)
 		var rep *sonata.Report
 		if ok {
 			if rep, err = sonata.OpenReport(rc.File, pop); err != nil && !errors.Is(err, sonata.ErrNoPopulation) {
@@ -121,6 +165,7 @@ func Load(sim *sonata.Simulation, o Options) (*Scene, error) {
 			if rep != nil {
 				s.reports = append(s.reports, rep)
 				s.Report = rc.Name
+				s.uses(rc.File)
 			}
 		}
 		var reported map[uint64]bool
@@ -193,6 +238,8 @@ func (s *Scene) flashSpikes(sim *sonata.Simulation, o Options) error {
 				return nil // neither report nor spikes: nothing changes in time
 			case err != nil:
 				return err
+			default:
+				s.uses(sim.SpikesFile)
 			}
 			spikes[n.Population] = sp
 		}
@@ -235,7 +282,7 @@ func (s *Scene) flashSpikes(sim *sonata.Simulation, o Options) error {
 			times = sp.Times(s.Nodes[i].ID)
 		}
 		if len(times) == 0 {
-			s.Cells[i].Rec, s.Cells[i].Source = rec, constant(o.Rest)
+			s.Cells[i].Rec, s.Cells[i].Source = rec, restSource{s.levels}
 			continue
 		}
 		flash := make([]bool, len(c.Morph.Sections))
@@ -243,7 +290,7 @@ func (s *Scene) flashSpikes(sim *sonata.Simulation, o Options) error {
 			flash[k] = o.SomaOnlyFill || sec.Type == "soma"
 		}
 		s.Cells[i].Rec = rec
-		s.Cells[i].Source = &spikeSource{times: times, t: t, rest: o.Rest, peak: o.Peak, decay: float64(decay), flash: flash}
+		s.Cells[i].Source = &spikeSource{times: times, t: t, levels: s.levels, decay: float64(decay), flash: flash}
 		s.Spiking++
 	}
 	return nil
@@ -272,25 +319,26 @@ func (t timing) recording(sections int) *voltage.Recording {
 // spikeSource is a cell that flashes at its node's spikes: the sections
 // that flash jump to peak at each spike and decay back to rest.
 type spikeSource struct {
-	times      []float64 // ascending
-	t          timing
-	rest, peak float32
-	decay      float64
-	flash      []bool // by section
+	times  []float64 // ascending
+	t      timing
+	levels *levels
+	decay  float64
+	flash  []bool // by section
 }
 
 // ReadFrame fills frame f: the flashing sections at the glow of the
 // latest spike at or before the frame's time, the others at rest.
 func (s *spikeSource) ReadFrame(f int, dst [][]float32) error {
 	now := s.t.start + float64(f)*s.t.step
-	glow := s.rest
+	rest, peak := s.levels.rest, s.levels.peak
+	glow := rest
 	// the latest spike at or before now
 	if k, _ := slices.BinarySearch(s.times, math.Nextafter(now, math.Inf(1))); k > 0 {
 		w := math.Exp(-(now - s.times[k-1]) / s.decay)
-		glow = s.rest + float32(w)*(s.peak-s.rest)
+		glow = rest + float32(w)*(peak-rest)
 	}
 	for sec, d := range dst {
-		v := s.rest
+		v := rest
 		if s.flash[sec] {
 			v = glow
 		}
@@ -316,6 +364,7 @@ func (s *Scene) cell(n sonata.Node, rep *sonata.Report, rc sonata.ReportConfig, 
 				return c, err
 			}
 			morphs[n.MorphologyFile] = m
+			s.uses(n.MorphologyFile)
 		}
 		c.Morph = sonata.Place(m, n)
 	}
@@ -334,7 +383,8 @@ func (s *Scene) cell(n sonata.Node, rep *sonata.Report, rc sonata.ReportConfig, 
 	if err != nil {
 		return c, err
 	}
-	c.Rec, c.Source = reportRecording(c.Morph, rep, l, o, rc.Sections == "soma")
+	c.Rec, c.Source = reportRecording(c.Morph, rep, l, s.levels, o.SomaOnlyFill && rc.Sections == "soma")
+	s.columns[rep] = append(s.columns[rep], span{l.First, l.End})
 	s.Reported++
 	return c, nil
 }
@@ -460,14 +510,14 @@ func parseIDs(s string) ([]uint64, error) {
 // reportRecording is the shape of a reported cell's recording and the
 // source of its values: each section's compartments as the layout gives
 // them; a section the report does not hold has one value, the soma's
-// when somaOnly and o.SomaOnlyFill, else o.Rest.
-func reportRecording(c *morph.Cell, rep *sonata.Report, l *sonata.Layout, o Options, somaOnly bool) (*voltage.Recording, voltage.Source) {
+// when fillBySoma, else the rest level.
+func reportRecording(c *morph.Cell, rep *sonata.Report, l *sonata.Layout, lv *levels, fillBySoma bool) (*voltage.Recording, voltage.Source) {
 	rec := shape(rep, len(c.Sections))
 	for s := range c.Sections {
 		rec.Traces[s].NSeg = max(1, l.NSeg(s))
 	}
 	fill := -1 // the section whose value fills the unreported ones
-	if somaOnly && o.SomaOnlyFill {
+	if fillBySoma {
 		for s, sec := range c.Sections {
 			if sec.Type == "soma" && l.NSeg(s) > 0 {
 				fill = s
@@ -475,7 +525,7 @@ func reportRecording(c *morph.Cell, rep *sonata.Report, l *sonata.Layout, o Opti
 			}
 		}
 	}
-	return rec, &reportSource{rep: rep, layout: l, rest: o.Rest, fill: fill}
+	return rec, &reportSource{rep: rep, layout: l, levels: lv, fill: fill}
 }
 
 // shape is a recording of the report's frames and times over sections
@@ -492,14 +542,14 @@ func shape(rep *sonata.Report, sections int) *voltage.Recording {
 	}
 }
 
-// constant is a source whose every value is the same.
-type constant float32
+// restSource is a source whose every value is the rest level.
+type restSource struct{ levels *levels }
 
-// ReadFrame fills dst with the constant.
-func (v constant) ReadFrame(_ int, dst [][]float32) error {
+// ReadFrame fills dst with the rest level.
+func (r restSource) ReadFrame(_ int, dst [][]float32) error {
 	for _, d := range dst {
 		for i := range d {
-			d[i] = float32(v)
+			d[i] = r.levels.rest
 		}
 	}
 	return nil
@@ -510,7 +560,7 @@ func (v constant) ReadFrame(_ int, dst [][]float32) error {
 type reportSource struct {
 	rep    *sonata.Report
 	layout *sonata.Layout
-	rest   float32
+	levels *levels
 	fill   int // the section whose first value fills unreported ones, or −1
 }
 
@@ -527,7 +577,7 @@ func (r *reportSource) ReadFrame(f int, dst [][]float32) error {
 	if err != nil {
 		return err
 	}
-	rest := r.rest
+	rest := r.levels.rest
 	if r.fill >= 0 {
 		rest = values[r.fill][0]
 	}

@@ -213,3 +213,33 @@ func TestMorphologiesKeepTheirTree(t *testing.T) {
 		}
 	}
 }
+
+// TestFilesAreWhatTheCellsAreDrawnFrom lists the files a scene's frames
+// depend on, each once, in the order they are read.
+func TestFilesAreWhatTheCellsAreDrawnFrom(t *testing.T) {
+	sim, _ := open(t, "bbp")
+	for _, tc := range []struct {
+		nodes string
+		want  []string
+	}{
+		{"cortex:0,1", []string{"simulation_config.json", "circuit_config.json", "node_sets.json", "nodes.h5", "compartments.h5", "", "", "spikes.h5"}},
+		{"thalamus", []string{"simulation_config.json", "circuit_config.json", "node_sets.json", "nodes.h5", "spikes.h5"}},
+	} {
+		s := load(t, sim, Options{Nodes: tc.nodes})
+		var got []string
+		for _, f := range s.Files {
+			got = append(got, filepath.Base(f))
+		}
+		if len(got) != len(tc.want) {
+			t.Fatalf("--nodes %s: files %v, want %v", tc.nodes, got, tc.want)
+		}
+		for i, w := range tc.want {
+			if w == "" { // a morphology: the node's own file
+				w = filepath.Base(s.Nodes[i-5].MorphologyFile)
+			}
+			if got[i] != w {
+				t.Errorf("--nodes %s: file %d is %s, want %s", tc.nodes, i, got[i], w)
+			}
+		}
+	}
+}

@@ -28,6 +28,9 @@ type Scene struct {
 	Output Output
 	// Options decide what the frames look like.
 	Options movie.Options
+	// Network chooses and colours the nodes of a SONATA simulation; other
+	// recordings pay it no heed.
+	Network Network
 
 	// given are the keys (outside arrays of tables) that the file or Take
 	// set, as against defaults.
@@ -74,11 +77,28 @@ type Output struct {
 	Preset string
 }
 
+// Network is which nodes of a SONATA simulation are drawn and how they
+// are coloured.
+type Network struct {
+	// Nodes chooses the nodes: a population, POP:IDS or a node set's name
+	// ("" is the simulation's node set, else every node).
+	Nodes string
+	// Category is what color-by category shows of each cell: its
+	// population or its mtype.
+	Category string
+	// SomaOnlyFill colours a whole cell by its soma, with a report of
+	// somas only, and flashes whole cells at their spikes.
+	SomaOnlyFill bool
+	// SpikeDecay is the time constant (ms) of a spike's flash.
+	SpikeDecay float64
+}
+
 // Default is the scene of the command line's defaults, without cells.
 func Default() Scene {
 	return Scene{
 		Output:  Output{Out: "frames", Pattern: "frame_%05d.png", FPS: 30, CRF: 18, Preset: "medium"},
 		Options: movie.DefaultOptions(),
+		Network: Network{Category: "population", SpikeDecay: 2},
 	}
 }
 

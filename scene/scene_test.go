@@ -33,6 +33,7 @@ func fullScene() Scene {
 	o.Overlays.Title, o.Overlays.Traces, o.Overlays.ColorBar = "Tab\tand \"quotes\" µ −70 mV", []string{"soma", "1:axon"}, true
 	o.Overlays.TextColor = &[3]uint8{250, 240, 0}
 	o.Layout = movie.Layout{Arrange: "grid", Gap: 0.25}
+	s.Network = Network{Nodes: "cortex:0,5,10-19", Category: "mtype", SomaOnlyFill: true, SpikeDecay: 0.5}
 	return s
 }
 
@@ -174,7 +175,8 @@ func TestKeysAndTake(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"width", "colors.map", "colors.vmin", "geometry.segmentation", "view.plane", "output.pattern", "layout.arrange", "overlays.colorbar", "time-span"} {
+	for _, want := range []string{"width", "colors.map", "colors.vmin", "geometry.segmentation", "view.plane", "output.pattern", "layout.arrange", "overlays.colorbar", "time-span",
+		"network.nodes", "network.category", "network.soma-only-fill", "network.spike-decay"} {
 		if !contains(keys, want) {
 			t.Errorf("Keys lacks %s", want)
 		}
@@ -185,12 +187,13 @@ func TestKeysAndTake(t *testing.T) {
 		}
 	}
 	s, from := Default(), fullScene()
-	for _, k := range []string{"colors.map", "view.fov", "output.fps", "width"} {
+	for _, k := range []string{"colors.map", "view.fov", "output.fps", "width", "network.spike-decay"} {
 		if err := s.Take(k, &from); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if s.Options.Colors.Map != "plasma" || s.Options.View.FOV != 35 || s.Output.FPS != 29.97 || s.Options.Width != 640 || s.Options.Height != 1080 {
+	if s.Options.Colors.Map != "plasma" || s.Options.View.FOV != 35 || s.Output.FPS != 29.97 || s.Options.Width != 640 || s.Options.Height != 1080 ||
+		s.Network.SpikeDecay != 0.5 || s.Network.Nodes != "" {
 		t.Errorf("after Take: %+v", s)
 	}
 	for _, bad := range []string{"keys.zoom", "cells.recording", "colours.map"} {

@@ -142,7 +142,7 @@ var docs = map[string]string{
 	"cells":            "The recordings, in order: each [[cells]] is one.",
 	"cells.recording":  "The recording (relative paths start at this file's folder): a BlenderSpike pickle, or a morphology file (SWC, ASC, BBP HDF5) alone.",
 	"cells.morphology": `The morphology file the recording's 3-D points come from; "" uses the recording's own.`,
-	"cells.sha256":     "The recording's SHA-256: a file with other contents is refused.",
+	"cells.sha256":     "The recording's SHA-256 (a SONATA simulation's: of the contents of its config and of every file its cells are drawn from): a recording with other contents is refused.",
 	"cells.offset":     "Move the cell by X, Y, Z µm, after the layout placed it.",
 	"cells.rotate":     "Turn the cell about its soma by these degrees about X, then Y, then Z.",
 	"cells.time-span":  `This recording's simulated time span "START:STOP" (ms); "" is the scene's.`,
@@ -154,7 +154,7 @@ var docs = map[string]string{
 	"orbit":     "Turn the camera this many degrees about the view's up axis over the movie (0: a still camera).",
 	"resample":  "Render this many frames spread evenly over the recordings (0: one per recorded frame).",
 	"label":     "Text in the top-left corner: none, time (simulated ms, or the frame number without a time span) or frame.",
-	"color-by":  "What the colours show: voltage (the recording), type (soma, axon, basal, apical), distance (path distance from the soma, µm, through the colormap), color, or category (a SONATA simulation's cells by population; --color-by population or mtype sets it).",
+	"color-by":  "What the colours show: voltage (the recording), type (soma, axon, basal, apical), distance (path distance from the soma, µm, through the colormap), color, or category (a SONATA simulation's cells by network.category; --color-by population or mtype sets both).",
 	"color":     "The colour of color-by color.",
 	"time-span": `Simulated time (ms) of the first and last recorded frames, "START:STOP", for recordings that store none; "" uses the recordings' own.`,
 
@@ -228,4 +228,10 @@ var docs = map[string]string{
 	"layout":         "How the cells stand.",
 	"layout.arrange": "recorded (where each recording puts its cell), row (side by side, in order, each on its soma) or grid.",
 	"layout.gap":     "Space between the cells of a row or grid, as a share of the largest cell's longer side.",
+
+	"network":                "Which nodes of a SONATA simulation are drawn, and how they are coloured.",
+	"network.nodes":          `The nodes drawn: a population ("cortex"), some of its ids ("cortex:0,5,10-19") or a node set's name; "" is the simulation's node set, else every node.`,
+	"network.category":       "What color-by category shows of each cell: population or mtype.",
+	"network.soma-only-fill": "With a report of somas only, colour each whole cell by its soma's voltage, and flash whole cells at their spikes (else only the soma).",
+	"network.spike-decay":    "Cells without a compartment report flash to vmax at each spike, fading to vmin with this time constant (ms).",
 }

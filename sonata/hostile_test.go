@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -303,5 +304,37 @@ func TestNodeSetDiamonds(t *testing.T) {
 	}
 	if len(sel) != 1 || len(sel["cortex"]) != 2 {
 		t.Errorf("selection %v, want cortex [0 2]", sel)
+	}
+}
+
+// TestReadFramesIsFramesInTurn: a block of frames read at once is the
+// frames read one by one, and blocks outside the report are refused.
+func TestReadFramesIsFramesInTurn(t *testing.T) {
+	r, err := OpenReport("testdata/bbp/output/compartments.h5", "cortex")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if cf := r.ChunkFrames(); cf < 1 || cf > r.Frames {
+		t.Errorf("chunk frames %d, outside 1 to %d", cf, r.Frames)
+	}
+	first, end, k, n := 5, 40, r.Frames-7, 7
+	block, err := r.ReadFrames(k, n, first, end)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for row := range n {
+		f, err := r.ReadFrame(k+row, first, end)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(block[row*(end-first):(row+1)*(end-first)], f.Values) {
+			t.Errorf("frame %d read in a block differs from it read alone", k+row)
+		}
+	}
+	for _, c := range [][4]int{{r.Frames - 2, 3, 0, 1}, {0, 0, 0, 1}, {-1, 2, 0, 1}, {0, 2, 3, 2}} {
+		if _, err := r.ReadFrames(c[0], c[1], c[2], c[3]); err == nil {
+			t.Errorf("ReadFrames(%d, %d, %d, %d) read", c[0], c[1], c[2], c[3])
+		}
 	}
 }

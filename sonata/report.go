@@ -259,27 +259,47 @@ type Frame struct {
 // ReadFrame reads columns [first, end) of frame k: only the chunks of the
 // report that hold them are read. Values that are not finite are refused.
 func (r *Report) ReadFrame(k, first, end int) (Frame, error) {
-	if k < 0 || k >= r.Frames {
-		return Frame{}, fmt.Errorf("%s: frame %d outside the report's %d frames", r.File, k, r.Frames)
+	v, err := r.ReadFrames(k, 1, first, end)
+	if err != nil {
+		return Frame{}, err
+	}
+	return Frame{Index: k, First: first, Values: v}, nil
+}
+
+// ReadFrames reads columns [first, end) of the n frames from frame k, one
+// frame's values after the other: only the chunks of the report that hold
+// them are read. Values that are not finite are refused.
+func (r *Report) ReadFrames(k, n, first, end int) ([]float32, error) {
+	if k < 0 || n < 1 || n > r.Frames-k {
+		return nil, fmt.Errorf("%s: frames %d to %d outside the report's %d frames", r.File, k, k+n-1, r.Frames)
 	}
 	if first < 0 || end > r.Columns || first > end {
-		return Frame{}, fmt.Errorf("%s: columns [%d, %d) outside the report's %d", r.File, first, end, r.Columns)
+		return nil, fmt.Errorf("%s: columns [%d, %d) outside the report's %d", r.File, first, end, r.Columns)
 	}
-	f := Frame{Index: k, First: first}
 	if first == end {
-		return f, nil
+		return nil, nil
 	}
-	v, err := r.data.ReadFloat32Slab([]uint64{uint64(k), uint64(first)}, []uint64{1, uint64(end - first)})
+	v, err := r.data.ReadFloat32Slab([]uint64{uint64(k), uint64(first)}, []uint64{uint64(n), uint64(end - first)})
 	if err != nil {
-		return Frame{}, fmt.Errorf("%s: %w", r.File, err)
+		return nil, fmt.Errorf("%s: %w", r.File, err)
 	}
 	for i, x := range v {
 		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-			return Frame{}, fmt.Errorf("%s: %s: frame %d, column %d is %g", r.File, r.data.Path(), k, first+i, x)
+			w := end - first
+			return nil, fmt.Errorf("%s: %s: frame %d, column %d is %g", r.File, r.data.Path(), k+i/w, first+i%w, x)
 		}
 	}
-	f.Values = v
-	return f, nil
+	return v, nil
+}
+
+// ChunkFrames is how many frames one chunk of the report's data spans (1
+// when the data is not chunked): reading that many frames at a time reads
+// each chunk once.
+func (r *Report) ChunkFrames() int {
+	if c := r.data.Chunks(); len(c) == 2 {
+		return int(c[0])
+	}
+	return 1
 }
 
 // Layout says where one node's values are in a report frame and on which

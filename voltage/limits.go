@@ -21,28 +21,57 @@ func (r *Recording) Range() (lo, hi float32) {
 }
 
 // Percentiles returns the p-th and q-th percentiles (0 ≤ p < q ≤ 100) of
-// every voltage in the recording, all sections and frames alike. It works
-// from a histogram in two passes, so memory does not grow with the
-// recording.
+// every voltage in the recording, all sections and frames alike (see
+// PercentilesOf).
 func (r *Recording) Percentiles(p, q float64) (float64, float64, error) {
+	return PercentilesOf(r.values, p, q)
+}
+
+// values gives every trace's values.
+func (r *Recording) values(yield func([]float32)) error {
+	for _, t := range r.Traces {
+		yield(t.Values)
+	}
+	return nil
+}
+
+// Values gives a stream of values: it calls yield with one chunk of them
+// after another (yield keeps no chunk), and returns the first error met
+// in reading them. Each call gives the same values anew.
+type Values func(yield func(chunk []float32)) error
+
+// PercentilesOf returns the p-th and q-th percentiles (0 ≤ p < q ≤ 100) of
+// the values. It works from a histogram in two passes over them, so
+// memory does not grow with the values, however many there are.
+func PercentilesOf(values Values, p, q float64) (float64, float64, error) {
 	if !(p >= 0 && p < q && q <= 100) {
 		return 0, 0, fmt.Errorf("percentiles %v, %v: want 0 ≤ p < q ≤ 100", p, q)
 	}
-	lo, hi := r.Range()
-	if lo > hi {
+	lo, hi := float32(math.Inf(1)), float32(math.Inf(-1))
+	err := values(func(chunk []float32) {
+		for _, v := range chunk {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+	})
+	switch {
+	case err != nil:
+		return 0, 0, err
+	case lo > hi:
 		return 0, 0, fmt.Errorf("recording holds no voltages")
-	}
-	if lo == hi {
+	case lo == hi:
 		return float64(lo), float64(hi), nil
 	}
-	var counts [limitBins]uint64
+	counts := make([]uint64, limitBins)
 	scale := float64(limitBins) / (float64(hi) - float64(lo))
 	var n uint64
-	for _, t := range r.Traces {
-		for _, v := range t.Values {
-			counts[min(limitBins-1, int((float64(v)-float64(lo))*scale))]++
+	err = values(func(chunk []float32) {
+		for _, v := range chunk {
+			counts[max(0, min(limitBins-1, int((float64(v)-float64(lo))*scale)))]++
 		}
-		n += uint64(len(t.Values))
+		n += uint64(len(chunk))
+	})
+	if err != nil {
+		return 0, 0, err
 	}
 	at := func(pc float64) float64 {
 		rank := uint64(math.Round(pc / 100 * float64(n-1)))

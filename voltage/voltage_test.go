@@ -1,10 +1,12 @@
 package voltage
 
 import (
-	"github.com/spikeframes/spikeframes/morph"
+	"errors"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/spikeframes/spikeframes/morph"
 )
 
 // twoSections is a recording of two frames: a one-segment section and a
@@ -196,5 +198,39 @@ func TestSamplerRejectsBadJunctions(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
 		}
+	}
+}
+
+// TestPercentilesOfAStream: values given in chunks have the percentiles
+// of a recording holding them whole, and an error in reading them stops
+// the pass.
+func TestPercentilesOfAStream(t *testing.T) {
+	vals := make([]float32, 5000)
+	for i := range vals {
+		vals[i] = float32(math.Sin(float64(i)*0.37))*40 - 50
+	}
+	rec := &Recording{Frames: 1, Traces: []Trace{{NSeg: len(vals), Values: vals}}}
+	wantLo, wantHi, err := rec.Percentiles(0.5, 99.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range []int{1, 7, 1000, 5000} {
+		chunks := func(yield func([]float32)) error {
+			for i := 0; i < len(vals); i += size {
+				yield(vals[i:min(i+size, len(vals))])
+			}
+			return nil
+		}
+		lo, hi, err := PercentilesOf(chunks, 0.5, 99.5)
+		if err != nil || lo != wantLo || hi != wantHi {
+			t.Errorf("chunks of %d: %v, %v (%v); want %v, %v", size, lo, hi, err, wantLo, wantHi)
+		}
+	}
+	broken := errors.New("the file went away")
+	if _, _, err := PercentilesOf(func(func([]float32)) error { return broken }, 0.5, 99.5); !errors.Is(err, broken) {
+		t.Errorf("a stream that fails: %v", err)
+	}
+	if _, _, err := PercentilesOf(func(func([]float32)) error { return nil }, 0.5, 99.5); err == nil {
+		t.Error("no values: no error")
 	}
 }
