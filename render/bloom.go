@@ -113,7 +113,7 @@ type glowGrid struct {
 type glowBuffers struct {
 	levels    [len(glowLevels)][][3]float32
 	tmp       [][3]float32
-	span      []int32 // per grid row, the columns blur's horizontal pass lit
+	span      []int32      // per grid row, the columns blur's horizontal pass lit
 	glow      [][3]float32 // final glow per finest-grid cell
 	cellFixed [][3]int32   // display value of background plus glow per finest-grid cell, 8.8 fixed point
 	// reach holds the finest-grid cells the glow reaches.
