@@ -31,6 +31,7 @@ type pngSink struct {
 	pattern       framePattern
 	width, height int // the picture size, checked in frames kept
 	skipExisting  bool
+	folder        *atomicfile.Folder
 }
 
 // newPNGSink creates the output folder and removes the temporary files
@@ -46,7 +47,7 @@ func newPNGSink(dir string, pattern framePattern, width, height int, skipExistin
 	if _, err := atomicfile.RemoveStale(dir, inRange); err != nil {
 		return nil, fmt.Errorf("output folder %s: %w", dir, err)
 	}
-	return &pngSink{dir: dir, pattern: pattern, width: width, height: height, skipExisting: skipExisting}, nil
+	return &pngSink{dir: dir, pattern: pattern, width: width, height: height, skipExisting: skipExisting, folder: atomicfile.NewFolder(dir)}, nil
 }
 
 func (s *pngSink) path(k int) string { return filepath.Join(s.dir, s.pattern.name(k)) }
@@ -58,11 +59,12 @@ func (s *pngSink) Done(k int) bool {
 }
 
 // Writer returns a worker's writer: each frame is encoded into a temporary
-// file renamed into place once complete.
+// file flushed to disk and renamed into place once complete; the folder is
+// flushed once, when the sink closes.
 func (s *pngSink) Writer() func(int, *render.Image) error {
 	enc := render.NewPNGEncoder()
 	return func(k int, img *render.Image) error {
-		if err := atomicfile.Write(s.path(k), func(w io.Writer) error { return enc.Encode(w, img) }); err != nil {
+		if err := s.folder.Write(s.pattern.name(k), func(w io.Writer) error { return enc.Encode(w, img) }); err != nil {
 			return fmt.Errorf("frame %d: %w", k, err)
 		}
 		return nil
@@ -72,5 +74,6 @@ func (s *pngSink) Writer() func(int, *render.Image) error {
 // Abort does nothing: a PNG writer never waits for its turn.
 func (s *pngSink) Abort() {}
 
-// Close does nothing: every frame was complete when it was renamed.
-func (s *pngSink) Close(bool) error { return nil }
+// Close flushes the folder, so that the frames renamed into place are
+// there after a crash; every frame was complete when it was renamed.
+func (s *pngSink) Close(bool) error { return s.folder.Sync() }

@@ -21,37 +21,61 @@ func names(t *testing.T, dir string) []string {
 	return n
 }
 
+// writers are the two ways to write a file atomically: Write, and a
+// Folder's Write (whose folder is flushed once, at Sync).
+var writers = []struct {
+	name  string
+	write func(dir, name string, write func(io.Writer) error) error
+}{
+	{"Write", func(dir, name string, write func(io.Writer) error) error {
+		return Write(filepath.Join(dir, name), write)
+	}},
+	{"Folder", func(dir, name string, write func(io.Writer) error) error {
+		d := NewFolder(dir)
+		if err := d.Write(name, write); err != nil {
+			return err
+		}
+		return d.Sync()
+	}},
+}
+
 func TestWriteCommitsWholeFiles(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "frame_00001.png")
-	if err := Write(path, func(w io.Writer) error { _, err := w.Write([]byte("whole")); return err }); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil || string(data) != "whole" {
-		t.Fatalf("read %q, %v", data, err)
-	}
-	if st, _ := os.Stat(path); st.Mode().Perm() != 0o644 {
-		t.Errorf("mode %v, want 0644", st.Mode().Perm())
-	}
-	if n := names(t, dir); len(n) != 1 {
-		t.Errorf("folder holds %v", n)
+	for _, w := range writers {
+		dir := t.TempDir()
+		if err := w.write(dir, "frame_00001.png", func(w io.Writer) error { _, err := w.Write([]byte("whole")); return err }); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, "frame_00001.png")
+		data, err := os.ReadFile(path)
+		if err != nil || string(data) != "whole" {
+			t.Fatalf("%s: read %q, %v", w.name, data, err)
+		}
+		if st, _ := os.Stat(path); st.Mode().Perm() != 0o644 {
+			t.Errorf("%s: mode %v, want 0644", w.name, st.Mode().Perm())
+		}
+		if n := names(t, dir); len(n) != 1 {
+			t.Errorf("%s: folder holds %v", w.name, n)
+		}
 	}
 }
 
 func TestFailedWriteLeavesNothing(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "out.ply")
-	boom := errors.New("boom")
-	err := Write(path, func(w io.Writer) error { w.Write([]byte("half")); return boom })
-	if !errors.Is(err, boom) {
-		t.Fatalf("error %v, want boom", err)
+	for _, w := range writers {
+		dir := t.TempDir()
+		boom := errors.New("boom")
+		err := w.write(dir, "out.ply", func(w io.Writer) error { w.Write([]byte("half")); return boom })
+		if !errors.Is(err, boom) {
+			t.Fatalf("%s: error %v, want boom", w.name, err)
+		}
+		if n := names(t, dir); len(n) != 0 {
+			t.Errorf("%s: folder holds %v", w.name, n)
+		}
 	}
-	if n := names(t, dir); len(n) != 0 {
-		t.Errorf("folder holds %v", n)
-	}
-	if _, err := Create(filepath.Join(dir, "missing", "x")); err == nil {
+	if _, err := Create(filepath.Join(t.TempDir(), "missing", "x")); err == nil {
 		t.Error("created a file in a missing folder")
+	}
+	if err := NewFolder(filepath.Join(t.TempDir(), "missing")).Sync(); err == nil {
+		t.Error("flushed a missing folder")
 	}
 }
 
