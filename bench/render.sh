@@ -18,6 +18,10 @@
 # Last, peak memory for 100 and for 500 CA1 frames at 1080p with -j 2, to
 # show that memory does not grow with the movie.
 #
+# Frames are written, each flushed to disk, into a temporary folder under
+# $TMPDIR: TMPDIR=/dev/shm measures frames on a RAM disk, without the
+# flushes (the floor writes no files at all).
+#
 # Usage: bash bench/render.sh [RECORDING...]
 #   (needs GNU time at /usr/bin/time, and ffmpeg for the video ratio)
 set -euo pipefail

@@ -168,12 +168,14 @@ func (w *Writer) run(c byte, n int) {
 	w.reduceAdler()
 }
 
+// reduceAdler takes the Adler sums modulo 65521.
 func (w *Writer) reduceAdler() {
 	w.adlerA %= adlerMod
 	w.adlerB %= adlerMod
 	w.unreduced = 0
 }
 
+// token adds a token, first writing the block out when it is full.
 func (w *Writer) token(t uint16) {
 	if len(w.tokens) == blockTokens {
 		w.flushBlock(false)
