@@ -492,14 +492,7 @@ func TestSceneValidation(t *testing.T) {
 // evenly and the joined mesh stays within the limit.
 func TestSceneSharesTheVertexBudget(t *testing.T) {
 	m := newScene(t, cellsOf(t, "simple_ap", "ca1_random_input"), small())
-	prepared := make([]*morph.Prepared, len(m.cells))
-	for i, c := range m.cells {
-		var err error
-		if prepared[i], err = c.geom.prepare(c.shape, c.rec); err != nil {
-			t.Fatal(err)
-		}
-	}
-	so := m.opts.Geometry.meshOptions()
+	prepared, so := preparedCells(t, m)
 	so.MaxEdge = 0.05
 	for _, limit := range []int{1 << 22, 5000} {
 		so.MaxVertices = limit
