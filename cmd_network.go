@@ -75,6 +75,23 @@ func (f *renderFlags) network(had scene.Network) scene.Network {
 	return n
 }
 
+// networkSetting names the first of n's settings that differs from its
+// default ("" when none does): they mean something only for a SONATA
+// simulation. The category is left out: only --color-by category uses
+// it, which says so itself.
+func networkSetting(n scene.Network) string {
+	d := scene.Default().Network
+	switch {
+	case n.Nodes != d.Nodes:
+		return "nodes"
+	case n.SomaOnlyFill != d.SomaOnlyFill:
+		return "soma-only-fill"
+	case n.SpikeDecay != d.SpikeDecay:
+		return "spike-decay"
+	}
+	return ""
+}
+
 // validateNetwork checks the scene's network settings, naming a bad one's
 // flag, or the scene file when the value came from there.
 func (f *renderFlags) validateNetwork(n scene.Network) error {
