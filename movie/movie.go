@@ -387,11 +387,15 @@ func (m *Movie) shaderAt(k int, c *Canvas) (*render.Shader, error) {
 		mc = &movingCamera{coverer: coverer}
 		c.moving = mc
 	}
-	cov, err := mc.coverer.Cover(m.cameraAt(k), mc.cov)
+	cam := m.cameraAt(k)
+	if mc.shader != nil && *cam == mc.cam {
+		return mc.shader, nil // the camera holds still: the same coverage
+	}
+	cov, err := mc.coverer.Cover(cam, mc.cov)
 	if err != nil {
 		return nil, err
 	}
-	mc.cov = cov
+	mc.cov, mc.cam = cov, *cam
 	if mc.shader == nil {
 		mc.shader, err = render.NewShader(m.mesh, cov, m.lut, m.style)
 		return mc.shader, err
@@ -404,6 +408,7 @@ func (m *Movie) shaderAt(k int, c *Canvas) (*render.Shader, error) {
 type movingCamera struct {
 	coverer *render.Coverer
 	cov     *render.Coverage
+	cam     render.Camera // the camera cov was worked out for
 	shader  *render.Shader
 }
 

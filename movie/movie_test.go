@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -268,6 +269,38 @@ func TestTargetRefusals(t *testing.T) {
 	o.Target = "user5[7]"
 	if _, err := New(cell, rec, o); err != nil {
 		t.Errorf("target user5[7]: %v", err)
+	}
+}
+
+// TestACanvasFollowsAMovingCamera renders a flight with a hold in the
+// middle frame after frame on one canvas, which redoes its coverage in
+// the same memory and keeps it while the camera holds, and checks every
+// frame against one rendered on a new canvas.
+func TestACanvasFollowsAMovingCamera(t *testing.T) {
+	cell, rec, err := blenderspike.ReadFile("../testdata/l5_bap.pickle")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := small()
+	o.Keys = []Keyframe{{Frame: 0}, {Frame: 4, Target: "soma", Zoom: 4}, {Frame: 8, Target: "soma", Zoom: 4}, {Frame: 12, Azimuth: 60}}
+	m, err := New(cell, rec, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := m.NewCanvas()
+	for k := range 14 {
+		img, err := m.Render(k, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := slices.Clone(img.Pix)
+		want, err := m.Render(k, m.NewCanvas())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want.Pix) {
+			t.Fatalf("frame %d on a reused canvas differs from a new canvas's", k)
+		}
 	}
 }
 

@@ -158,6 +158,9 @@ func (c curve) at(x float64) float64 {
 		return c.v[n-1]
 	}
 	i := sort.SearchFloat64s(c.t, x) - 1 // c.t[i] < x ≤ c.t[i+1]
+	if c.v[i] == c.v[i+1] {
+		return c.v[i] // a hold (its slopes are zero): exactly still
+	}
 	h := c.t[i+1] - c.t[i]
 	s := (x - c.t[i]) / h
 	h00 := (1 + 2*s) * (1 - s) * (1 - s)

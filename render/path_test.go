@@ -83,6 +83,33 @@ func TestPathFollowsItsKeys(t *testing.T) {
 	}
 }
 
+// TestPathHoldsStillBetweenEqualKeys: between two keys with the same
+// view the camera is exactly the same, frame after frame, so that a moving
+// camera's holds need not work out their coverage again.
+func TestPathHoldsStillBetweenEqualKeys(t *testing.T) {
+	m := tube(10, 0.5, 11, 8)
+	a, b := [3]float64{0, 0, 0}, [3]float64{10, 0, 0}
+	keys := []Key{
+		{Frame: 0, View: View{Target: &a, Zoom: 1}},
+		{Frame: 20, View: View{Target: &b, Zoom: 3, Azimuth: 30}},
+		{Frame: 45, View: View{Target: &b, Zoom: 3, Azimuth: 30}},
+		{Frame: 60, View: View{Target: &a, Zoom: 2}},
+	}
+	p, err := FitPath(m, keys, 320, 180)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := *p.At(20)
+	for k := 20.0; k <= 45; k += 0.5 {
+		if *p.At(k) != held {
+			t.Fatalf("frame %g: the camera moved during the hold", k)
+		}
+	}
+	if *p.At(10) == held || *p.At(50) == held {
+		t.Error("the camera stood still outside the hold")
+	}
+}
+
 func TestFitPathRefusals(t *testing.T) {
 	m := tube(10, 0.5, 11, 8)
 	for name, keys := range map[string][]Key{
