@@ -1,7 +1,8 @@
 // Package rlezlib writes zlib streams (RFC 1950 around RFC 1951 deflate)
 // whose only matches are runs: a byte repeated from the byte before it
 // (distance 1), each block with Huffman codes fitted to its symbols. This is
-// zlib's Z_RLE strategy. On PNG scanlines of a picture that is mostly a flat
+// zlib's Z_RLE strategy, with runs taken from eight bytes on (found by one
+// comparison; shorter ones code as small as literals). On PNG scanlines of a picture that is mostly a flat
 // background, filtered against the row above, nearly every byte is in a
 // long run of zeros, which costs a comparison per eight bytes here; a
 // general deflate encoder hashes its way through them. Measured on rendered
@@ -22,9 +23,13 @@ const (
 	eob      = 256 // end-of-block symbol
 	// blockTokens is how many tokens a block holds before it is written,
 	// so that its codes follow the data's statistics as they change.
-	blockTokens = 1 << 16
+	blockTokens = 1 << 18
 	adlerMod    = 65521
-	adlerBlock  = 5552 // the most bytes before the Adler sums must be reduced
+	// adlerBlock is how many bytes the Adler sums take before they are
+	// reduced: from below 65521, after n bytes A is below 65521 + 255n
+	// and B below 65521(n+1) + 255n(n+1)/2, which fits 64 bits for n up
+	// to 2²⁶ and more.
+	adlerBlock = 1 << 24
 )
 
 // Writer compresses one stream at a time; Reset starts the next. It keeps
@@ -37,8 +42,8 @@ type Writer struct {
 	tokens []uint16 // literals (< 256) and runs (256 + length)
 	huff   huffmanScratch
 	prev   int // the last byte of the stream, or −1 before the first
-	// Adler-32 of the data so far: sums kept below 2⁶⁴ and reduced at
-	// least every adlerBlock bytes.
+	// Adler-32 of the data so far: sums reduced at least every adlerBlock
+	// bytes.
 	adlerA, adlerB uint64
 	unreduced      int
 }
@@ -62,44 +67,39 @@ func (w *Writer) Reset() {
 
 // Write appends p to the stream.
 func (w *Writer) Write(p []byte) {
+	// One loop for runs and literals, which alternate byte by byte in a
+	// dithered glow, with the stream's state in registers.
+	a, b, prev, tokens, unreduced := w.adlerA, w.adlerB, w.prev, w.tokens, w.unreduced
 	for i := 0; i < len(p); {
+		if len(tokens) == blockTokens {
+			w.tokens = tokens
+			w.flushBlock(false)
+			tokens = w.tokens
+		}
 		c := p[i]
-		// A run of at least minMatch copies of the byte before.
-		if int(c) == w.prev && i+minMatch <= len(p) && p[i+1] == c && p[i+2] == c {
+		// A run of at least eight copies of the byte before, found by one
+		// comparison; shorter ones cost no more as literals. A grows by
+		// n·c, B by n·A + c·n(n+1)/2.
+		if i+8 <= len(p) && binary.LittleEndian.Uint64(p[i:]) == uint64(prev)*0x0101010101010101 && prev >= 0 {
 			n := runLength(p[i:], c)
-			w.run(c, n)
+			tokens = append(tokens, eob+uint16(n))
+			b += uint64(n)*a + uint64(c)*uint64(n*(n+1)/2)
+			a += uint64(n) * uint64(c)
+			unreduced += n
 			i += n
-			continue
+		} else {
+			tokens = append(tokens, uint16(c))
+			a += uint64(c)
+			b += a
+			prev = int(c)
+			unreduced++
+			i++
 		}
-		i = w.literals(p, i)
-	}
-}
-
-// literals adds the bytes of p from i on as literals up to the next run,
-// and returns where it stopped. The Adler sums stay in registers.
-func (w *Writer) literals(p []byte, i int) int {
-	if len(w.tokens) == blockTokens {
-		w.flushBlock(false)
-	}
-	// As many as the block has room for.
-	p = p[:min(len(p), i+blockTokens-len(w.tokens))]
-	a, b, prev := w.adlerA, w.adlerB, w.prev
-	tokens := w.tokens
-	for ; i < len(p); i++ {
-		c := p[i]
-		if int(c) == prev && i+minMatch <= len(p) && p[i+1] == c && p[i+2] == c {
-			break
-		}
-		tokens = append(tokens, uint16(c))
-		a += uint64(c)
-		b += a
-		prev = int(c)
-		if w.unreduced++; w.unreduced == adlerBlock {
-			a, b, w.unreduced = a%adlerMod, b%adlerMod, 0
+		if unreduced >= adlerBlock {
+			a, b, unreduced = a%adlerMod, b%adlerMod, 0
 		}
 	}
-	w.tokens, w.adlerA, w.adlerB, w.prev = tokens, a, b, prev
-	return i
+	w.adlerA, w.adlerB, w.prev, w.tokens, w.unreduced = a, b, prev, tokens, unreduced
 }
 
 // WriteRun appends n copies of c to the stream.
@@ -162,10 +162,11 @@ func (w *Writer) literal(c byte) {
 // run adds n (minMatch to maxMatch) more copies of c, the last byte.
 func (w *Writer) run(c byte, n int) {
 	w.token(eob + uint16(n))
-	// n bytes of c: A grows by n·c, B by n·A + c·n(n+1)/2.
 	w.adlerB += uint64(n)*w.adlerA + uint64(c)*uint64(n*(n+1)/2)
 	w.adlerA += uint64(n) * uint64(c)
-	w.reduceAdler()
+	if w.unreduced += n; w.unreduced >= adlerBlock {
+		w.reduceAdler()
+	}
 }
 
 // reduceAdler takes the Adler sums modulo 65521.

@@ -95,9 +95,19 @@ func TestRoundTrip(t *testing.T) {
 		}()},
 		{"runs across writes", []piece{{data: []byte{1, 1}}, {data: []byte{1}}, {run: 1, n: 2}, {data: []byte{1, 1, 1, 1, 2}}, {run: 0, n: 259}, {run: 0, n: 1}}},
 		{"more tokens than a block", []piece{{data: random(3*blockTokens+17, 256)}}},
+		{"Adler sums past their reduction", func() []piece {
+			// Bytes of 255 grow the sums fastest; the literals between
+			// keep the writer off its run path part of the time.
+			chunk := bytes.Repeat([]byte{255, 255, 255, 255, 254}, 1<<18)
+			var p []piece
+			for range adlerBlock/len(chunk) + 2 {
+				p = append(p, piece{data: chunk}, piece{run: 255, n: 1000})
+			}
+			return p
+		}()},
 		{"many blocks of runs", func() []piece {
 			var p []piece
-			for i := range 4 * blockTokens {
+			for i := range 2*blockTokens + 5 {
 				p = append(p, piece{data: []byte{byte(i % 7)}}, piece{run: byte(i % 7), n: 3 + i%300})
 			}
 			return p
