@@ -2,7 +2,7 @@
 # Network benchmark: synthetic SONATA networks of N cells (default 100, 300
 # and 1000), copies of the bundled morphologies that the test circuits use,
 # at random places and turned at random, with a compartment report of 100
-# frames (bench/network_gen.py). For each N it renders one frame, then 11,
+# frames (bench/network_gen.py). For each N it renders one frame, then 41,
 # on one worker at 1920x1080 (and the largest N also at 960x540), and prints
 # the mesh's size, the peak memory, the CPU time of start-up (reading the
 # circuit, the morphologies and the report's layout, meshing, coverage) and
@@ -14,9 +14,11 @@
 # MORPHOLOGIES="Neuron_v2.h5 ..." takes other files of
 # testdata/morphologies/neurom; SIZES="1280x720 1920x1080 3840x2160" renders
 # every N at those sizes instead; SPIKEFRAMES=BINARY measures that build of
-# spikeframes instead of this tree's (to compare two versions).
+# spikeframes instead of this tree's (to compare two versions); FRAMES=K
+# averages a frame over K frames instead of 40.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+frames=${FRAMES:-40} # the frames a frame's cost is averaged over
 counts=("$@")
 [ ${#counts[@]} -gt 0 ] || counts=(100 300 1000)
 [ -x /usr/bin/time ] || { echo "bench/network.sh: needs GNU time (apt-get install time)" >&2; exit 1; }
@@ -65,10 +67,10 @@ for n in "${counts[@]}"; do
 		run "$tmp/net$n/simulation_config.json" 1 "$w" "$h"
 		one=$cpu peak=$rss
 		mesh=$(awk '/^mesh: / {print $2, $4; exit}' "$tmp/log")
-		run "$tmp/net$n/simulation_config.json" 11 "$w" "$h"
+		run "$tmp/net$n/simulation_config.json" $((1 + frames)) "$w" "$h"
 		peak=$((rss > peak ? rss : peak))
 		read -r vertices triangles <<<"$mesh"
-		awk -v n="$n" -v pic="${w}x$h" -v v="$vertices" -v t="$triangles" -v one="$one" -v eleven="$cpu" -v peak="$peak" \
-			'BEGIN {printf "%6d %10s %10d %10d %8.0f %10.2f %9.0f\n", n, pic, v, t, peak / 1024, one, (eleven - one) / 10 * 1000}'
+		awk -v n="$n" -v pic="${w}x$h" -v v="$vertices" -v t="$triangles" -v one="$one" -v more="$cpu" -v peak="$peak" -v k="$frames" \
+			'BEGIN {printf "%6d %10s %10d %10d %8.0f %10.2f %9.0f\n", n, pic, v, t, peak / 1024, one, (more - one) / k * 1000}'
 	done
 done
