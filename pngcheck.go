@@ -1,24 +1,27 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"hash/crc32"
+	"io"
 	"os"
 )
 
-// pngSignature starts every PNG file; pngEnd is the IEND chunk that ends
-// one (length 0, type, CRC).
-var (
-	pngSignature = []byte("\x89PNG\r\n\x1a\n")
-	pngEnd       = []byte("\x00\x00\x00\x00IEND\xaeB`\x82")
-)
+// pngSignature starts every PNG file.
+var pngSignature = []byte("\x89PNG\r\n\x1a\n")
+
+// maxPNGChunk is the largest chunk length PNG allows (2³¹ − 1).
+const maxPNGChunk = 1<<31 - 1
 
 // completePNG reports whether path holds a whole PNG picture of width ×
-// height: the signature, an intact IHDR chunk of that size first and the
-// IEND chunk at the very end. It reads 45 bytes, not the picture: it is
-// there to catch the empty, cut-short or foreign files a crash can leave,
-// not to verify the compressed data.
+// height: the signature, then chunks that each fill their length and
+// match their checksum, the first an IHDR of that size and the last an
+// IEND at the very end of the file. It reads the whole file: frames are
+// renamed into place whole, but a system crash before the run flushed them
+// to disk can leave a frame empty, cut short or with blocks of zeros, and
+// only the checksums tell the last.
 func completePNG(path string, width, height int) bool {
 	f, err := os.Open(path)
 	if err != nil {
@@ -26,22 +29,46 @@ func completePNG(path string, width, height int) bool {
 	}
 	defer f.Close()
 	st, err := f.Stat()
-	const ihdrEnd = 8 + 8 + 13 + 4 // signature, IHDR length and type, data, CRC
-	if err != nil || !st.Mode().IsRegular() || st.Size() < ihdrEnd+int64(len(pngEnd)) {
+	if err != nil || !st.Mode().IsRegular() {
 		return false
 	}
-	var head [ihdrEnd]byte
-	tail := make([]byte, len(pngEnd))
-	if _, err := f.ReadAt(head[:], 0); err != nil {
+	r := bufio.NewReaderSize(f, 64<<10)
+	var sig [8]byte
+	if _, err := io.ReadFull(r, sig[:]); err != nil || !bytes.Equal(sig[:], pngSignature) {
 		return false
 	}
-	if _, err := f.ReadAt(tail, st.Size()-int64(len(pngEnd))); err != nil {
-		return false
+	for first := true; ; first = false {
+		var hdr [8]byte
+		if _, err := io.ReadFull(r, hdr[:]); err != nil {
+			return false
+		}
+		n, kind := binary.BigEndian.Uint32(hdr[:4]), string(hdr[4:])
+		if n > maxPNGChunk || (first && (kind != "IHDR" || n != 13)) {
+			return false
+		}
+		crc := crc32.NewIEEE()
+		crc.Write(hdr[4:])
+		var ihdr bytes.Buffer
+		data := io.Writer(crc)
+		if first {
+			data = io.MultiWriter(crc, &ihdr)
+		}
+		if _, err := io.CopyN(data, r, int64(n)); err != nil {
+			return false
+		}
+		var sum [4]byte
+		if _, err := io.ReadFull(r, sum[:]); err != nil || binary.BigEndian.Uint32(sum[:]) != crc.Sum32() {
+			return false
+		}
+		if first {
+			b := ihdr.Bytes()
+			if int64(binary.BigEndian.Uint32(b[0:4])) != int64(width) || int64(binary.BigEndian.Uint32(b[4:8])) != int64(height) {
+				return false
+			}
+		}
+		if kind == "IEND" {
+			_, err := r.ReadByte()
+			return n == 0 && err == io.EOF // nothing after it
+		}
 	}
-	be := binary.BigEndian
-	return bytes.Equal(head[:8], pngSignature) &&
-		be.Uint32(head[8:12]) == 13 && string(head[12:16]) == "IHDR" &&
-		be.Uint32(head[29:33]) == crc32.ChecksumIEEE(head[12:29]) &&
-		int64(be.Uint32(head[16:20])) == int64(width) && int64(be.Uint32(head[20:24])) == int64(height) &&
-		bytes.Equal(tail, pngEnd)
 }

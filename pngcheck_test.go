@@ -22,6 +22,11 @@ func TestCompletePNG(t *testing.T) {
 	whole := encodePNG(t, 160, 90)
 	badCRC := bytes.Clone(whole)
 	badCRC[20]++ // the height, without mending the IHDR checksum
+	zeroed := bytes.Clone(whole)
+	clear(zeroed[40:60]) // a block of the image data lost in a crash
+	flipped := bytes.Clone(whole)
+	flipped[len(flipped)/2] ^= 1
+	trailing := append(bytes.Clone(whole), 0)
 	tests := []struct {
 		name string
 		data []byte
@@ -34,6 +39,9 @@ func TestCompletePNG(t *testing.T) {
 		{"last byte missing", whole[:len(whole)-1], false},
 		{"other size", encodePNG(t, 90, 160), false},
 		{"IHDR corrupt", badCRC, false},
+		{"image data zeroed", zeroed, false},
+		{"one bit flipped", flipped, false},
+		{"a byte after IEND", trailing, false},
 		{"not a PNG", bytes.Repeat([]byte("x"), len(whole)), false},
 	}
 	dir := t.TempDir()

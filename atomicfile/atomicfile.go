@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // File is a temporary file that becomes its target path on Commit.
@@ -51,7 +52,7 @@ func Create(path string) (*File, error) {
 // crash the path holds either the old file or the whole new one. On
 // failure the temporary file is removed.
 func (f *File) Commit() error {
-	if err := f.commit(); err != nil {
+	if err := f.commit(true); err != nil {
 		return err
 	}
 	if err := syncDir(filepath.Dir(f.path)); err != nil {
@@ -60,9 +61,13 @@ func (f *File) Commit() error {
 	return nil
 }
 
-// commit is Commit without flushing the folder.
-func (f *File) commit() error {
-	err := f.Sync()
+// commit is Commit without flushing the folder, and without flushing
+// the file unless flush.
+func (f *File) commit(flush bool) error {
+	var err error
+	if flush {
+		err = f.Sync()
+	}
 	if err == nil {
 		err = f.Chmod(0o644)
 	}
@@ -106,14 +111,19 @@ func written(path string, write func(io.Writer) error) (*File, error) {
 	return f, nil
 }
 
-// Folder writes many files into one folder, each atomically as Write
-// does, but flushes the folder's entries once, at Sync, instead of after
-// every file (on a virtual disk, that flush costs as much as rendering a
-// small frame). Until Sync, a crash of the system can lose files renamed
-// into place, never leave a partial one under its name. It is safe for
-// concurrent use.
+// Folder writes many files into one folder, each atomically (a temporary
+// file renamed into place once whole, so that no process ever sees part
+// of one), and flushes them and the folder to disk together, at Sync,
+// instead of each file as it is written: on a virtual or network disk a
+// flush costs as much as rendering a small frame, and the first flush of
+// many takes the others' data with it. Until Sync, a crash of the system
+// (not of the process) can lose files or leave them damaged under their
+// names: a reader resuming after one must check what it finds. It is safe
+// for concurrent use.
 type Folder struct {
-	dir string
+	dir     string
+	mu      sync.Mutex
+	written []string // files renamed into place since the last Sync
 }
 
 // NewFolder returns a Folder writing into dir.
@@ -121,20 +131,49 @@ func NewFolder(dir string) *Folder { return &Folder{dir: dir} }
 
 // Write writes the file name of the folder atomically with write.
 func (d *Folder) Write(name string, write func(io.Writer) error) error {
-	f, err := written(filepath.Join(d.dir, name), write)
+	path := filepath.Join(d.dir, name)
+	f, err := written(path, write)
 	if err != nil {
 		return err
 	}
-	return f.commit()
+	if err := f.commit(false); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	d.written = append(d.written, path)
+	d.mu.Unlock()
+	return nil
 }
 
-// Sync flushes the folder's entries to disk: every file written so far
-// is there after a crash.
+// Sync flushes the files written since the last Sync, then the folder's
+// entries, to disk: every one of them is there, whole, after a crash.
 func (d *Folder) Sync() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, path := range d.written {
+		if err := syncFile(path); err != nil {
+			return fmt.Errorf("flushing %s: %w", path, err)
+		}
+	}
+	d.written = d.written[:0]
 	if err := syncDir(d.dir); err != nil {
 		return fmt.Errorf("flushing folder %s: %w", d.dir, err)
 	}
 	return nil
+}
+
+// syncFile flushes the file at path to disk. One that is gone (removed
+// by another process meanwhile) needs nothing.
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
 }
 
 // TargetOf returns the base name a temporary file named name was made

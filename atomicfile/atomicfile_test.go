@@ -79,6 +79,27 @@ func TestFailedWriteLeavesNothing(t *testing.T) {
 	}
 }
 
+// TestFolderSyncSkipsRemovedFiles: a file another process removed before
+// the folder was flushed needs no flushing.
+func TestFolderSyncSkipsRemovedFiles(t *testing.T) {
+	dir := t.TempDir()
+	d := NewFolder(dir)
+	for _, name := range []string{"a.png", "b.png"} {
+		if err := d.Write(name, func(w io.Writer) error { _, err := w.Write([]byte(name)); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Remove(filepath.Join(dir, "a.png")); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	if n := names(t, dir); len(n) != 1 || n[0] != "b.png" {
+		t.Errorf("folder holds %v", n)
+	}
+}
+
 func TestTargetOf(t *testing.T) {
 	dir := t.TempDir()
 	f, err := Create(filepath.Join(dir, "frame_00003.png"))
