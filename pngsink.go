@@ -59,8 +59,8 @@ func (s *pngSink) Done(k int) bool {
 }
 
 // Writer returns a worker's writer: each frame is encoded into a temporary
-// file flushed to disk and renamed into place once complete; the folder is
-// flushed once, when the sink closes.
+// file renamed into place once complete; the frames and the folder are
+// flushed to disk once, when the sink closes.
 func (s *pngSink) Writer() func(int, *render.Image) error {
 	enc := render.NewPNGEncoder()
 	return func(k int, img *render.Image) error {

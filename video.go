@@ -62,7 +62,8 @@ func findFFmpeg() (string, error) {
 }
 
 // videoArgs is ffmpeg's command line for a width × height movie at fps
-// frames per second and quality crf, read from standard input.
+// frames per second, quality crf and x264 speed preset, read from
+// standard input.
 func videoArgs(width, height int, fps float64, crf int, preset, out string) []string {
 	return []string{
 		"-nostdin", "-hide_banner", "-loglevel", "error", "-y",

@@ -331,9 +331,21 @@ func coverageTests(m *mesh.Mesh, cam *Camera, aa int) float64 {
 	w, h := float64(cam.Width*aa), float64(cam.Height*aa)
 	var tests float64
 	for _, tr := range m.Triangles {
-		tests += sampleTests(cam.screen(m.Positions[tr[0]]), cam.screen(m.Positions[tr[1]]), cam.screen(m.Positions[tr[2]]), w, h, float64(aa))
+		a, b, c := cam.screen(m.Positions[tr[0]]), cam.screen(m.Positions[tr[1]]), cam.screen(m.Positions[tr[2]])
+		if area, ok := frontArea(a, b, c); ok {
+			tests += sampleTests(a, b, c, area, w, h, float64(aa))
+		}
 	}
 	return tests
+}
+
+// frontArea is twice the area of triangle (a, b, c) in the picture, and
+// whether it faces the camera with all its vertices in view. Triangles are
+// wound counter-clockwise seen from outside; the picture's y axis points
+// down, so a front face has a negative edge function.
+func frontArea(a, b, c screenVertex) (float64, bool) {
+	area := -edge(a, b, c.x, c.y)
+	return area, a.ok && b.ok && c.ok && area > 0
 }
 
 // testLimit refuses a coverage pass of tests sample tests.
@@ -346,16 +358,12 @@ func testLimit(cam *Camera, aa int, tests float64) error {
 	return nil
 }
 
-// sampleTests estimates the work of rasterizing the triangle (a, b, c)
-// in a picture of w × h samples, s per pixel side, in sample tests: for a
-// front-facing triangle in the picture, its area in samples (at most its
-// bounding box within the picture), 14 per sample row and 200 for its
-// set-up; 0 for any other.
-func sampleTests(a, b, c screenVertex, w, h, s float64) float64 {
-	area := -edge(a, b, c.x, c.y) // twice the area, positive for a front face
-	if !a.ok || !b.ok || !c.ok || !(area > 0) {
-		return 0
-	}
+// sampleTests estimates the work of rasterizing the front-facing
+// triangle (a, b, c) of twice the area area in a picture of w × h
+// samples, s per pixel side, in sample tests: its area in samples (at most
+// its bounding box within the picture), 14 per sample row and 200 for its
+// set-up; 0 when it is outside the picture.
+func sampleTests(a, b, c screenVertex, area, w, h, s float64) float64 {
 	rows := math.Min(h, math.Ceil(max(a.y, b.y, c.y)*s)) - math.Max(0, math.Floor(min(a.y, b.y, c.y)*s)) + 1
 	cols := math.Min(w, math.Ceil(max(a.x, b.x, c.x)*s)) - math.Max(0, math.Floor(min(a.x, b.x, c.x)*s)) + 1
 	if rows <= 0 || cols <= 0 {
@@ -442,15 +450,11 @@ func (c *Coverer) binTriangles(cam *Camera, bandRows int) error {
 	var tests float64
 	for t, tr := range m.Triangles {
 		a, b, v := verts[tr[0]], verts[tr[1]], verts[tr[2]]
-		if !a.ok || !b.ok || !v.ok {
+		area, front := frontArea(a, b, v)
+		if !front {
 			continue
 		}
-		// Triangles are wound counter-clockwise seen from outside; the
-		// picture's y axis points down, so a front face has negative area.
-		if edge(a, b, v.x, v.y) >= 0 {
-			continue
-		}
-		tests += sampleTests(a, b, v, w, h, float64(aa))
+		tests += sampleTests(a, b, v, area, w, h, float64(aa))
 		y0 := math.Floor(math.Min(a.y, math.Min(b.y, v.y)))
 		y1 := math.Ceil(math.Max(a.y, math.Max(b.y, v.y)))
 		if y1 < 0 || y0 >= float64(cam.Height) {
@@ -561,7 +565,10 @@ func (r *bandRasterizer) band(m *mesh.Mesh, verts []screenVertex, tris []uint32,
 			(e[0].kb*a.d + e[1].kb*b.d + e[2].kb*c.d) / area,
 			(e[0].kc*a.d + e[1].kc*b.d + e[2].kc*c.d) / area,
 		}
-		bounds := newRowBounds(e)
+		bounds, ok := newRowBounds(e)
+		if !ok {
+			continue
+		}
 		// Pixel columns and sub-rows whose samples can fall in the triangle.
 		x0 := max(0, int(math.Floor(min(a.x, b.x, c.x))))
 		x1 := min(w-1, int(math.Ceil(max(a.x, b.x, c.x))))
@@ -576,22 +583,16 @@ func (r *bandRasterizer) band(m *mesh.Mesh, verts []screenVertex, tris []uint32,
 			m0, m1, m2 := e[0].kb*py+e[0].kc, e[1].kb*py+e[1].kc, e[2].kb*py+e[2].kc
 			xs, xe := x0, x1
 			if !narrow {
-				var lo, hi float64
-				if bounds.general {
-					var ok bool
-					if lo, hi, ok = rowSpan(e, m0, m1, m2); !ok {
-						continue
-					}
-				} else {
-					if bounds.hasFlat && bounds.flat.kb*py+bounds.flat.kc > 0 {
-						continue
-					}
-					lb, rb := &bounds.left, &bounds.right
-					lo = max(-(lb[0].kb*py+lb[0].kc)/lb[0].ka, -(lb[1].kb*py+lb[1].kc)/lb[1].ka)
-					hi = min(-(rb[0].kb*py+rb[0].kc)/rb[0].ka, -(rb[1].kb*py+rb[1].kc)/rb[1].ka)
-					if !(lo <= hi) {
-						continue
-					}
+				// The span where every edge is ≤ 0 (m for the horizontal
+				// edge, −m/ka where the others cross the row).
+				if bounds.hasFlat && bounds.flat.kb*py+bounds.flat.kc > 0 {
+					continue
+				}
+				lb, rb := &bounds.left, &bounds.right
+				lo := max(-(lb[0].kb*py+lb[0].kc)/lb[0].ka, -(lb[1].kb*py+lb[1].kc)/lb[1].ka)
+				hi := min(-(rb[0].kb*py+rb[0].kc)/rb[0].ka, -(rb[1].kb*py+rb[1].kc)/rb[1].ka)
+				if !(lo <= hi) {
+					continue
 				}
 				// The span (in pixel columns) is widened by one each way
 				// and every sample in it is tested, so rounding in the
@@ -626,17 +627,17 @@ func (r *bandRasterizer) band(m *mesh.Mesh, verts []screenVertex, tris []uint32,
 // rowBounds are the edges that bound a front-facing triangle's sample
 // rows: left edges (ka < 0) bound a row's span from below, right edges
 // (ka > 0) from above (each pair repeats its edge when there is one), and
-// a horizontal edge (ka = 0) lets a row in or not. Its span is the same
-// as rowSpan's, without the loop.
+// a horizontal edge (ka = 0) lets a row in or not.
 type rowBounds struct {
 	left, right [2]plane
 	flat        plane
 	hasFlat     bool
-	general     bool // no edge on one side (a degenerate triangle): use rowSpan
 }
 
-func newRowBounds(e [3]plane) rowBounds {
-	var b rowBounds
+// newRowBounds sorts a triangle's edges e; ok is false for a triangle
+// without an edge on each side, which a front face with finite
+// coordinates always has.
+func newRowBounds(e [3]plane) (b rowBounds, ok bool) {
 	nl, nr := 0, 0
 	for _, p := range e {
 		switch {
@@ -650,14 +651,13 @@ func newRowBounds(e [3]plane) rowBounds {
 			b.flat, b.hasFlat = p, true
 		}
 	}
-	b.general = nl == 0 || nr == 0
 	if nl == 1 {
 		b.left[1] = b.left[0]
 	}
 	if nr == 1 {
 		b.right[1] = b.right[0]
 	}
-	return b
+	return b, nl > 0 && nr > 0
 }
 
 // outside is 1 for an edge function value outside its triangle (> 0),
@@ -679,24 +679,6 @@ func (p plane) scale(s float64) plane { return plane{p.ka * s, p.kb * s, p.kc * 
 // edgePlane is edge(p, q, ·, ·) as a plane.
 func edgePlane(p, q screenVertex) plane {
 	return plane{-(q.y - p.y), q.x - p.x, (q.y-p.y)*p.x - (q.x-p.x)*p.y}
-}
-
-// rowSpan returns the picture-x range [lo, hi] in which the three edge
-// lines ka·px + m of a sample row are all ≤ 0, or ok=false if none.
-func rowSpan(e [3]plane, m0, m1, m2 float64) (lo, hi float64, ok bool) {
-	lo, hi = math.Inf(-1), math.Inf(1)
-	for i, m := range [3]float64{m0, m1, m2} {
-		k := e[i].ka
-		switch {
-		case k > 0:
-			hi = min(hi, -m/k)
-		case k < 0:
-			lo = max(lo, -m/k)
-		case m > 0:
-			return 0, 0, false
-		}
-	}
-	return lo, hi, lo <= hi
 }
 
 // collect turns the band's z-buffer into coverage: every pixel with at

@@ -81,7 +81,6 @@ type Shader struct {
 	knee       glowKnee
 	glowGeom   *glowGeometry
 	weight     []float32 // each sample's weight, decoded; nil: all 1
-	weightBuf  []float32 // weight's memory, kept while weight is nil
 	bgShare    []float32 // each touched pixel's share of background
 }
 
@@ -127,10 +126,10 @@ func (s *Shader) Use(cov *Coverage) error {
 func (s *Shader) use(cov *Coverage) {
 	s.cov = cov
 	s.invSamples = 1 / float32(cov.AA*cov.AA)
-	s.weight = nil
-	if cov.weight != nil {
-		s.weight = slices.Grow(s.weightBuf[:0], len(cov.weight))[:len(cov.weight)]
-		s.weightBuf = s.weight
+	if cov.weight == nil {
+		s.weight = nil // (a coverer's coverages all have weights, or none)
+	} else {
+		s.weight = slices.Grow(s.weight[:0], len(cov.weight))[:len(cov.weight)]
 		for i, q := range cov.weight {
 			s.weight[i] = float32(q) / 65535
 		}
