@@ -150,14 +150,37 @@ func (d *Folder) Write(name string, write func(io.Writer) error) error {
 func (d *Folder) Sync() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	for _, path := range d.written {
-		if err := syncFile(path); err != nil {
-			return fmt.Errorf("flushing %s: %w", path, err)
-		}
+	if err := syncFiles(d.written); err != nil {
+		return err
 	}
 	d.written = d.written[:0]
 	if err := syncDir(d.dir); err != nil {
 		return fmt.Errorf("flushing folder %s: %w", d.dir, err)
+	}
+	return nil
+}
+
+// syncStreams is how many files syncFiles flushes at once: a journaling
+// file system commits the flushes that wait at the same time together.
+const syncStreams = 16
+
+// syncFiles flushes the files at paths to disk, syncStreams at a time, and
+// returns the error of the first path that failed.
+func syncFiles(paths []string) error {
+	errs := make([]error, len(paths))
+	var wg sync.WaitGroup
+	for s := range min(syncStreams, len(paths)) {
+		wg.Go(func() {
+			for i := s; i < len(paths); i += syncStreams {
+				errs[i] = syncFile(paths[i])
+			}
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return fmt.Errorf("flushing %s: %w", paths[i], err)
+		}
 	}
 	return nil
 }
