@@ -6,6 +6,7 @@ import (
 	"image/draw"
 	"image/png"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -23,6 +24,19 @@ func main() {
 		fmt.Fprintln(os.Stderr, "pngfloor:", err)
 		os.Exit(1)
 	}
+	best := time.Duration(math.MaxInt64)
+	for range passes {
+		best = min(best, encodeAll(frames))
+	}
+	ms := float64(best.Microseconds()) / 1000 / float64(len(frames))
+	fmt.Printf("%.3f\n", ms)
+}
+
+// passes is how many times the frames are encoded; the fastest counts.
+const passes = 3
+
+// encodeAll encodes frames on every core and returns the time it took.
+func encodeAll(frames []*image.RGBA) time.Duration {
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
 	next := make(chan *image.RGBA)
 	var wg sync.WaitGroup
@@ -42,8 +56,7 @@ func main() {
 	}
 	close(next)
 	wg.Wait()
-	ms := float64(time.Since(start).Microseconds()) / 1000 / float64(len(frames))
-	fmt.Printf("%.3f\n", ms)
+	return time.Since(start)
 }
 
 // load decodes every PNG in dir.
