@@ -43,8 +43,9 @@ go build -o "$tmp/pngfloor" ./bench/pngfloor
 # field LOG PATTERN: the number in the first parenthesised "(N s)" of the
 # first line matching PATTERN.
 field() { grep -m1 "$2" "$1" | sed -E 's/.*\(([0-9.]+) s.*/\1/'; }
-# perframe LOG N: milliseconds per frame of a run of N frames.
-perframe() { grep -m1 '^rendered into\|^wrote ' "$1" | sed -E 's/.* in ([0-9.]+) s .*/\1/' | awk -v n="$2" '{printf "%.2f", $1 * 1000 / n}'; }
+# perframe LOG: milliseconds per frame of a run, from its frames per
+# second (four digits; its seconds have two decimals).
+perframe() { grep -m1 '^rendered into\|^wrote ' "$1" | sed -E 's/.*\(([0-9.]+) frames\/s\).*/\1/' | awk '{printf "%.3f", 1000 / $1}'; }
 
 render() { # render REC SIZE FRAMES [FLAGS...]: frames into $tmp/frames, the log of the fastest of $RUNS runs in $tmp/log
 	local rec=$1 size=$2 frames=$3 w=${2%x*} h=${2#*x} best=""
@@ -53,7 +54,7 @@ render() { # render REC SIZE FRAMES [FLAGS...]: frames into $tmp/frames, the log
 		rm -rf "$tmp/frames"
 		/usr/bin/time -v "$tmp/spikeframes" render "$rec" -o "$tmp/frames" \
 			--width "$w" --height "$h" --frames "0:$frames" "$@" >/dev/null 2>"$tmp/run.log"
-		ms=$(perframe "$tmp/run.log" "$frames")
+		ms=$(perframe "$tmp/run.log")
 		if [ -z "$best" ] || awk -v a="$ms" -v b="$best" 'BEGIN { exit !(a < b) }'; then
 			best=$ms
 			cp "$tmp/run.log" "$tmp/log"
@@ -69,7 +70,7 @@ for rec in "${recs[@]}"; do
 		render "$rec" "$size" "$n"
 		load=$(field "$tmp/log" '^read ')
 		scene=$(field "$tmp/log" '^coverage: ')
-		ms=$(perframe "$tmp/log" "$n")
+		ms=$(perframe "$tmp/log")
 		rss=$(grep 'Maximum resident set size' "$tmp/log" | awk '{print $NF}')
 		floor=$("$tmp/pngfloor" "$tmp/frames")
 		awk -v rec="$(basename "$rec" .pickle)" -v size="$size" -v n="$n" -v load="$load" -v scene="$scene" \
@@ -85,11 +86,11 @@ for rec in "${recs[@]}"; do
 
 		still=$ms
 		render "$rec" "$size" "$n" --bloom 0
-		noglow=$(perframe "$tmp/log" "$n")
+		noglow=$(perframe "$tmp/log")
 		render "$rec" "$size" "$n" --orbit 360
-		orbit=$(perframe "$tmp/log" "$n")
+		orbit=$(perframe "$tmp/log")
 		render "$rec" "$size" "$n" --annotate
-		annotated=$(perframe "$tmp/log" "$n")
+		annotated=$(perframe "$tmp/log")
 		awk -v s="$still" -v g="$noglow" -v o="$orbit" -v a="$annotated" 'BEGIN {
 			printf "glow share of a frame: %.2f (%.2f ms with --bloom 0)\n", 1 - g / s, g
 			printf "orbit ÷ static: %.2f (%.2f ms per orbit frame)\n", o / s, o
