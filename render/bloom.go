@@ -116,6 +116,7 @@ type glowBuffers struct {
 	span      []int32      // per grid row, the columns blur's horizontal pass lit
 	glow      [][3]float32 // final glow per finest-grid cell
 	cellFixed [][3]int32   // display value of background plus glow per finest-grid cell, 8.8 fixed point
+	rowFixed  [][3]int32   // cellFixed interpolated down to one picture row, per finest-grid column
 	// reach holds the finest-grid cells the glow reaches.
 	reach box
 	// quadSmooth says, per finest-grid cell, whether it and its neighbours
@@ -176,6 +177,7 @@ func (g *glowGeometry) newBuffers() *glowBuffers {
 		span:        make([]int32, 2*top.h),
 		glow:        make([][3]float32, n),
 		cellFixed:   make([][3]int32, n),
+		rowFixed:    make([][3]int32, top.w),
 		quadSmooth:  make([]bool, n),
 		smoothRight: make([]bool, n),
 		smoothDown:  make([]bool, n),
@@ -375,7 +377,15 @@ func (g *glowGeometry) combine(bu *glowBuffers, i int, b box, s float32) {
 				row[x] = c
 				continue
 			}
-			m := max(c[0], c[1], c[2])
+			// The brightest channel, compared by hand: the built-in max
+			// also orders NaNs and signed zeros, which light never has.
+			m := c[0]
+			if c[1] > m {
+				m = c[1]
+			}
+			if c[2] > m {
+				m = c[2]
+			}
 			if m < glowFloor {
 				continue
 			}
@@ -539,22 +549,25 @@ func (g *glowGeometry) addToBackground(bu *glowBuffers, img *Image, bg [3]float3
 			continue
 		}
 		ltop, lbot := bu.glow[ga*gw:(ga+1)*gw], bu.glow[gb*gw:(gb+1)*gw]
-		ftop, fbot := cells[ga*gw:(ga+1)*gw], cells[gb*gw:(gb+1)*gw]
 		smooth := bu.quadSmooth[ga*gw : (ga+1)*gw]
+		// The display values interpolated down to this row, at the
+		// centres of the cells the row's pixels lie between.
+		i0, i1 := int(g.xa[x0]), min(int(g.xa[x1-1])+1, gw-1)
+		ftop, fbot := cells[ga*gw:(ga+1)*gw], cells[gb*gw:(gb+1)*gw]
 		wy := g.ywFixed[y]
+		for i := i0; i <= i1; i++ {
+			ft, fb := ftop[i], fbot[i]
+			bu.rowFixed[i] = [3]int32{ft[0] + (fb[0]-ft[0])*wy>>8, ft[1] + (fb[1]-ft[1])*wy>>8, ft[2] + (fb[2]-ft[2])*wy>>8}
+		}
 		pix := img.Pix[3*y*g.width : 3*(y+1)*g.width]
-		dither := bayer[y&15*16 : y&15*16+16]
+		dither := (*[16]uint8)(bayer[y&15*16:])
 		// Pixels x with xa[x] == i lie between cell i's centre and the next.
 		for i := g.xa[x0]; i <= g.xa[x1-1]; i++ {
 			xs, xe := max(x0, int(g.runFrom[i])), min(x1, int(g.runFrom[i+1]))
 			j := min(int(i)+1, gw-1)
 			if smooth[i] {
-				ft, fb, gt, gb := ftop[i], fbot[i], ftop[j], fbot[j]
-				var fa, d [3]int32
-				for k := range 3 {
-					fa[k] = ft[k] + (fb[k]-ft[k])*wy>>8
-					d[k] = gt[k] + (gb[k]-gt[k])*wy>>8 - fa[k]
-				}
+				fa, fb := bu.rowFixed[i], bu.rowFixed[j]
+				d := [3]int32{fb[0] - fa[0], fb[1] - fa[1], fb[2] - fa[2]}
 				p := pix[3*xs : 3*xe]
 				ws := g.xwFixed[xs:xe]
 				for n, w := range ws {
