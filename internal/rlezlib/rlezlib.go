@@ -137,6 +137,13 @@ func runLength(p []byte, c byte) int {
 	p = p[:min(len(p), maxMatch)]
 	word := uint64(c) * 0x0101010101010101
 	n := 0
+	// Long runs a 32-byte stretch at a time, then the word that ends it.
+	for ; n+32 <= len(p); n += 32 {
+		le := binary.LittleEndian
+		if (le.Uint64(p[n:])^word)|(le.Uint64(p[n+8:])^word)|(le.Uint64(p[n+16:])^word)|(le.Uint64(p[n+24:])^word) != 0 {
+			break
+		}
+	}
 	for ; n+8 <= len(p); n += 8 {
 		if x := binary.LittleEndian.Uint64(p[n:]) ^ word; x != 0 {
 			return n + bits.TrailingZeros64(x)/8
