@@ -135,8 +135,11 @@ func (g *Group) resolve(p string, hops *int) (uint64, error) {
 			}
 		}
 		l, ok := cur.links[name]
-		if !ok {
-			return 0, fmt.Errorf("%s: %w", cur.join(name), ErrNotFound)
+		switch {
+		case !ok && i == len(parts)-1:
+			return 0, ErrNotFound // the caller names the path
+		case !ok:
+			return 0, fmt.Errorf("group %s: %w", cur.join(name), ErrNotFound)
 		}
 		switch l.kind {
 		case hardLink:
