@@ -48,23 +48,21 @@ func completePNG(path string, width, height int) bool {
 		}
 		crc := crc32.NewIEEE()
 		crc.Write(hdr[4:])
-		var ihdr bytes.Buffer
-		data := io.Writer(crc)
 		if first {
-			data = io.MultiWriter(crc, &ihdr)
-		}
-		if _, err := io.CopyN(data, r, int64(n)); err != nil {
+			var ihdr [13]byte
+			if _, err := io.ReadFull(r, ihdr[:]); err != nil {
+				return false
+			}
+			crc.Write(ihdr[:])
+			if int64(binary.BigEndian.Uint32(ihdr[0:4])) != int64(width) || int64(binary.BigEndian.Uint32(ihdr[4:8])) != int64(height) {
+				return false
+			}
+		} else if _, err := io.CopyN(crc, r, int64(n)); err != nil {
 			return false
 		}
 		var sum [4]byte
 		if _, err := io.ReadFull(r, sum[:]); err != nil || binary.BigEndian.Uint32(sum[:]) != crc.Sum32() {
 			return false
-		}
-		if first {
-			b := ihdr.Bytes()
-			if int64(binary.BigEndian.Uint32(b[0:4])) != int64(width) || int64(binary.BigEndian.Uint32(b[4:8])) != int64(height) {
-				return false
-			}
 		}
 		if kind == "IEND" {
 			_, err := r.ReadByte()

@@ -210,9 +210,6 @@ func (s *videoSink) Close(ok bool) error {
 	}
 	s.mu.Lock()
 	s.closing = true
-	if !ok {
-		s.aborted = true
-	}
 	s.changed.Broadcast()
 	s.mu.Unlock()
 	<-s.fed

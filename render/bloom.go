@@ -562,9 +562,9 @@ func (g *glowGeometry) addToBackground(bu *glowBuffers, img *Image, bg [3]float3
 		pix := img.Pix[3*y*g.width : 3*(y+1)*g.width]
 		dither := (*[16]uint8)(bayer[y&15*16:])
 		// Pixels x with xa[x] == i lie between cell i's centre and the next.
-		for i := g.xa[x0]; i <= g.xa[x1-1]; i++ {
+		for i := i0; i <= int(g.xa[x1-1]); i++ {
 			xs, xe := max(x0, int(g.runFrom[i])), min(x1, int(g.runFrom[i+1]))
-			j := min(int(i)+1, gw-1)
+			j := min(i+1, gw-1)
 			if smooth[i] {
 				fa, fb := bu.rowFixed[i], bu.rowFixed[j]
 				d := [3]int32{fb[0] - fa[0], fb[1] - fa[1], fb[2] - fa[2]}

@@ -2,10 +2,11 @@
 // whose only matches are runs: a byte repeated from the byte before it
 // (distance 1), each block with Huffman codes fitted to its symbols. This is
 // zlib's Z_RLE strategy, with runs taken from eight bytes on (found by one
-// comparison; shorter ones code as small as literals). On PNG scanlines of a picture that is mostly a flat
-// background, filtered against the row above, nearly every byte is in a
-// long run of zeros, which costs a comparison per eight bytes here; a
-// general deflate encoder hashes its way through them. Measured on rendered
+// comparison; shorter ones code as small as literals). On PNG scanlines of
+// a picture that is mostly a flat background, filtered against the row
+// above, nearly every byte is in a long run of zeros, which costs a
+// comparison per eight bytes here; a general deflate encoder hashes its
+// way through them. Measured on rendered
 // frames, the streams also come out a little smaller than zlib's fastest
 // level.
 package rlezlib
