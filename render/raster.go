@@ -333,7 +333,7 @@ func coverageTests(m *mesh.Mesh, cam *Camera, aa int) float64 {
 	for _, tr := range m.Triangles {
 		a, b, c := cam.screen(m.Positions[tr[0]]), cam.screen(m.Positions[tr[1]]), cam.screen(m.Positions[tr[2]])
 		if area, ok := frontArea(a, b, c); ok {
-			tests += sampleTests(a, b, c, area, w, h, float64(aa))
+			tests += sampleTests(triangleBox(a, b, c), area, w, h, float64(aa))
 		}
 	}
 	return tests
@@ -358,18 +358,26 @@ func testLimit(cam *Camera, aa int, tests float64) error {
 	return nil
 }
 
-// sampleTests estimates the work of rasterizing the front-facing
-// triangle (a, b, c) of twice the area area in a picture of w × h
+// bounds is a bounding box in the picture.
+type bounds struct{ x0, y0, x1, y1 float64 }
+
+// triangleBox is the bounding box of triangle (a, b, c).
+func triangleBox(a, b, c screenVertex) bounds {
+	return bounds{min(a.x, b.x, c.x), min(a.y, b.y, c.y), max(a.x, b.x, c.x), max(a.y, b.y, c.y)}
+}
+
+// sampleTests estimates the work of rasterizing a front-facing triangle
+// with bounding box bx and twice the area area in a picture of w × h
 // samples, s per pixel side, in sample tests: its area in samples (at most
 // its bounding box within the picture), 14 per sample row and 200 for its
 // set-up; 0 when it is outside the picture.
-func sampleTests(a, b, c screenVertex, area, w, h, s float64) float64 {
-	rows := math.Min(h, math.Ceil(max(a.y, b.y, c.y)*s)) - math.Max(0, math.Floor(min(a.y, b.y, c.y)*s)) + 1
-	cols := math.Min(w, math.Ceil(max(a.x, b.x, c.x)*s)) - math.Max(0, math.Floor(min(a.x, b.x, c.x)*s)) + 1
+func sampleTests(bx bounds, area, w, h, s float64) float64 {
+	rows := min(h, math.Ceil(bx.y1*s)) - max(0, math.Floor(bx.y0*s)) + 1
+	cols := min(w, math.Ceil(bx.x1*s)) - max(0, math.Floor(bx.x0*s)) + 1
 	if rows <= 0 || cols <= 0 {
 		return 0
 	}
-	return math.Min(area/2*s*s, rows*cols) + rowTests*rows + triangleTests
+	return min(area/2*s*s, rows*cols) + rowTests*rows + triangleTests
 }
 
 // sampleShader works out each sample's weight: lighting, depth cue and
@@ -454,9 +462,9 @@ func (c *Coverer) binTriangles(cam *Camera, bandRows int) error {
 		if !front {
 			continue
 		}
-		tests += sampleTests(a, b, v, area, w, h, float64(aa))
-		y0 := math.Floor(math.Min(a.y, math.Min(b.y, v.y)))
-		y1 := math.Ceil(math.Max(a.y, math.Max(b.y, v.y)))
+		bx := triangleBox(a, b, v)
+		tests += sampleTests(bx, area, w, h, float64(aa))
+		y0, y1 := math.Floor(bx.y0), math.Ceil(bx.y1)
 		if y1 < 0 || y0 >= float64(cam.Height) {
 			continue
 		}
@@ -482,21 +490,39 @@ type bandCoverage struct {
 	weight []uint16
 }
 
-// narrowColumns is the width in pixel columns below which a triangle's
-// samples are all tested rather than bounded row by row.
-const narrowColumns = 4
+// sampleMargin widens, in pixels, the box around a triangle within which
+// its samples are tested, and each row's span between its edges: edge
+// functions worked out in floating point can put a sample a hair outside
+// the exact triangle inside it, never as far as this.
+const sampleMargin = 1.0 / 16
+
+// wideColumns is the width in pixels above which a triangle's sample rows
+// are bounded by its edges; narrower ones are tested across their box,
+// which costs less than working out where the edges cross each row.
+const wideColumns = 8
 
 // bandRasterizer holds one worker's z-buffer for a band: for each pixel
 // row, aa² sub-rows (one per sample of the rotated grid, see samplePos)
 // of one sample per pixel; and for each sub-row the span of pixel columns
-// written since the buffer was last reset.
+// written since the band's coverage was last collected. Between bands
+// every sample is clear (depth +Inf, no triangle) and every span empty.
 type bandRasterizer struct {
 	width, n       int // pixels per row, samples per pixel
 	dx, dy         []float64
 	depth          []float64
-	tri            []uint32
+	tri            []uint32 // index into the band's triangles, or noTri
 	spanLo, spanHi []int
-	py, dxRow      []float64 // the picture y and the sample offset in x of each sub-row of the current band
+	py             []float64    // the picture y of each sub-row of the current band
+	colLo, colHi   []int        // per sample of a pixel: the columns of the current triangle's box
+	planes         []baryPlanes // per triangle of the band
+}
+
+// baryPlanes give a triangle's perspective-correct barycentric weights:
+// the edge planes opposite vertices 0, 1 and 2 divided by twice the
+// triangle's area, and the vertices' perspective weights.
+type baryPlanes struct {
+	e  [3]plane
+	iw [3]float64
 }
 
 func newBandRasterizer(width, aa, bandRows int) *bandRasterizer {
@@ -509,7 +535,8 @@ func newBandRasterizer(width, aa, bandRows int) *bandRasterizer {
 		spanLo: make([]int, bandRows*n),
 		spanHi: make([]int, bandRows*n),
 		py:     make([]float64, bandRows*n),
-		dxRow:  make([]float64, bandRows*n),
+		colLo:  make([]int, n),
+		colHi:  make([]int, n),
 	}
 	for s := range n {
 		r.dx[s], r.dy[s] = samplePos(aa, s)
@@ -530,98 +557,152 @@ func (r *bandRasterizer) fits(width, aa, bandRows int) bool {
 	return r.width == width && r.n == aa*aa && len(r.spanLo) == bandRows*r.n
 }
 
-// reset clears what the last band wrote.
-func (r *bandRasterizer) reset() {
-	for sr := range r.spanLo {
-		if lo, hi := r.spanLo[sr], r.spanHi[sr]; lo <= hi {
-			for i := sr*r.width + lo; i <= sr*r.width+hi; i++ {
-				r.depth[i] = math.Inf(1)
-				r.tri[i] = noTri
-			}
-		}
-		r.spanLo[sr], r.spanHi[sr] = r.width, -1
-	}
-}
-
 // band rasterizes triangles tris into pixel rows y0 ≤ y < y1 and writes
 // their coverage into out, reusing its memory.
 func (r *bandRasterizer) band(m *mesh.Mesh, verts []screenVertex, tris []uint32, y0, y1 int, sh *sampleShader, out *bandCoverage) {
-	r.reset()
 	n, w := r.n, r.width
 	rows := (y1 - y0) * n // sub-rows
 	for sr := range rows {
 		r.py[sr] = float64(y0) + (float64(sr)+0.5)/float64(n)
-		r.dxRow[sr] = r.dx[sr%n]
 	}
-	for _, t := range tris {
+	r.planes = slices.Grow(r.planes[:0], len(tris))[:len(tris)]
+	for i, t := range tris {
 		tr := m.Triangles[t]
 		a, b, c := verts[tr[0]], verts[tr[1]], verts[tr[2]]
+		// The sub-rows whose samples lie in the triangle's box:
+		// py = y0 + (sr + ½)/n.
+		minY := min(a.y, b.y, c.y) - sampleMargin - float64(y0)
+		maxY := max(a.y, b.y, c.y) + sampleMargin - float64(y0)
+		sr0 := max(0, clampIndex(math.Ceil(minY*float64(n)-0.5), rows))
+		sr1 := min(rows-1, clampIndex(math.Floor(maxY*float64(n)-0.5), rows))
+		if sr0 > sr1 {
+			continue
+		}
+		minX, maxX := min(a.x, b.x, c.x)-sampleMargin, max(a.x, b.x, c.x)+sampleMargin
+		wide := maxX-minX > wideColumns
+		// Each sample of a pixel has its own columns within the box. A
+		// narrow triangle's rows are all tested at as many columns as the
+		// widest has, so that the loop below runs the same every row.
+		// Sample s of column x sits at x + dx[s] (0 < dx < 1): the columns
+		// from ⌈minX − dx⌉ to ⌊maxX − dx⌋, worked out from the whole and
+		// fractional parts of the box's ends.
+		loCol, hiCol := math.Floor(min(max(-1, minX), float64(w))), math.Floor(min(max(-1, maxX), float64(w)))
+		loFrac, hiFrac := minX-loCol, maxX-hiCol
+		cols, boxLo, boxHi := 0, w, -1
+		for s, dx := range r.dx {
+			lo, hi := int(loCol), int(hiCol)
+			if loFrac > dx {
+				lo++
+			}
+			if hiFrac < dx {
+				hi--
+			}
+			lo, hi = max(0, lo), min(w-1, hi)
+			r.colLo[s], r.colHi[s] = lo, hi
+			cols = max(cols, hi-lo+1)
+		}
+		if cols == 0 {
+			continue
+		}
+		for s := range n {
+			if !wide {
+				r.colLo[s] = max(0, min(r.colLo[s], w-cols))
+				r.colHi[s] = r.colLo[s] + cols - 1
+			}
+			boxLo, boxHi = min(boxLo, r.colLo[s]), max(boxHi, r.colHi[s])
+		}
+		for y := sr0 / n; y <= sr1/n; y++ {
+			r.spanLo[y], r.spanHi[y] = min(r.spanLo[y], boxLo), max(r.spanHi[y], boxHi)
+		}
 		// Edge functions as planes over the picture, w = ka·px + kb·py + kc,
 		// each ≤ 0 inside a front face; and the depth plane.
-		e := [3]plane{edgePlane(b, c), edgePlane(c, a), edgePlane(a, b)}
+		tri := triangleRaster{e: [3]plane{edgePlane(b, c), edgePlane(c, a), edgePlane(a, b)}, wide: wide}
+		e := &tri.e
 		area := edge(a, b, c.x, c.y)
-		depth := plane{
+		tri.depth = plane{
 			(e[0].ka*a.d + e[1].ka*b.d + e[2].ka*c.d) / area,
 			(e[0].kb*a.d + e[1].kb*b.d + e[2].kb*c.d) / area,
 			(e[0].kc*a.d + e[1].kc*b.d + e[2].kc*c.d) / area,
 		}
-		bounds, ok := newRowBounds(e)
-		if !ok {
-			continue
+		inv := 1 / area
+		r.planes[i] = baryPlanes{e: [3]plane{e[0].scale(inv), e[1].scale(inv), e[2].scale(inv)}, iw: [3]float64{a.iw, b.iw, c.iw}}
+		if wide {
+			var ok bool
+			if tri.bounds, ok = newRowBounds(tri.e); !ok {
+				continue
+			}
 		}
-		// Pixel columns and sub-rows whose samples can fall in the triangle.
-		x0 := max(0, int(math.Floor(min(a.x, b.x, c.x))))
-		x1 := min(w-1, int(math.Ceil(max(a.x, b.x, c.x))))
-		sr0 := max(0, int(math.Floor(min(a.y, b.y, c.y)*float64(n)))-y0*n)
-		sr1 := min(rows-1, int(math.Ceil(max(a.y, b.y, c.y)*float64(n)))-y0*n)
-		// A triangle a few columns wide is tested at every sample of its
-		// bounding box: cheaper than bounding each row's span.
-		narrow := x1-x0 < narrowColumns
-		for sr := sr0; sr <= sr1; sr++ {
-			py, dx := r.py[sr], r.dxRow[sr]
-			// On this sub-row each edge is a line in px: w = ka·px + m.
-			m0, m1, m2 := e[0].kb*py+e[0].kc, e[1].kb*py+e[1].kc, e[2].kb*py+e[2].kc
-			xs, xe := x0, x1
-			if !narrow {
-				// The span where every edge is ≤ 0 (m for the horizontal
-				// edge, −m/ka where the others cross the row).
-				if bounds.hasFlat && bounds.flat.kb*py+bounds.flat.kc > 0 {
-					continue
-				}
-				lb, rb := &bounds.left, &bounds.right
-				lo := max(-(lb[0].kb*py+lb[0].kc)/lb[0].ka, -(lb[1].kb*py+lb[1].kc)/lb[1].ka)
-				hi := min(-(rb[0].kb*py+rb[0].kc)/rb[0].ka, -(rb[1].kb*py+rb[1].kc)/rb[1].ka)
-				if !(lo <= hi) {
-					continue
-				}
-				// The span (in pixel columns) is widened by one each way
-				// and every sample in it is tested, so rounding in the
-				// span never drops a sample.
-				xs = max(x0, int(math.Floor(lo-dx))-1)
-				xe = min(x1, int(math.Ceil(hi-dx))+1)
-				if xs > xe {
-					continue
-				}
+		r.sweep(uint32(i), &tri, sr0, sr1)
+	}
+	r.collect(m, verts, tris, y0, y1, sh, out)
+}
+
+// triangleRaster is a triangle set up for testing its samples.
+type triangleRaster struct {
+	e      [3]plane // edge functions, each ≤ 0 inside
+	depth  plane
+	wide   bool      // rows bounded by the edges, not only the box
+	bounds rowBounds // when wide
+}
+
+// sweep tests triangle i's samples on sub-rows sr0 … sr1 within the
+// columns r.colLo and r.colHi give each sample of a pixel, and where it is
+// the nearest, writes it into the z-buffer.
+func (r *bandRasterizer) sweep(i uint32, t *triangleRaster, sr0, sr1 int) {
+	n, w := r.n, r.width
+	e0, e1, e2, dp := t.e[0], t.e[1], t.e[2], t.depth
+	depth, seen, pys, dxs, colLo, colHi := r.depth, r.tri, r.py, r.dx, r.colLo, r.colHi
+	s, pixelRow := sr0%n, sr0/n
+	for sr := sr0; sr <= sr1; sr, s = sr+1, s+1 {
+		if s == n {
+			s, pixelRow = 0, pixelRow+1
+		}
+		py, dx := pys[sr], dxs[s]
+		xs, xe := colLo[s], colHi[s]
+		if t.wide {
+			if xs, xe = t.bounds.span(py, dx, xs, xe, w); xs > xe {
+				continue
 			}
-			dRow := depth.kb*py + depth.kc
-			row := sr * w
-			for x := xs; x <= xe; x++ {
-				px := float64(x) + dx
-				// Edges count as inside, so shared edges leave no gaps.
-				// The three tests are or-ed without branches: which way
-				// they go at a triangle's edge is hard to predict.
-				if outside(e[0].ka*px+m0)|outside(e[1].ka*px+m1)|outside(e[2].ka*px+m2) != 0 {
-					continue
-				}
-				if d := depth.ka*px + dRow; d < r.depth[row+x] {
-					r.depth[row+x] = d
-					r.tri[row+x] = t
-				}
-			}
-			r.spanLo[sr], r.spanHi[sr] = min(r.spanLo[sr], xs), max(r.spanHi[sr], xe)
+		}
+		// On this sub-row each edge is a line in px: w = ka·px + m.
+		m0, m1, m2 := e0.kb*py+e0.kc, e1.kb*py+e1.kc, e2.kb*py+e2.kc
+		dRow := dp.kb*py + dp.kc
+		for x, k := xs, (pixelRow*w+xs)*n+s; x <= xe; x, k = x+1, k+n {
+			px := float64(x) + dx
+			// A sample inside (edges count as inside, so shared edges
+			// leave no gaps) and nearer than what it saw takes this
+			// triangle. Worked out without branches: which way the
+			// tests go at a triangle's edge is hard to predict.
+			in := inside(e0.ka*px+m0) & inside(e1.ka*px+m1) & inside(e2.ka*px+m2)
+			d, old := dp.ka*px+dRow, depth[k]
+			take := -uint64(in & less(d, old))
+			depth[k] = math.Float64frombits(math.Float64bits(d)&take | math.Float64bits(old)&^take)
+			seen[k] = i&uint32(take) | seen[k]&^uint32(take)
 		}
 	}
-	r.collect(m, verts, y0, y1, sh, out)
+}
+
+// span narrows columns xs … xe of a sub-row at py whose samples sit dx
+// right of their pixels' corners to where every edge is ≤ 0 (m for the
+// horizontal edge, −m/ka where the others cross the row), widened by
+// sampleMargin; xs > xe when the row misses the triangle.
+func (b *rowBounds) span(py, dx float64, xs, xe, w int) (int, int) {
+	if b.hasFlat && b.flat.kb*py+b.flat.kc > 0 {
+		return 0, -1
+	}
+	lb, rb := &b.left, &b.right
+	lo := max(-(lb[0].kb*py+lb[0].kc)/lb[0].ka, -(lb[1].kb*py+lb[1].kc)/lb[1].ka)
+	hi := min(-(rb[0].kb*py+rb[0].kc)/rb[0].ka, -(rb[1].kb*py+rb[1].kc)/rb[1].ka)
+	return max(xs, clampIndex(math.Ceil(lo-sampleMargin-dx), w)), min(xe, clampIndex(math.Floor(hi+sampleMargin-dx), w))
+}
+
+// clampIndex is v as an index in −1 … n: a value beyond either end (or
+// NaN, as −1) stops at it, so that no conversion overflows.
+func clampIndex(v float64, n int) int {
+	if !(v > -1) {
+		return -1
+	}
+	return int(min(v, float64(n)))
 }
 
 // rowBounds are the edges that bound a front-facing triangle's sample
@@ -660,10 +741,18 @@ func newRowBounds(e [3]plane) (b rowBounds, ok bool) {
 	return b, nl > 0 && nr > 0
 }
 
-// outside is 1 for an edge function value outside its triangle (> 0),
-// else 0.
-func outside(w float64) uint8 {
+// inside is 1 for an edge function value inside its triangle (≤ 0 or
+// NaN: not > 0), else 0.
+func inside(w float64) uint8 {
 	if w > 0 {
+		return 0
+	}
+	return 1
+}
+
+// less is 1 when a < b, else 0.
+func less(a, b float64) uint8 {
+	if a < b {
 		return 1
 	}
 	return 0
@@ -682,25 +771,23 @@ func edgePlane(p, q screenVertex) plane {
 }
 
 // collect turns the band's z-buffer into coverage: every pixel with at
-// least one covered sample, with its cover and each sample's triangle,
-// perspective-correct barycentric weights and weight.
-func (r *bandRasterizer) collect(m *mesh.Mesh, verts []screenVertex, y0, y1 int, sh *sampleShader, out *bandCoverage) {
+// least one covered sample, with its cover and each sample's triangle
+// (tris holds the band's triangles), perspective-correct barycentric
+// weights and weight. It clears the z-buffer and the spans as it goes.
+func (r *bandRasterizer) collect(m *mesh.Mesh, verts []screenVertex, tris []uint32, y0, y1 int, sh *sampleShader, out *bandCoverage) {
 	n, w := r.n, r.width
 	weighted := sh.weighted()
 	*out = bandCoverage{pixels: out.pixels[:0], cover: out.cover[:0], tri: out.tri[:0], bary: out.bary[:0], weight: out.weight[:0]}
-	var bc baryCache
 	for y := y0; y < y1; y++ {
 		// Only the columns some triangle reached in this pixel row's
 		// sub-rows can be covered.
-		first := (y - y0) * n
-		lo, hi := w, -1
-		for s := range n {
-			lo, hi = min(lo, r.spanLo[first+s]), max(hi, r.spanHi[first+s])
-		}
+		first := (y - y0) * w * n // the band's samples, pixel by pixel
+		lo, hi := r.spanLo[y-y0], r.spanHi[y-y0]
+		r.spanLo[y-y0], r.spanHi[y-y0] = w, -1
 		for x := max(0, lo); x <= hi; x++ {
 			covered := false
 			for s := 0; s < n && !covered; s++ {
-				covered = r.tri[(first+s)*w+x] != noTri
+				covered = r.tri[first+x*n+s] != noTri
 			}
 			if !covered {
 				continue
@@ -708,55 +795,37 @@ func (r *bandRasterizer) collect(m *mesh.Mesh, verts []screenVertex, y0, y1 int,
 			out.pixels = append(out.pixels, uint32(y*w+x))
 			cover := 0.0
 			for s := range n {
-				t := r.tri[(first+s)*w+x]
-				out.tri = append(out.tri, t)
-				if t == noTri {
+				k := first + x*n + s
+				i := r.tri[k]
+				if i == noTri {
+					out.tri = append(out.tri, noTri)
 					out.bary = append(out.bary, [2]uint16{})
 					if weighted {
 						out.weight = append(out.weight, 0)
 					}
 					continue
 				}
-				tr := m.Triangles[t]
-				l0, l1, l2 := bc.weights(t, tr, verts, float64(x)+r.dx[s], float64(y)+r.dy[s])
-				out.bary = append(out.bary, [2]uint16{quantize(l1), quantize(l2)})
+				r.tri[k], r.depth[k] = noTri, math.Inf(1)
+				t := tris[i]
+				out.tri = append(out.tri, t)
+				bp := &r.planes[i]
+				px, py := float64(x)+r.dx[s], float64(y)+r.dy[s]
+				l0 := bp.e[0].at(px, py) * bp.iw[0]
+				l1 := bp.e[1].at(px, py) * bp.iw[1]
+				l2 := bp.e[2].at(px, py) * bp.iw[2]
+				sum := l0 + l1 + l2
+				out.bary = append(out.bary, [2]uint16{quantize(l1 / sum), quantize(l2 / sum)})
 				if !weighted {
 					cover++
 					continue
 				}
-				wt, op := sh.sample(m, verts, tr, [3]float64{l0, l1, l2})
+				wt, op := sh.sample(m, verts, m.Triangles[t], [3]float64{l0 / sum, l1 / sum, l2 / sum})
 				out.weight = append(out.weight, quantize(wt))
 				cover += op
 			}
 			out.cover = append(out.cover, quantize(cover/float64(n)))
 		}
 	}
-}
-
-// baryCache computes perspective-correct barycentric weights, keeping
-// the last triangle's edge planes: neighbouring samples mostly see the same
-// triangle.
-type baryCache struct {
-	tri        uint32
-	valid      bool
-	e0, e1, e2 plane // edge planes opposite vertices 0, 1, 2, divided by the area
-	iw         [3]float64
-}
-
-// weights returns the weights of triangle t's vertices at (px, py).
-func (c *baryCache) weights(t uint32, tr [3]uint32, verts []screenVertex, px, py float64) (l0, l1, l2 float64) {
-	if !c.valid || c.tri != t {
-		a, b, v := verts[tr[0]], verts[tr[1]], verts[tr[2]]
-		inv := 1 / edge(a, b, v.x, v.y)
-		c.e0, c.e1, c.e2 = edgePlane(b, v).scale(inv), edgePlane(v, a).scale(inv), edgePlane(a, b).scale(inv)
-		c.iw = [3]float64{a.iw, b.iw, v.iw}
-		c.tri, c.valid = t, true
-	}
-	l0 = c.e0.at(px, py) * c.iw[0]
-	l1 = c.e1.at(px, py) * c.iw[1]
-	l2 = c.e2.at(px, py) * c.iw[2]
-	s := l0 + l1 + l2
-	return l0 / s, l1 / s, l2 / s
 }
 
 // quantize stores a weight in [0,1] in 16 bits.
