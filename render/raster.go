@@ -43,14 +43,15 @@ func CheckSamples(width, height, aa int) error {
 }
 
 // MaxCoverageTests bounds the work of one coverage pass, in sample tests
-// (2³¹, about 7 s of one core): past it, or past 32 tests per sample for
+// (2³¹, about 10 s of one core): past it, or past 32 tests per sample for
 // pictures of more than 2²⁶ samples, Cover refuses the mesh. Every
 // front-facing triangle is tested at every sample it covers, hidden ones
-// too, and setting up a triangle costs about as much as 200 tests, each of
-// its sample rows 14 (measured), which the count includes. A reconstructed
-// cell at 1920×1080 with 2×2 samples per pixel makes a few tens of
-// millions at any zoom, a mesh of mesh.PictureMaxVertices about half the
-// limit; a few hundred large sections stacked at one place make billions.
+// too, and setting up a triangle costs about as much as 16 tests, each of
+// its sample rows 10 (measured), which the count includes. A reconstructed
+// cell at 1920×1080 with 2×2 samples per pixel makes a few million at any
+// zoom (about 100 per mesh vertex), a mesh of mesh.PictureMaxVertices
+// about a fifth of the limit; a few hundred large sections stacked at one
+// place make billions.
 const MaxCoverageTests = 1 << 31
 
 // ErrTooCostly is wrapped by the error Cover and CheckCoverage return
@@ -319,10 +320,12 @@ func CheckCoverage(m *mesh.Mesh, cam *Camera, aa int) error {
 }
 
 // What setting up a triangle and each of its sample rows costs, in sample
-// tests (measured on balls and tubes of 16 to 256 sides at 1920×1080).
+// tests (fitted to the time of coverage passes at 2×2 samples per pixel
+// of twenty large tubes stacked at 1920×1080, the CA1 cell at 1920×1080
+// and the L5 cell at 3840×2160).
 const (
-	triangleTests = 200
-	rowTests      = 14
+	triangleTests = 16
+	rowTests      = 10
 )
 
 // coverageTests estimates the work of a coverage pass of m seen by cam
@@ -369,7 +372,7 @@ func triangleBox(a, b, c screenVertex) bounds {
 // sampleTests estimates the work of rasterizing a front-facing triangle
 // with bounding box bx and twice the area area in a picture of w × h
 // samples, s per pixel side, in sample tests: its area in samples (at most
-// its bounding box within the picture), 14 per sample row and 200 for its
+// its bounding box within the picture), 10 per sample row and 16 for its
 // set-up; 0 when it is outside the picture.
 func sampleTests(bx bounds, area, w, h, s float64) float64 {
 	rows := min(h, math.Ceil(bx.y1*s)) - max(0, math.Floor(bx.y0*s)) + 1
@@ -667,12 +670,26 @@ func (r *bandRasterizer) sweep(i uint32, t *triangleRaster, sr0, sr1 int) {
 		// On this sub-row each edge is a line in px: w = ka·px + m.
 		m0, m1, m2 := e0.kb*py+e0.kc, e1.kb*py+e1.kc, e2.kb*py+e2.kc
 		dRow := dp.kb*py + dp.kc
+		// A sample inside (edges count as inside, so shared edges leave
+		// no gaps) and nearer than what it saw takes this triangle.
+		if t.wide {
+			// Most of a wide triangle's row is inside: the tests go the
+			// same way sample after sample.
+			for x, k := xs, (pixelRow*w+xs)*n+s; x <= xe; x, k = x+1, k+n {
+				px := float64(x) + dx
+				if e0.ka*px+m0 > 0 || e1.ka*px+m1 > 0 || e2.ka*px+m2 > 0 {
+					continue
+				}
+				if d := dp.ka*px + dRow; d < depth[k] {
+					depth[k], seen[k] = d, i
+				}
+			}
+			continue
+		}
 		for x, k := xs, (pixelRow*w+xs)*n+s; x <= xe; x, k = x+1, k+n {
 			px := float64(x) + dx
-			// A sample inside (edges count as inside, so shared edges
-			// leave no gaps) and nearer than what it saw takes this
-			// triangle. Worked out without branches: which way the
-			// tests go at a triangle's edge is hard to predict.
+			// Worked out without branches: at a narrow triangle, which
+			// way the tests go is hard to predict.
 			in := inside(e0.ka*px+m0) & inside(e1.ka*px+m1) & inside(e2.ka*px+m2)
 			d, old := dp.ka*px+dRow, depth[k]
 			take := -uint64(in & less(d, old))
