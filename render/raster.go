@@ -504,11 +504,12 @@ const sampleMargin = 1.0 / 16
 // which costs less than working out where the edges cross each row.
 const wideColumns = 8
 
-// bandRasterizer holds one worker's z-buffer for a band: for each pixel
-// row, aa² sub-rows (one per sample of the rotated grid, see samplePos)
-// of one sample per pixel; and for each sub-row the span of pixel columns
-// written since the band's coverage was last collected. Between bands
-// every sample is clear (depth +Inf, no triangle) and every span empty.
+// bandRasterizer holds one worker's z-buffer for a band, pixel by pixel,
+// the aa² samples of each pixel together; and for each pixel row the span
+// of columns written since the band's coverage was last collected. Each
+// sample of a pixel lies on its own sub-row (see samplePos): a pixel row
+// is aa² sub-rows. Between bands every sample is clear (depth +Inf, no
+// triangle) and every span empty.
 type bandRasterizer struct {
 	width, n       int // pixels per row, samples per pixel
 	dx, dy         []float64
@@ -535,8 +536,8 @@ func newBandRasterizer(width, aa, bandRows int) *bandRasterizer {
 		dx: make([]float64, n), dy: make([]float64, n),
 		depth:  make([]float64, width*bandRows*n),
 		tri:    make([]uint32, width*bandRows*n),
-		spanLo: make([]int, bandRows*n),
-		spanHi: make([]int, bandRows*n),
+		spanLo: make([]int, bandRows),
+		spanHi: make([]int, bandRows),
 		py:     make([]float64, bandRows*n),
 		colLo:  make([]int, n),
 		colHi:  make([]int, n),
@@ -557,7 +558,7 @@ func newBandRasterizer(width, aa, bandRows int) *bandRasterizer {
 // fits reports whether r was made for this picture width, anti-aliasing
 // and band height.
 func (r *bandRasterizer) fits(width, aa, bandRows int) bool {
-	return r.width == width && r.n == aa*aa && len(r.spanLo) == bandRows*r.n
+	return r.width == width && r.n == aa*aa && len(r.spanLo) == bandRows
 }
 
 // band rasterizes triangles tris into pixel rows y0 ≤ y < y1 and writes
@@ -581,14 +582,11 @@ func (r *bandRasterizer) band(m *mesh.Mesh, verts []screenVertex, tris []uint32,
 		if sr0 > sr1 {
 			continue
 		}
+		// Sample s of column x sits at x + dx[s] (0 < dx < 1), so its
+		// columns within the box are ⌈minX − dx⌉ … ⌊maxX − dx⌋, worked out
+		// from the whole and fractional parts of the box's ends.
 		minX, maxX := min(a.x, b.x, c.x)-sampleMargin, max(a.x, b.x, c.x)+sampleMargin
 		wide := maxX-minX > wideColumns
-		// Each sample of a pixel has its own columns within the box. A
-		// narrow triangle's rows are all tested at as many columns as the
-		// widest has, so that the loop below runs the same every row.
-		// Sample s of column x sits at x + dx[s] (0 < dx < 1): the columns
-		// from ⌈minX − dx⌉ to ⌊maxX − dx⌋, worked out from the whole and
-		// fractional parts of the box's ends.
 		loCol, hiCol := math.Floor(min(max(-1, minX), float64(w))), math.Floor(min(max(-1, maxX), float64(w)))
 		loFrac, hiFrac := minX-loCol, maxX-hiCol
 		cols, boxLo, boxHi := 0, w, -1
@@ -607,6 +605,8 @@ func (r *bandRasterizer) band(m *mesh.Mesh, verts []screenVertex, tris []uint32,
 		if cols == 0 {
 			continue
 		}
+		// A narrow triangle's rows are all tested at as many columns as the
+		// widest has, so that its loop runs the same every row.
 		for s := range n {
 			if !wide {
 				r.colLo[s] = max(0, min(r.colLo[s], w-cols))
