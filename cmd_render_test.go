@@ -535,3 +535,35 @@ func TestRenderTwoRunsInOneFolder(t *testing.T) {
 	}
 	sameFiles(t, "two runs vs one", readDir(t, ref), readDir(t, dir))
 }
+
+// TestRenderWritesUnchangedFramesAgain renders the end of the simple_ap
+// recording, where the cell is at rest and frames repeat: a frame that
+// repeats is written as the same file, byte for byte the one rendering it
+// alone makes.
+func TestRenderWritesUnchangedFramesAgain(t *testing.T) {
+	all, alone := t.TempDir(), t.TempDir()
+	for _, c := range []struct{ dir, frames string }{{all, "260:300"}, {alone, "290:291"}} {
+		if status, _, errOut := runCmd("render", "testdata/simple_ap.pickle", "-o", c.dir, "-q", "-j", "2", "--width", "160", "--height", "90", "--frames", c.frames); status != exitOK {
+			t.Fatalf("render --frames %s: status %d, %s", c.frames, status, errOut)
+		}
+	}
+	read := func(dir string, k int) []byte {
+		b, err := os.ReadFile(filepath.Join(dir, fmt.Sprintf("frame_%05d.png", k)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	if !bytes.Equal(read(all, 290), read(alone, 290)) {
+		t.Error("frame 290 differs from the same frame rendered alone")
+	}
+	repeats := 0
+	for k := 262; k < 300; k++ {
+		if bytes.Equal(read(all, k), read(all, k-2)) { // each of two workers repeats its own last frame
+			repeats++
+		}
+	}
+	if repeats < 10 {
+		t.Errorf("%d of 38 frames at rest the same as two before, want most", repeats)
+	}
+}

@@ -62,11 +62,25 @@ func (s *pngSink) Done(k int) bool {
 // file renamed into place once complete; the frames and the folder are
 // flushed to disk once, when the sink closes.
 func (s *pngSink) Writer() func(int, *render.Image) error {
+	write := s.RepeatWriter()
+	return func(k int, img *render.Image) error { return write(k, img, false) }
+}
+
+// RepeatWriter is Writer that writes the file of the frame it wrote before
+// again, without encoding, for a frame that looks the same.
+func (s *pngSink) RepeatWriter() func(int, *render.Image, bool) error {
 	enc := render.NewPNGEncoder()
-	return func(k int, img *render.Image) error {
-		if err := s.folder.Write(s.pattern.name(k), func(w io.Writer) error { return enc.Encode(w, img) }); err != nil {
+	wrote := false // the last frame was encoded and written
+	return func(k int, img *render.Image, same bool) error {
+		encode := func(w io.Writer) error { return enc.Encode(w, img) }
+		if same && wrote {
+			encode = enc.Repeat
+		}
+		wrote = false
+		if err := s.folder.Write(s.pattern.name(k), encode); err != nil {
 			return fmt.Errorf("frame %d: %w", k, err)
 		}
+		wrote = true
 		return nil
 	}
 }

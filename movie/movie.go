@@ -326,6 +326,10 @@ type Canvas struct {
 	overlays *overlay.Drawer // nil without annotations
 	probeV   []float32
 	windows  []*voltage.Window // by cell: the frames it holds of a cell read a frame at a time
+	// drawn says the frame's picture is that of the last frame rendered;
+	// unchanged, that the picture of that frame is byte for byte that of
+	// the frame before it.
+	drawn, unchanged bool
 }
 
 // NewCanvas makes a canvas for this movie's frames.
@@ -343,11 +347,14 @@ func (m *Movie) NewCanvas() *Canvas {
 }
 
 // Render draws frame k (0 ≤ k < Frames) into c and returns the picture,
-// which stays valid until c renders again.
+// which stays valid until c renders again and must not be changed: when
+// frame k looks exactly like the last frame c rendered, Render hands back
+// that picture without drawing it again (see Canvas.Unchanged).
 func (m *Movie) Render(k int, c *Canvas) (*render.Image, error) {
 	if k < 0 || k >= m.frames {
 		return nil, fmt.Errorf("frame %d: the movie has frames 0…%d", k, m.frames-1)
 	}
+	c.unchanged = false
 	shader, err := m.shaderAt(k, c)
 	if err != nil {
 		return nil, fmt.Errorf("frame %d: %w", k, err)
@@ -359,7 +366,13 @@ func (m *Movie) Render(k int, c *Canvas) (*render.Image, error) {
 	if err := m.sample(b, c); err != nil {
 		return nil, fmt.Errorf("frame %d: %w", k, err)
 	}
-	shader.Render(c.frame, c.probeV)
+	same := shader.Shade(c.frame, c.probeV)
+	// Annotations change from frame to frame (the time, at least).
+	if c.unchanged = same && c.drawn && c.overlays == nil; c.unchanged {
+		return c.frame.Image, nil
+	}
+	c.drawn = false
+	shader.Draw(c.frame)
 	if m.opts.Look.Transparent {
 		if err := shader.Transparent(c.frame); err != nil {
 			return nil, fmt.Errorf("frame %d: %w", k, err)
@@ -368,8 +381,16 @@ func (m *Movie) Render(k int, c *Canvas) (*render.Image, error) {
 	if c.overlays != nil {
 		c.overlays.Draw(c.frame.Image, overlay.Frame{Clock: m.clock.text(k), Time: m.clock.at(b)})
 	}
+	c.drawn = true
 	return c.frame.Image, nil
 }
+
+// Unchanged reports whether the picture of the last frame c rendered is
+// byte for byte that of the frame c rendered before it: the cell's light
+// the same in every pixel (as at rest, when voltages drift less than a
+// colour step), the same camera, and no annotations. A writer that stored
+// the frame before can store the same file again instead of encoding it.
+func (c *Canvas) Unchanged() bool { return c.unchanged }
 
 // shaderAt returns the shader for frame k. A moving camera's coverage is
 // worked out on the calling goroutine (frames are already rendered in

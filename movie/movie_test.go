@@ -437,3 +437,51 @@ func checkValidate(t *testing.T, tests []validateCase) {
 		})
 	}
 }
+
+// TestCanvasTellsUnchangedFrames renders the end of the simple_ap
+// recording, where the cell is back at rest, frame after frame on one
+// canvas: some frames look exactly like the one before, and each is byte
+// for byte what a fresh canvas draws; with annotations (the time moves)
+// no frame is unchanged.
+func TestCanvasTellsUnchangedFrames(t *testing.T) {
+	o := small()
+	m := newMovie(t, "simple_ap", o)
+	c := m.NewCanvas()
+	var last []uint8
+	unchanged := 0
+	for k := m.Frames() - 40; k < m.Frames(); k++ {
+		img, err := m.Render(k, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Unchanged() {
+			unchanged++
+			if !bytes.Equal(img.Pix, last) {
+				t.Fatalf("frame %d: unchanged, but its picture differs from the last", k)
+			}
+		}
+		want, err := m.Render(k, m.NewCanvas())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(img.Pix, want.Pix) {
+			t.Fatalf("frame %d: differs from a fresh canvas's", k)
+		}
+		last = append(last[:0], img.Pix...)
+	}
+	if unchanged < 10 {
+		t.Errorf("%d of 40 frames at rest unchanged, want most", unchanged)
+	}
+
+	o.Annotate()
+	m = newMovie(t, "simple_ap", o)
+	c = m.NewCanvas()
+	for k := m.Frames() - 5; k < m.Frames(); k++ {
+		if _, err := m.Render(k, c); err != nil {
+			t.Fatal(err)
+		}
+		if c.Unchanged() {
+			t.Errorf("annotated frame %d unchanged", k)
+		}
+	}
+}

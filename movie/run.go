@@ -22,12 +22,32 @@ type Sink interface {
 	// rendered (a resumed run).
 	Done(k int) bool
 	// Writer returns a function for one worker that stores frame k. The
-	// picture is only valid during the call.
+	// picture is only valid during the call and must not be changed.
 	Writer() func(k int, img *render.Image) error
 	// Abort wakes any writer waiting for its turn, after a failure or a stop.
 	Abort()
 	// Close finishes the output; with ok false it removes what was begun.
 	Close(ok bool) error
+}
+
+// RepeatSink is a Sink whose writers can store a frame that looks exactly
+// like the one they stored before more cheaply than a new one, as a PNG
+// writer can write the same file again without encoding it.
+type RepeatSink interface {
+	Sink
+	// RepeatWriter is Writer whose function is also told whether frame
+	// k's picture is byte for byte that of the frame it stored before.
+	RepeatWriter() func(k int, img *render.Image, same bool) error
+}
+
+// writerFor returns a worker's writer of s, told whether a frame looks
+// like the one before when s can use that.
+func writerFor(s Sink) func(k int, img *render.Image, same bool) error {
+	if rs, ok := s.(RepeatSink); ok {
+		return rs.RepeatWriter()
+	}
+	write := s.Writer()
+	return func(k int, img *render.Image, _ bool) error { return write(k, img) }
 }
 
 // Job is a range of a movie's frames to render into a sink.
@@ -90,11 +110,11 @@ func (m *Movie) Run(ctx context.Context, j Job) error {
 	for range workers {
 		wg.Go(func() {
 			canvas := m.NewCanvas()
-			write := j.Sink.Writer()
+			write := writerFor(j.Sink)
 			for k := range next {
 				img, err := m.Render(k, canvas)
 				if err == nil {
-					err = write(k, img)
+					err = write(k, img, canvas.Unchanged())
 				}
 				if err != nil {
 					fail(err)

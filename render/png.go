@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -52,6 +53,16 @@ func (e *PNGEncoder) Encode(w io.Writer, img *Image) error {
 	e.chunk("IHDR", ihdr[:])
 	e.chunk("IDAT", e.z.Close())
 	e.chunk("IEND", nil)
+	_, err := w.Write(e.out.Bytes())
+	return err
+}
+
+// Repeat writes to w the PNG file the last Encode made again, for a
+// picture byte for byte the same; it fails when Encode has made none.
+func (e *PNGEncoder) Repeat(w io.Writer) error {
+	if e.out.Len() == 0 {
+		return errors.New("png: no picture encoded to repeat")
+	}
 	_, err := w.Write(e.out.Bytes())
 	return err
 }

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"math/rand/v2"
 	"testing"
 )
@@ -27,5 +28,26 @@ func TestSubtractBytes(t *testing.T) {
 				t.Fatalf("length %d: byte %d is %d, want %d", n, i, got[i], want)
 			}
 		}
+	}
+}
+
+// TestRepeatWritesTheLastFile checks that Repeat writes the file Encode
+// made last, and refuses before there is one.
+func TestRepeatWritesTheLastFile(t *testing.T) {
+	enc := NewPNGEncoder()
+	var first, again bytes.Buffer
+	if err := enc.Repeat(&again); err == nil {
+		t.Error("Repeat before Encode: no error")
+	}
+	img := NewImage(7, 5)
+	img.Pix[3*8+1] = 200
+	if err := enc.Encode(&first, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := enc.Repeat(&again); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first.Bytes(), again.Bytes()) {
+		t.Error("Repeat wrote another file than Encode")
 	}
 }

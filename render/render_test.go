@@ -308,3 +308,73 @@ func TestStraightSectionShowsThePlasmaColour(t *testing.T) {
 		}
 	}
 }
+
+// TestShadeTellsARepeat shades a glowing tube frame after frame in one
+// Frame: Shade reports a repeat exactly when the light is the last frame's
+// with the same coverage, and whatever the order of Shade and Draw, every
+// picture is byte for byte the one a fresh frame renders.
+func TestShadeTellsARepeat(t *testing.T) {
+	m := tube(100, 10, 5, 32)
+	cam, err := FitCamera(m, View{}, 200, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cov, err := Cover(m, cam, Sampling{AA: 2}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved, err := Cover(m, cam, Sampling{AA: 2}, 1) // another coverage of the same view
+	if err != nil {
+		t.Fatal(err)
+	}
+	style := Style{Emission: 1, Bloom: 0.5}
+	sh, err := NewShader(m, cov, testLUT(t), style)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rest, rest2, spike := constant(len(m.Probes), -65), constant(len(m.Probes), -65.00001), constant(len(m.Probes), 15)
+	fresh := func(probeV []float32) []uint8 {
+		sh2, err := NewShader(m, cov, testLUT(t), style)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := sh2.NewFrame()
+		sh2.Render(f, probeV)
+		return f.Image.Pix
+	}
+	f := sh.NewFrame()
+	steps := []struct {
+		name  string
+		probe []float32
+		use   *Coverage // given to the shader before the step
+		draw  bool
+		same  bool
+	}{
+		{"first", rest, nil, true, false},
+		{"again", rest, nil, true, true},
+		{"drift below a colour step", rest2, nil, true, true},
+		{"spike", spike, nil, true, false},
+		{"rest, not drawn", rest, nil, false, false},
+		{"rest again", rest, nil, true, true},
+		{"new coverage", rest, moved, true, false},
+		{"spike, not drawn", spike, nil, false, false},
+		{"spike again", spike, nil, true, true},
+	}
+	for _, st := range steps {
+		if st.use != nil {
+			if err := sh.Use(st.use); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if same := sh.Shade(f, st.probe); same != st.same {
+			t.Errorf("%s: Shade says same %v, want %v", st.name, same, st.same)
+		}
+		if !st.draw {
+			continue
+		}
+		sh.Draw(f)
+		if !bytes.Equal(f.Image.Pix, fresh(st.probe)) {
+			t.Errorf("%s: picture differs from a fresh frame's", st.name)
+		}
+	}
+}

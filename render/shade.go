@@ -82,6 +82,7 @@ type Shader struct {
 	glowGeom   *glowGeometry
 	weight     []float32 // each sample's weight, decoded; nil: all 1
 	bgShare    []float32 // each touched pixel's share of background
+	coverages  uint64    // how many coverages the shader has been given
 }
 
 // NewShader prepares to shade frames of m as seen in cov, colouring
@@ -125,6 +126,7 @@ func (s *Shader) Use(cov *Coverage) error {
 // use decodes cov's sample weights and background shares.
 func (s *Shader) use(cov *Coverage) {
 	s.cov = cov
+	s.coverages++
 	s.invSamples = 1 / float32(cov.AA*cov.AA)
 	if cov.weight == nil {
 		s.weight = nil // (a coverer's coverages all have weights, or none)
@@ -153,6 +155,15 @@ type Frame struct {
 	light    [][3]float32 // the cell's light in each touched pixel (linear, without background)
 	glow     *glowBuffers
 	bgRowPix []uint8
+	// lastLight is the light of the frame shaded before, by shader
+	// shadedBy with its coverage number shadedCoverage, kept to tell
+	// a frame that looks the same.
+	lastLight      [][3]float32
+	shadedBy       *Shader
+	shadedCoverage uint64
+	// lights counts the different lights shaded; glowOf is the count
+	// when the glow buffers were last worked out.
+	lights, glowOf uint64
 }
 
 // NewFrame allocates a picture and scratch space for this shader.
@@ -173,14 +184,21 @@ func (s *Shader) NewFrame() *Frame {
 }
 
 // Render draws the frame whose probe voltages (one per mesh probe, in mV)
-// are probeV into f.Image. f must come from NewFrame of a shader of the
-// same mesh, picture size and style.
-//
-// Each touched pixel shows the cell's light over the share of the pixel
-// the cell covers and background (plus glow) over the rest, so a pixel the
-// cell covers entirely shows exactly its colour; pixels the cell does not
-// touch show the background plus glow, dithered.
+// are probeV into f.Image: Shade, then Draw. f must come from NewFrame of
+// a shader of the same mesh, picture size and style.
 func (s *Shader) Render(f *Frame, probeV []float32) {
+	s.Shade(f, probeV)
+	s.Draw(f)
+}
+
+// Shade works out into f the cell's light in every touched pixel for the
+// probe voltages probeV (one per mesh probe, in mV), and reports whether
+// it is exactly the light of the frame f was shaded for before, by this
+// shader with the same coverage: then Draw draws the same picture, byte for
+// byte, as it did for that frame (a cell at rest often looks the same from
+// frame to frame, though its voltages drift in their last digits).
+func (s *Shader) Shade(f *Frame, probeV []float32) (same bool) {
+	f.light, f.lastLight = f.lastLight, f.light
 	if n := len(s.cov.pixels); cap(f.light) < n {
 		f.light = make([][3]float32, n)
 	} else {
@@ -190,12 +208,30 @@ func (s *Shader) Render(f *Frame, probeV []float32) {
 		f.vertexV[v] = probeV[p]
 	}
 	s.shadePixels(f)
+	same = f.shadedBy == s && f.shadedCoverage == s.coverages && slices.Equal(f.light, f.lastLight)
+	if !same {
+		f.lights++
+	}
+	f.shadedBy, f.shadedCoverage = s, s.coverages
+	return same
+}
+
+// Draw draws the picture of the light f was last shaded for (see Shade)
+// into f.Image. Each touched pixel shows the cell's light over the share
+// of the pixel the cell covers and background (plus glow) over the rest,
+// so a pixel the cell covers entirely shows exactly its colour; pixels the
+// cell does not touch show the background plus glow, dithered. The glow is
+// worked out again only when the light changed.
+func (s *Shader) Draw(f *Frame) {
 	img := f.Image
 	for y := 0; y < img.Height; y++ {
 		copy(img.Pix[3*y*img.Width:], f.bgRowPix)
 	}
 	if f.glow != nil {
-		s.glowGeom.spread(f.glow, s.cov.pixels, f.light, s.bloom, s.knee)
+		if f.glowOf != f.lights {
+			s.glowGeom.spread(f.glow, s.cov.pixels, f.light, s.bloom, s.knee)
+			f.glowOf = f.lights
+		}
 		s.glowGeom.addToBackground(f.glow, img, s.bg, s.tone)
 	}
 	for k, p := range s.cov.pixels {
