@@ -7,10 +7,8 @@ import (
 	"io"
 	"testing"
 
-	"github.com/spikeframes/spikeframes/blenderspike"
 	"github.com/spikeframes/spikeframes/colormap"
 	"github.com/spikeframes/spikeframes/mesh"
-	"github.com/spikeframes/spikeframes/morph"
 	"github.com/spikeframes/spikeframes/voltage"
 )
 
@@ -31,31 +29,7 @@ type benchScene struct {
 
 func loadBenchScene(b *testing.B, width, height int) *benchScene {
 	b.Helper()
-	cell, rec, err := blenderspike.ReadFile("../testdata/ca1_random_input.pickle")
-	if err != nil {
-		b.Fatal(err)
-	}
-	nseg := make([]int, len(rec.Traces))
-	for i, t := range rec.Traces {
-		nseg[i] = t.NSeg
-	}
-	prepared, err := morph.Prepare(cell, nseg, morph.DefaultOptions())
-	if err != nil {
-		b.Fatal(err)
-	}
-	mo := mesh.DefaultOptions()
-	m, err := mesh.Build(prepared, mo)
-	if err != nil {
-		b.Fatal(err)
-	}
-	cam, err := FitCamera(m, View{}, width, height)
-	if err != nil {
-		b.Fatal(err)
-	}
-	mo.MinRadius, mo.MaxEdge = 0.5*cam.UnitsPerPixel(), 1.5*cam.UnitsPerPixel()
-	if m, err = mesh.Build(prepared, mo); err != nil {
-		b.Fatal(err)
-	}
+	m, cam, rec := cellMesh(b, "ca1_random_input", width, height)
 	cov, err := Cover(m, cam, Sampling{AA: 2, Lit: false}, 1)
 	if err != nil {
 		b.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"github.com/spikeframes/spikeframes/blenderspike"
 	"github.com/spikeframes/spikeframes/mesh"
 	"github.com/spikeframes/spikeframes/morph"
+	"github.com/spikeframes/spikeframes/voltage"
 )
 
 // bruteForceTri is the triangle sample s of pixel (x, y) sees, found by
@@ -103,12 +104,13 @@ func TestCoverMatchesBruteForce(t *testing.T) {
 // cellMesh is a bundled recording's cell meshed for a picture of the given
 // width and height, as the render command meshes it (tubes at least a
 // pixel wide, ring edges at most 1.5 pixels): thousands of triangles a
-// pixel or two across.
-func cellMesh(t *testing.T, name string, width, height int) *mesh.Mesh {
-	t.Helper()
+// pixel or two across. It also returns the camera that frames the cell and
+// the recording.
+func cellMesh(tb testing.TB, name string, width, height int) (*mesh.Mesh, *Camera, *voltage.Recording) {
+	tb.Helper()
 	cell, rec, err := blenderspike.ReadFile("../testdata/" + name + ".pickle")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	nseg := make([]int, len(rec.Traces))
 	for i, tr := range rec.Traces {
@@ -116,22 +118,22 @@ func cellMesh(t *testing.T, name string, width, height int) *mesh.Mesh {
 	}
 	prepared, err := morph.Prepare(cell, nseg, morph.DefaultOptions())
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	mo := mesh.DefaultOptions()
 	m, err := mesh.Build(prepared, mo)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	cam, err := FitCamera(m, View{}, width, height)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	mo.MinRadius, mo.MaxEdge = 0.5*cam.UnitsPerPixel(), 1.5*cam.UnitsPerPixel()
 	if m, err = mesh.Build(prepared, mo); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	return m
+	return m, cam, rec
 }
 
 // boxCoverage is the coverage a plain rasterizer finds: every front-facing
@@ -213,7 +215,7 @@ func boxCoverage(m *mesh.Mesh, cam *Camera, aa int) (tris []uint32, bary [][2]ui
 // finds, for orbiting and perspective cameras and every anti-aliasing.
 func TestCoverMatchesBoxesOnACell(t *testing.T) {
 	const w, h = 320, 180
-	m := cellMesh(t, "l5_bap", w, h)
+	m, _, _ := cellMesh(t, "l5_bap", w, h)
 	orbit, err := FitOrbit(m, View{Elevation: 20}, 360, w, h)
 	if err != nil {
 		t.Fatal(err)
