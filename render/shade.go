@@ -155,10 +155,8 @@ type Frame struct {
 	light    [][3]float32 // the cell's light in each touched pixel (linear, without background)
 	glow     *glowBuffers
 	bgRowPix []uint8
-	// lastLight is the light of the frame shaded before, by shader
-	// shadedBy with its coverage number shadedCoverage, kept to tell
-	// a frame that looks the same.
-	lastLight      [][3]float32
+	// light was last shaded by shader shadedBy with its coverage number
+	// shadedCoverage.
 	shadedBy       *Shader
 	shadedCoverage uint64
 	// lights counts the different lights shaded; glowOf is the count
@@ -198,7 +196,6 @@ func (s *Shader) Render(f *Frame, probeV []float32) {
 // byte, as it did for that frame (a cell at rest often looks the same from
 // frame to frame, though its voltages drift in their last digits).
 func (s *Shader) Shade(f *Frame, probeV []float32) (same bool) {
-	f.light, f.lastLight = f.lastLight, f.light
 	if n := len(s.cov.pixels); cap(f.light) < n {
 		f.light = make([][3]float32, n)
 	} else {
@@ -207,8 +204,8 @@ func (s *Shader) Shade(f *Frame, probeV []float32) (same bool) {
 	for v, p := range s.mesh.VertexProbe {
 		f.vertexV[v] = probeV[p]
 	}
-	s.shadePixels(f)
-	same = f.shadedBy == s && f.shadedCoverage == s.coverages && slices.Equal(f.light, f.lastLight)
+	changed := s.shadePixels(f)
+	same = !changed && f.shadedBy == s && f.shadedCoverage == s.coverages
 	if !same {
 		f.lights++
 	}
@@ -253,8 +250,9 @@ func (s *Shader) Draw(f *Frame) {
 
 // shadePixels works out the cell's light in every touched pixel: each
 // sample's voltage is interpolated across its triangle, looked up in the
-// colour table and weighted; samples that see nothing add nothing.
-func (s *Shader) shadePixels(f *Frame) {
+// colour table and weighted; samples that see nothing add nothing. It
+// reports whether any pixel's light differs from what f.light held.
+func (s *Shader) shadePixels(f *Frame) (changed bool) {
 	n := s.cov.AA * s.cov.AA
 	tris, vv := s.mesh.Triangles, f.vertexV
 	for k := range s.cov.pixels {
@@ -276,6 +274,9 @@ func (s *Shader) shadePixels(f *Frame) {
 			}
 			r, g, b = r+c[0], g+c[1], b+c[2]
 		}
-		f.light[k] = [3]float32{r * s.invSamples, g * s.invSamples, b * s.invSamples}
+		c := [3]float32{r * s.invSamples, g * s.invSamples, b * s.invSamples}
+		changed = changed || c != f.light[k]
+		f.light[k] = c
 	}
+	return changed
 }
