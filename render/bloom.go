@@ -114,7 +114,7 @@ type glowBuffers struct {
 	levels    [len(glowLevels)][][3]float32
 	tmp       [][3]float32
 	span      []int32      // per grid row, the columns blur's horizontal pass lit
-	glow      [][3]float32 // final glow per finest-grid cell
+	glow      [][3]float32 // final glow per finest-grid cell: the finest level once combined
 	cellFixed [][3]int32   // display value of background plus glow per finest-grid cell, 8.8 fixed point
 	rowFixed  [][3]int32   // cellFixed interpolated down to one picture row, per finest-grid column
 	// reach holds the finest-grid cells the glow reaches.
@@ -175,7 +175,6 @@ func (g *glowGeometry) newBuffers() *glowBuffers {
 	bu := &glowBuffers{
 		tmp:         make([][3]float32, n),
 		span:        make([]int32, 2*top.h),
-		glow:        make([][3]float32, n),
 		cellFixed:   make([][3]int32, n),
 		rowFixed:    make([][3]int32, top.w),
 		quadSmooth:  make([]bool, n),
@@ -187,6 +186,7 @@ func (g *glowGeometry) newBuffers() *glowBuffers {
 	for i, l := range g.levels {
 		bu.levels[i] = make([][3]float32, l.w*l.h)
 	}
+	bu.glow = bu.levels[0]
 	return bu
 }
 
@@ -261,7 +261,6 @@ func (g *glowGeometry) spread(bu *glowBuffers, pixels []uint32, light [][3]float
 	for i := range bu.levels {
 		clear(bu.levels[i])
 	}
-	clear(bu.glow)
 	clear(bu.litFrom)
 	clear(bu.litTo)
 	bu.reach = box{}
@@ -354,9 +353,9 @@ func scaleLevel(grid [][3]float32, w int, b box, s float32) {
 }
 
 // combine sets the cells of box b of level i to s times their blur plus
-// the next coarser level interpolated onto them. For the finest level it
-// writes the result, faded out below glowFade, to the glow and notes which
-// cells of each row are lit.
+// the next coarser level interpolated onto them. The finest level so
+// becomes the glow: there the result is faded out below glowFade, and the
+// cells of each row that are lit are noted.
 func (g *glowGeometry) combine(bu *glowBuffers, i int, b box, s float32) {
 	l := &g.levels[i]
 	grid, coarse := bu.levels[i], bu.levels[i+1]
@@ -387,13 +386,14 @@ func (g *glowGeometry) combine(bu *glowBuffers, i int, b box, s float32) {
 				m = c[2]
 			}
 			if m < glowFloor {
+				row[x] = [3]float32{}
 				continue
 			}
 			if m < glowFade {
 				f := (m - glowFloor) / (glowFade - glowFloor)
 				c = [3]float32{c[0] * f, c[1] * f, c[2] * f}
 			}
-			bu.glow[y*l.w+x] = c
+			row[x] = c
 			if from < 0 {
 				from = x
 			}
