@@ -89,18 +89,56 @@ func (w *Writer) Write(p []byte) {
 			unreduced += n
 			i += n
 		} else {
-			tokens = append(tokens, uint16(c))
-			a += uint64(c)
-			b += a
-			prev = int(c)
-			unreduced++
-			i++
+			// Byte i is a literal, and so is every byte before the next
+			// run of eight, which literalsAhead finds a word at a time.
+			n := 1
+			if i+17 <= len(p) {
+				n = min(literalsAhead(p[i:]), blockTokens-len(tokens))
+			}
+			for _, c := range p[i : i+n] {
+				tokens = append(tokens, uint16(c))
+				a += uint64(c)
+				b += a
+			}
+			prev = int(p[i+n-1])
+			unreduced += n
+			i += n
 		}
 		if unreduced >= adlerBlock {
 			a, b, unreduced = a%adlerMod, b%adlerMod, 0
 		}
 	}
 	w.adlerA, w.adlerB, w.prev, w.tokens, w.unreduced = a, b, prev, tokens, unreduced
+}
+
+// literalsAhead is how many of the first bytes of p (at least 17, the
+// first a literal) are literals: the bytes before the first j in 1…8 where
+// p[j−1 : j+8] are all the same byte (a run of eight begins), or 9 when
+// there is none.
+func literalsAhead(p []byte) int {
+	le := binary.LittleEndian
+	// Byte k of lo and hi is zero where p[k+1] == p[k], for k up to 15.
+	lo := le.Uint64(p) ^ le.Uint64(p[1:])
+	hi := le.Uint64(p[8:]) ^ le.Uint64(p[9:])
+	lo, hi = zeroBytes(lo), zeroBytes(hi)
+	// Keep a byte's mark only where the 7 after it are marked too: the
+	// 16-byte mark sequence shifted by 1, 2 and 4 bytes and and-ed.
+	for _, k := range [...]uint{8, 16, 32} {
+		lo &= lo>>k | hi<<(64-k)
+		hi &= hi >> k
+	}
+	if lo == 0 {
+		return 9
+	}
+	// A mark at byte k: a run of eight begins at j = k + 1.
+	return bits.TrailingZeros64(lo)/8 + 1
+}
+
+// zeroBytes marks the zero bytes of x: their top bit set, every other bit
+// clear.
+func zeroBytes(x uint64) uint64 {
+	const low7 = 0x7f7f7f7f7f7f7f7f
+	return ^((x&low7 + low7) | x | low7)
 }
 
 // WriteRun appends n copies of c to the stream.

@@ -174,3 +174,59 @@ func BenchmarkScanlines(b *testing.B) {
 		w.Close()
 	}
 }
+
+// writeByteByByte is Write deciding one byte at a time: a run where the
+// eight bytes from it repeat the byte before, otherwise a literal.
+func (w *Writer) writeByteByByte(p []byte) {
+	for i := 0; i < len(p); {
+		c := p[i]
+		if i+8 <= len(p) && w.prev >= 0 && bytes.Count(p[i:i+8], []byte{byte(w.prev)}) == 8 {
+			n := 1
+			for n < min(len(p)-i, maxMatch) && p[i+n] == c {
+				n++
+			}
+			w.run(c, n)
+			i += n
+			continue
+		}
+		w.literal(c)
+		i++
+	}
+}
+
+// TestWriteTokensLikeByteByByte checks that Write, which takes literals
+// several at a time, makes the same stream as deciding byte by byte: on
+// data from noise to long runs, in pieces, and across a block's end.
+func TestWriteTokensLikeByteByByte(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	fast, slow := NewWriter(), NewWriter()
+	for trial := range 400 {
+		fast.Reset()
+		slow.Reset()
+		values, runny := 1+rng.IntN(256), rng.IntN(4)
+		n := rng.IntN(4000)
+		if trial%100 == 0 { // more literals than a block holds
+			values, runny, n = 256-trial/100, trial/100, blockTokens+rng.IntN(50000)
+		}
+		data := make([]byte, 0, n)
+		for len(data) < n {
+			c := byte(rng.IntN(values))
+			k := 1
+			if rng.IntN(4) < runny {
+				k = 1 + rng.IntN(20)
+			}
+			for range k {
+				data = append(data, c)
+			}
+		}
+		for len(data) > 0 {
+			k := min(len(data), rng.IntN(300))
+			fast.Write(data[:k])
+			slow.writeByteByByte(data[:k])
+			data = data[k:]
+		}
+		if got, want := fast.Close(), slow.Close(); !bytes.Equal(got, want) {
+			t.Fatalf("trial %d: %d bytes from Write, %d deciding byte by byte (first difference at %d)", trial, len(got), len(want), firstDiff(got, want))
+		}
+	}
+}
