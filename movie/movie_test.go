@@ -444,38 +444,43 @@ func checkValidate(t *testing.T, tests []validateCase) {
 // for byte what a fresh canvas draws; with annotations (the time moves)
 // no frame is unchanged.
 func TestCanvasTellsUnchangedFrames(t *testing.T) {
-	o := small()
-	m := newMovie(t, "simple_ap", o)
-	c := m.NewCanvas()
-	var last []uint8
-	unchanged := 0
-	for k := m.Frames() - 40; k < m.Frames(); k++ {
-		img, err := m.Render(k, c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if c.Unchanged() {
-			unchanged++
-			if !bytes.Equal(img.Pix, last) {
-				t.Fatalf("frame %d: unchanged, but its picture differs from the last", k)
+	for _, transparent := range []bool{false, true} {
+		o := small()
+		o.Look.Transparent = transparent
+		m := newMovie(t, "simple_ap", o)
+		c := m.NewCanvas()
+		var last []uint8
+		unchanged := 0
+		for k := m.Frames() - 40; k < m.Frames(); k++ {
+			img, err := m.Render(k, c)
+			if err != nil {
+				t.Fatal(err)
 			}
+			pix := append(slices.Clone(img.Pix), img.Alpha...)
+			if c.Unchanged() {
+				unchanged++
+				if !bytes.Equal(pix, last) {
+					t.Fatalf("transparent %v, frame %d: unchanged, but its picture differs from the last", transparent, k)
+				}
+			}
+			want, err := m.Render(k, m.NewCanvas())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(pix, append(slices.Clone(want.Pix), want.Alpha...)) {
+				t.Fatalf("transparent %v, frame %d: differs from a fresh canvas's", transparent, k)
+			}
+			last = pix
 		}
-		want, err := m.Render(k, m.NewCanvas())
-		if err != nil {
-			t.Fatal(err)
+		if unchanged < 10 {
+			t.Errorf("transparent %v: %d of 40 frames at rest unchanged, want most", transparent, unchanged)
 		}
-		if !bytes.Equal(img.Pix, want.Pix) {
-			t.Fatalf("frame %d: differs from a fresh canvas's", k)
-		}
-		last = append(last[:0], img.Pix...)
-	}
-	if unchanged < 10 {
-		t.Errorf("%d of 40 frames at rest unchanged, want most", unchanged)
 	}
 
+	o := small()
 	o.Annotate()
-	m = newMovie(t, "simple_ap", o)
-	c = m.NewCanvas()
+	m := newMovie(t, "simple_ap", o)
+	c := m.NewCanvas()
 	for k := m.Frames() - 5; k < m.Frames(); k++ {
 		if _, err := m.Render(k, c); err != nil {
 			t.Fatal(err)
