@@ -11,39 +11,47 @@ import (
 	"github.com/spikeframes/spikeframes/voltage"
 )
 
+// samplePoint is where the rasterizer tests sample s of pixel (x, y): on
+// its sub-row of the pixel's band.
+func samplePoint(aa, x, y, s int) (px, py float64) {
+	n, bandRows := aa*aa, max(1, bandSampleRows/aa)
+	y0 := y / bandRows * bandRows
+	dx, _ := samplePos(aa, s)
+	return float64(x) + dx, float64(y0) + (float64((y-y0)*n+s)+0.5)/float64(n)
+}
+
+// sampleDepth is the depth of the front-facing triangle (a, b, c) at
+// (px, py), and whether that point is inside it (edges included), by the
+// rasterizer's arithmetic.
+func sampleDepth(a, b, c screenVertex, px, py float64) (float64, bool) {
+	e := [3]plane{edgePlane(b, c), edgePlane(c, a), edgePlane(a, b)}
+	for _, p := range e {
+		if p.ka*px+(p.kb*py+p.kc) > 0 {
+			return 0, false
+		}
+	}
+	area := edge(a, b, c.x, c.y)
+	depth := plane{
+		(e[0].ka*a.d + e[1].ka*b.d + e[2].ka*c.d) / area,
+		(e[0].kb*a.d + e[1].kb*b.d + e[2].kb*c.d) / area,
+		(e[0].kc*a.d + e[1].kc*b.d + e[2].kc*c.d) / area,
+	}
+	return depth.ka*px + (depth.kb*py + depth.kc), true
+}
+
 // bruteForceTri is the triangle sample s of pixel (x, y) sees, found by
 // testing every front-facing triangle at that sample with the same
 // arithmetic as the rasterizer (nearest wins, the first in mesh order on a
 // tie), or noTri.
 func bruteForceTri(m *mesh.Mesh, verts []screenVertex, aa, x, y, s int) uint32 {
-	n, bandRows := aa*aa, max(1, bandSampleRows/aa)
-	y0 := y / bandRows * bandRows
-	py := float64(y0) + (float64((y-y0)*n+s)+0.5)/float64(n)
-	dx, _ := samplePos(aa, s)
-	px := float64(x) + dx
+	px, py := samplePoint(aa, x, y, s)
 	best, bestDepth := uint32(noTri), 0.0
 	for t, tr := range m.Triangles {
 		a, b, c := verts[tr[0]], verts[tr[1]], verts[tr[2]]
-		if !a.ok || !b.ok || !c.ok || edge(a, b, c.x, c.y) >= 0 {
+		if _, front := frontArea(a, b, c); !front {
 			continue
 		}
-		e := [3]plane{edgePlane(b, c), edgePlane(c, a), edgePlane(a, b)}
-		inside := true
-		for _, p := range e {
-			if p.ka*px+(p.kb*py+p.kc) > 0 {
-				inside = false
-			}
-		}
-		if !inside {
-			continue
-		}
-		area := edge(a, b, c.x, c.y)
-		depth := plane{
-			(e[0].ka*a.d + e[1].ka*b.d + e[2].ka*c.d) / area,
-			(e[0].kb*a.d + e[1].kb*b.d + e[2].kb*c.d) / area,
-			(e[0].kc*a.d + e[1].kc*b.d + e[2].kc*c.d) / area,
-		}
-		if d := depth.ka*px + (depth.kb*py + depth.kc); best == noTri || d < bestDepth {
+		if d, in := sampleDepth(a, b, c, px, py); in && (best == noTri || d < bestDepth) {
 			best, bestDepth = uint32(t), d
 		}
 	}
@@ -143,8 +151,7 @@ func cellMesh(tb testing.TB, name string, width, height int) (*mesh.Mesh, *Camer
 // width·aa² samples (pixel by pixel, aa² samples each), and the
 // barycentric weights of vertices 1 and 2 the coverage stores.
 func boxCoverage(m *mesh.Mesh, cam *Camera, aa int) (tris []uint32, bary [][2]uint16) {
-	n, bandRows := aa*aa, max(1, bandSampleRows/aa)
-	w, h := cam.Width, cam.Height
+	n, w, h := aa*aa, cam.Width, cam.Height
 	verts := make([]screenVertex, len(m.Positions))
 	for i, p := range m.Positions {
 		verts[i] = cam.screen(p)
@@ -156,33 +163,17 @@ func boxCoverage(m *mesh.Mesh, cam *Camera, aa int) (tris []uint32, bary [][2]ui
 	}
 	for t, tr := range m.Triangles {
 		a, b, c := verts[tr[0]], verts[tr[1]], verts[tr[2]]
-		area, front := frontArea(a, b, c)
-		if !front {
+		if _, front := frontArea(a, b, c); !front {
 			continue
-		}
-		e := [3]plane{edgePlane(b, c), edgePlane(c, a), edgePlane(a, b)}
-		depth := plane{
-			(e[0].ka*a.d + e[1].ka*b.d + e[2].ka*c.d) / -area,
-			(e[0].kb*a.d + e[1].kb*b.d + e[2].kb*c.d) / -area,
-			(e[0].kc*a.d + e[1].kc*b.d + e[2].kc*c.d) / -area,
 		}
 		x0, x1 := max(0, int(min(a.x, b.x, c.x))-1), min(w-1, int(max(a.x, b.x, c.x))+1)
 		y0, y1 := max(0, int(min(a.y, b.y, c.y))-1), min(h-1, int(max(a.y, b.y, c.y))+1)
 		for y := y0; y <= y1; y++ {
-			band := y / bandRows * bandRows
 			for x := x0; x <= x1; x++ {
 				for s := range n {
-					dx, _ := samplePos(aa, s)
-					px := float64(x) + dx
-					py := float64(band) + (float64((y-band)*n+s)+0.5)/float64(n)
-					inside := true
-					for _, p := range e {
-						if p.ka*px+(p.kb*py+p.kc) > 0 {
-							inside = false
-						}
-					}
+					px, py := samplePoint(aa, x, y, s)
 					k := (y*w+x)*n + s
-					if d := depth.ka*px + (depth.kb*py + depth.kc); inside && d < depths[k] {
+					if d, in := sampleDepth(a, b, c, px, py); in && d < depths[k] {
 						tris[k], depths[k] = uint32(t), d
 					}
 				}

@@ -159,9 +159,8 @@ type Frame struct {
 	// shadedCoverage.
 	shadedBy       *Shader
 	shadedCoverage uint64
-	// lights counts the different lights shaded; glowOf is the count
-	// when the glow buffers were last worked out.
-	lights, glowOf uint64
+	// glowStale says the glow buffers are not the glow of light.
+	glowStale bool
 }
 
 // NewFrame allocates a picture and scratch space for this shader.
@@ -206,9 +205,7 @@ func (s *Shader) Shade(f *Frame, probeV []float32) (same bool) {
 	}
 	changed := s.shadePixels(f)
 	same = !changed && f.shadedBy == s && f.shadedCoverage == s.coverages
-	if !same {
-		f.lights++
-	}
+	f.glowStale = f.glowStale || !same
 	f.shadedBy, f.shadedCoverage = s, s.coverages
 	return same
 }
@@ -225,9 +222,9 @@ func (s *Shader) Draw(f *Frame) {
 		copy(img.Pix[3*y*img.Width:], f.bgRowPix)
 	}
 	if f.glow != nil {
-		if f.glowOf != f.lights {
+		if f.glowStale {
 			s.glowGeom.spread(f.glow, s.cov.pixels, f.light, s.bloom, s.knee)
-			f.glowOf = f.lights
+			f.glowStale = false
 		}
 		s.glowGeom.addToBackground(f.glow, img, s.bg, s.tone)
 	}
