@@ -152,15 +152,8 @@ func subtractWords(dst, a, b []byte) {
 
 // chunk appends a PNG chunk with its length and CRC.
 func (e *PNGEncoder) chunk(kind string, data []byte) {
-	var hdr [8]byte
-	binary.BigEndian.PutUint32(hdr[:4], uint32(len(data)))
-	copy(hdr[4:], kind)
-	e.out.Write(hdr[:])
-	e.out.Write(data)
-	crc := crc32.NewIEEE()
-	crc.Write(hdr[4:])
-	crc.Write(data)
-	var sum [4]byte
-	binary.BigEndian.PutUint32(sum[:], crc.Sum32())
-	e.out.Write(sum[:])
+	b := binary.BigEndian.AppendUint32(e.out.AvailableBuffer(), uint32(len(data)))
+	b = append(append(b, kind...), data...)
+	b = binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(b[4:]))
+	e.out.Write(b)
 }
