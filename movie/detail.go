@@ -32,20 +32,12 @@ const (
 // units of one pixel there; ok is false when it cannot be told (a cell
 // behind a perspective camera).
 func projectedSize(c *morph.Prepared, cam *render.Camera) (pixels, unitsPerPixel float64, ok bool) {
-	lo := [3]float64{math.Inf(1), math.Inf(1), math.Inf(1)}
-	hi := [3]float64{math.Inf(-1), math.Inf(-1), math.Inf(-1)}
-	for _, s := range c.Sections {
-		for _, p := range s.Points {
-			for a, v := range [3]float64{p.X, p.Y, p.Z} {
-				lo[a], hi[a] = math.Min(lo[a], v), math.Max(hi[a], v)
-			}
-		}
-	}
+	lo, hi, _ := centreLineBox(c)
 	var centre [3]float64
 	for a := range 3 {
 		centre[a] = (lo[a] + hi[a]) / 2
 	}
-	diag := math.Hypot(math.Hypot(hi[0]-lo[0], hi[1]-lo[1]), hi[2]-lo[2])
+	diag := diagonal(lo, hi)
 	// A small step along each axis: the sum of the squares of the three
 	// steps' pictures is twice the square of a step across the view.
 	step := 1e-3 * max(diag, cam.UnitsPerPixel())

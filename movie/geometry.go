@@ -67,9 +67,16 @@ func (g Geometry) sizeError(err error) error {
 // prepared cell's centre lines, widened by its thickest radius: a cheap
 // stand-in for the framing, to size the mesh that measures the framing.
 func boxPixel(c *morph.Prepared, width, height int) float64 {
-	lo := [3]float64{math.Inf(1), math.Inf(1), math.Inf(1)}
-	hi := [3]float64{math.Inf(-1), math.Inf(-1), math.Inf(-1)}
-	var diam float64
+	lo, hi, diam := centreLineBox(c)
+	reach := diagonal(lo, hi) + max(c.Thickness, mesh.SomaScale)*diam
+	return reach / float64(min(width, height))
+}
+
+// centreLineBox is the box that holds the prepared cell's centre lines,
+// and the largest diameter along them.
+func centreLineBox(c *morph.Prepared) (lo, hi [3]float64, diam float64) {
+	lo = [3]float64{math.Inf(1), math.Inf(1), math.Inf(1)}
+	hi = [3]float64{math.Inf(-1), math.Inf(-1), math.Inf(-1)}
 	for _, s := range c.Sections {
 		for _, p := range s.Points {
 			for a, v := range [3]float64{p.X, p.Y, p.Z} {
@@ -78,6 +85,10 @@ func boxPixel(c *morph.Prepared, width, height int) float64 {
 			diam = math.Max(diam, p.Diam)
 		}
 	}
-	reach := math.Hypot(math.Hypot(hi[0]-lo[0], hi[1]-lo[1]), hi[2]-lo[2]) + max(c.Thickness, mesh.SomaScale)*diam
-	return reach / float64(min(width, height))
+	return lo, hi, diam
+}
+
+// diagonal is the length of the diagonal of the box from lo to hi.
+func diagonal(lo, hi [3]float64) float64 {
+	return math.Hypot(math.Hypot(hi[0]-lo[0], hi[1]-lo[1]), hi[2]-lo[2])
 }

@@ -269,14 +269,7 @@ func (g *glowGeometry) spread(bu *glowBuffers, pixels []uint32, light [][3]float
 	src := box{top.w, top.h, 0, 0}
 	for k, p := range pixels {
 		c := light[k]
-		br := c[0]
-		if c[1] > br {
-			br = c[1]
-		}
-		if c[2] > br {
-			br = c[2]
-		}
-		a := knee.share(br) * cell
+		a := knee.share(brightest(c)) * cell
 		if a == 0 {
 			continue
 		}
@@ -322,6 +315,19 @@ func (g *glowGeometry) spread(bu *glowBuffers, pixels []uint32, light [][3]float
 		g.combine(bu, i, reach[i], strength*l.share)
 	}
 	bu.reach = reach[0]
+}
+
+// brightest is light c's brightest channel, compared by hand: the
+// built-in max also orders NaNs and signed zeros, which light never has.
+func brightest(c [3]float32) float32 {
+	m := c[0]
+	if c[1] > m {
+		m = c[1]
+	}
+	if c[2] > m {
+		m = c[2]
+	}
+	return m
 }
 
 // litBox is the smallest box within b of a grid w wide holding every cell
@@ -376,15 +382,7 @@ func (g *glowGeometry) combine(bu *glowBuffers, i int, b box, s float32) {
 				row[x] = c
 				continue
 			}
-			// The brightest channel, compared by hand: the built-in max
-			// also orders NaNs and signed zeros, which light never has.
-			m := c[0]
-			if c[1] > m {
-				m = c[1]
-			}
-			if c[2] > m {
-				m = c[2]
-			}
+			m := brightest(c)
 			if m < glowFloor {
 				row[x] = [3]float32{}
 				continue
@@ -552,7 +550,8 @@ func (g *glowGeometry) addToBackground(bu *glowBuffers, img *Image, bg [3]float3
 		smooth := bu.quadSmooth[ga*gw : (ga+1)*gw]
 		// The display values interpolated down to this row, at the
 		// centres of the cells the row's pixels lie between.
-		i0, i1 := int(g.xa[x0]), min(int(g.xa[x1-1])+1, gw-1)
+		i0, iLast := int(g.xa[x0]), int(g.xa[x1-1])
+		i1 := min(iLast+1, gw-1)
 		ftop, fbot := cells[ga*gw:(ga+1)*gw], cells[gb*gw:(gb+1)*gw]
 		wy := g.ywFixed[y]
 		for i := i0; i <= i1; i++ {
@@ -562,7 +561,7 @@ func (g *glowGeometry) addToBackground(bu *glowBuffers, img *Image, bg [3]float3
 		pix := img.Pix[3*y*g.width : 3*(y+1)*g.width]
 		dither := (*[16]uint8)(bayer[y&15*16:])
 		// Pixels x with xa[x] == i lie between cell i's centre and the next.
-		for i := i0; i <= int(g.xa[x1-1]); i++ {
+		for i := i0; i <= iLast; i++ {
 			xs, xe := max(x0, int(g.runFrom[i])), min(x1, int(g.runFrom[i+1]))
 			j := min(i+1, gw-1)
 			if smooth[i] {

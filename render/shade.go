@@ -53,9 +53,10 @@ func (s Style) emitted(c [3]uint8) [3]float32 {
 
 // Shown is the sRGB colour that a pixel wholly covered by table colour c
 // shows where no glow reaches: c through the frame's colour transform
-// (emission, then the tone curve or plain sRGB encoding). It is the one place outside Shader.Render where
-// that transform is applied, so that a colour bar matches the frames; a
-// change to how frames turn light into pixels belongs in both.
+// (emission, then the tone curve or plain sRGB encoding). It is the one
+// place outside Shader.Draw where that transform is applied, so that a
+// colour bar matches the frames; a change to how frames turn light into
+// pixels belongs in both.
 func (s Style) Shown(c [3]uint8) [3]uint8 {
 	e := s.emitted(c)
 	if tm := newToneMap(s.Tone); tm.filmic {
@@ -65,9 +66,9 @@ func (s Style) Shown(c [3]uint8) [3]uint8 {
 	return [3]uint8{encode8(e[0]), encode8(e[1]), encode8(e[2])}
 }
 
-// Shader turns one frame's voltages into a picture for a fixed coverage.
-// It is safe for concurrent use by several goroutines, each with its own
-// Frame.
+// Shader turns one frame's voltages into a picture for the coverage it was
+// given last (NewShader, Use). It is safe for concurrent use by several
+// goroutines, each with its own Frame.
 type Shader struct {
 	cov        *Coverage
 	mesh       *mesh.Mesh
@@ -146,8 +147,8 @@ func (s *Shader) use(cov *Coverage) {
 func (s *Shader) Coverage() *Coverage { return s.cov }
 
 // Frame is one worker's picture and scratch space, reused frame after frame,
-// also across shaders of one mesh, picture size and style (as a moving
-// camera makes one shader per frame).
+// also across shaders of one mesh, picture size and style, and across the
+// coverages a shader is given (as a moving camera's frames are).
 type Frame struct {
 	// Image is the last rendered picture.
 	Image    *Image

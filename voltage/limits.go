@@ -9,17 +9,6 @@ import (
 // result is within (max−min)/limitBins of the exact order statistic.
 const limitBins = 1 << 16
 
-// Range returns the smallest and largest voltage in the recording.
-func (r *Recording) Range() (lo, hi float32) {
-	lo, hi = float32(math.Inf(1)), float32(math.Inf(-1))
-	for _, t := range r.Traces {
-		for _, v := range t.Values {
-			lo, hi = min(lo, v), max(hi, v)
-		}
-	}
-	return lo, hi
-}
-
 // Percentiles returns the p-th and q-th percentiles (0 ≤ p < q ≤ 100) of
 // every voltage in the recording, all sections and frames alike (see
 // PercentilesOf).

@@ -2,6 +2,7 @@ package rlezlib
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 )
 
@@ -25,8 +26,9 @@ type clSym struct{ sym, extra uint8 }
 // codeLengths sets lengths[s] to the length of symbol s's code in an
 // optimal prefix code of at most maxBits bits for the frequencies freq
 // (package-merge), 0 for symbols that never occur. With fewer than two
-// symbols occurring, symbols 0 and 1 are given a code too, so the code is
-// complete, as every decoder accepts.
+// symbols occurring, the lowest symbols that do not occur are given a code
+// too until two have one, so the code is complete, as every decoder
+// accepts.
 func (h *huffmanScratch) codeLengths(freq []int, maxBits int, lengths []uint8) {
 	clear(lengths)
 	leaves := h.leaves[:0]
@@ -109,16 +111,6 @@ func canonical(lengths []uint8, codes []uint16) {
 		}
 		c := next[l]
 		next[l]++
-		codes[s] = reverse(uint16(c), l)
+		codes[s] = bits.Reverse16(uint16(c)) >> (16 - l) // sent first bit first
 	}
-}
-
-// reverse is the n lowest bits of c in reverse order.
-func reverse(c uint16, n uint8) uint16 {
-	var r uint16
-	for range n {
-		r = r<<1 | c&1
-		c >>= 1
-	}
-	return r
 }

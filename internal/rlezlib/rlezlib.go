@@ -79,13 +79,11 @@ func (w *Writer) Write(p []byte) {
 		}
 		c := p[i]
 		// A run of at least eight copies of the byte before, found by one
-		// comparison; shorter ones cost no more as literals. A grows by
-		// n·c, B by n·A + c·n(n+1)/2.
+		// comparison; shorter ones cost no more as literals.
 		if i+8 <= len(p) && binary.LittleEndian.Uint64(p[i:]) == uint64(prev)*0x0101010101010101 && prev >= 0 {
 			n := runLength(p[i:], c)
 			tokens = append(tokens, eob+uint16(n))
-			b += uint64(n)*a + uint64(c)*uint64(n*(n+1)/2)
-			a += uint64(n) * uint64(c)
+			a, b = adlerRun(a, b, c, n)
 			unreduced += n
 			i += n
 		} else {
@@ -141,7 +139,9 @@ func zeroBytes(x uint64) uint64 {
 	return ^((x&low7 + low7) | x | low7)
 }
 
-// WriteRun appends n copies of c to the stream.
+// WriteRun appends n copies of c to the stream: unlike Write, it codes
+// runs from three bytes on (minMatch), and ends on a whole run rather than
+// literals.
 func (w *Writer) WriteRun(c byte, n int) {
 	if n <= 0 {
 		return
@@ -208,11 +208,16 @@ func (w *Writer) literal(c byte) {
 // run adds n (minMatch to maxMatch) more copies of c, the last byte.
 func (w *Writer) run(c byte, n int) {
 	w.token(eob + uint16(n))
-	w.adlerB += uint64(n)*w.adlerA + uint64(c)*uint64(n*(n+1)/2)
-	w.adlerA += uint64(n) * uint64(c)
+	w.adlerA, w.adlerB = adlerRun(w.adlerA, w.adlerB, c, n)
 	if w.unreduced += n; w.unreduced >= adlerBlock {
 		w.reduceAdler()
 	}
+}
+
+// adlerRun is the Adler sums a, b after n more bytes c: A grows by n·c,
+// B by n·A + c·n(n+1)/2.
+func adlerRun(a, b uint64, c byte, n int) (uint64, uint64) {
+	return a + uint64(n)*uint64(c), b + uint64(n)*a + uint64(c)*uint64(n*(n+1)/2)
 }
 
 // reduceAdler takes the Adler sums modulo 65521.
