@@ -20,10 +20,11 @@ const (
 // (other cells, sections filled in, spikes) is not among the values.
 func (s *Scene) Values(yield func(chunk []float32)) error {
 	for _, rep := range s.reports {
-		for _, p := range pieces(s.columns[rep], rep.ChunkFrames()) {
+		cf := rep.ChunkFrames()
+		for _, p := range pieces(s.columns[rep], cf) {
 			width := p.end - p.first
 			rows := max(1, valuesAtOnce/width)
-			if cf := rep.ChunkFrames(); rows >= cf {
+			if rows >= cf {
 				rows -= rows % cf
 			}
 			for k := 0; k < rep.Frames; k += rows {

@@ -292,12 +292,13 @@ func (r *Report) ReadFrames(k, n, first, end int) ([]float32, error) {
 	return v, nil
 }
 
-// ChunkFrames is how many frames one chunk of the report's data spans (1
-// when the data is not chunked): reading that many frames at a time reads
-// each chunk once.
+// ChunkFrames is how many of the report's frames one chunk of its data
+// spans (1 when the data is not chunked; at most the report's frames,
+// though a chunk may reach past them): reading that many frames at a time
+// reads each chunk once.
 func (r *Report) ChunkFrames() int {
 	if c := r.data.Chunks(); len(c) == 2 {
-		return int(c[0])
+		return max(1, int(min(c[0], uint64(r.Frames))))
 	}
 	return 1
 }
