@@ -118,9 +118,10 @@ func (s *Sampler) addNodeTerms(ends []morph.End) {
 	}
 }
 
-// junctionValues writes every junction's voltage at frame f into dst.
+// junctionValues writes the voltage at frame f of every junction a tap
+// reads into dst.
 func (s *Sampler) junctionValues(f int, dst []float32) {
-	for j := range dst {
+	for _, j := range s.read {
 		var v float32
 		for _, t := range s.terms[s.start[j]:s.start[j+1]] {
 			v += t.w * s.rec.Frame(int(t.sec), f)[t.seg]

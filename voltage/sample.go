@@ -39,6 +39,7 @@ type Sampler struct {
 	terms []term
 	start []int
 	end   []int32
+	read  []int32 // the junctions some tap reads, ascending
 }
 
 // NewSampler prepares to read probes from rec. Segment i of a section with
@@ -76,6 +77,19 @@ func NewSampler(rec *Recording, probes []morph.Probe, junctions ...morph.Junctio
 			return nil, fmt.Errorf("probe %d: %w", i, err)
 		}
 		s.taps[i] = s.rampTap(tp, p.Pos)
+	}
+	// Only junctions a tap reads are worked out frame by frame (none for
+	// a cell drawn as its soma alone).
+	read := make([]bool, len(s.start)-1)
+	for _, tp := range s.taps {
+		if tp.kind == ramp {
+			read[tp.j] = true
+		}
+	}
+	for j, r := range read {
+		if r {
+			s.read = append(s.read, int32(j))
+		}
 	}
 	return s, nil
 }
