@@ -186,9 +186,10 @@ func syncFiles(paths []string) error {
 }
 
 // syncFile flushes the file at path to disk. One that is gone (removed
-// by another process meanwhile) needs nothing.
+// by another process meanwhile) needs nothing. It is opened for writing,
+// as some systems (Windows) flush only such handles.
 func syncFile(path string) error {
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
