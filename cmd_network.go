@@ -77,8 +77,9 @@ func (f *renderFlags) network(had scene.Network) scene.Network {
 
 // networkSetting names the first of n's settings that differs from its
 // default ("" when none does): they mean something only for a SONATA
-// simulation. The category is left out: only --color-by category uses
-// it, which says so itself.
+// simulation. A default is not refused, as a scene file printed for any
+// render holds every setting. The category is left out: only --color-by
+// category uses it, which says so itself.
 func networkSetting(n scene.Network) string {
 	d := scene.Default().Network
 	switch {

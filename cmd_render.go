@@ -441,6 +441,9 @@ func cmdRender(args []string, stdout, stderr io.Writer) int {
 	} else if sc.Options.ColorBy == movie.ByCategory {
 		return usageErr(stderr, "render", "--color-by %s colours the nodes of a SONATA simulation: give its simulation_config.json", f.colorBy)
 	} else if name := networkSetting(sc.Network); name != "" {
+		if f.scene != "" && !f.given(name) {
+			return usageErr(stderr, "render", "--scene %s: network.%s is for a SONATA simulation: give its simulation_config.json", f.scene, name)
+		}
 		return usageErr(stderr, "render", "--%s is for a SONATA simulation: give its simulation_config.json", name)
 	} else {
 		cells = make([]movie.Cell, len(sc.Cells))

@@ -167,6 +167,7 @@ map = "viridis"
 		{"no recordings", "width = 100\n", nil, exitUsage, "want one or more recording files"},
 		{"one morphology for two recordings", "[[cells]]\nrecording = \"a\"\n[[cells]]\nrecording = \"b\"\n", []string{"--morphology", "m.swc"}, exitUsage, "--morphology m.swc: gives one recording its geometry, and there are 2"},
 		{"a cell's own colours", "[[cells]]\nrecording = \"runs/ap.pickle\"\n[cells.colors]\nmap = \"plasm\"\n", nil, exitUsage, "cell 0: cmap"},
+		{"a network setting for a recording", "[[cells]]\nrecording = \"runs/ap.pickle\"\n[network]\nnodes = \"cortex\"\n", nil, exitUsage, "--scene " + filepath.Join(tmp, "bad.toml") + ": network.nodes is for a SONATA simulation"},
 		{"another recording than pinned", "[[cells]]\nrecording = \"runs/ap.pickle\"\nsha256 = \"0123\"\n", nil, exitInput, "are not the recording the scene names (0123)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
