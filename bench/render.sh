@@ -44,11 +44,12 @@ go build -o "$tmp/pngfloor" ./bench/pngfloor
 # first line matching PATTERN.
 field() { grep -m1 "$2" "$1" | sed -E 's/.*\(([0-9.]+) s.*/\1/'; }
 # perframe LOG: milliseconds per frame of a run, from its frames per
-# second (four digits; its seconds have two decimals).
+# second (one decimal: three or four digits; its seconds have two
+# decimals, one or two digits for a short run).
 perframe() { grep -m1 '^rendered into\|^wrote ' "$1" | sed -E 's/.*\(([0-9.]+) frames\/s\).*/\1/' | awk '{printf "%.3f", 1000 / $1}'; }
 
 render() { # render REC SIZE FRAMES [FLAGS...]: frames into $tmp/frames, the log of the fastest of $RUNS runs in $tmp/log
-	local rec=$1 size=$2 frames=$3 w=${2%x*} h=${2#*x} best=""
+	local rec=$1 size=$2 frames=$3 w=${2%x*} h=${2#*x} best="" ms
 	shift 3
 	for _ in $(seq "$RUNS"); do
 		rm -rf "$tmp/frames"
@@ -101,7 +102,7 @@ for rec in "${recs[@]}"; do
 			start=$(date +%s.%N)
 			"$tmp/spikeframes" render "$rec" --video "$tmp/movie.mp4" --width 1920 --height 1080 --frames "0:$n" -q
 			video=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
-			render "$rec" "$size" "$n"
+			RUNS=1 render "$rec" "$size" "$n" # only the frames are wanted
 			ffmpeg -v error -y -framerate 30 -i "$tmp/frames/frame_%05d.png" -f rawvideo -pix_fmt rgb24 "$tmp/raw.rgb"
 			start=$(date +%s.%N)
 			ffmpeg -v error -y -f rawvideo -pix_fmt rgb24 -s 1920x1080 -framerate 30 -i "$tmp/raw.rgb" \
@@ -115,7 +116,7 @@ for rec in "${recs[@]}"; do
 	done
 done
 for frames in 100 500; do
-	render testdata/ca1_random_input.pickle 1920x1080 "$frames" -j 2
+	RUNS=1 render testdata/ca1_random_input.pickle 1920x1080 "$frames" -j 2
 	rss=$(grep 'Maximum resident set size' "$tmp/log" | awk '{print $NF}')
 	echo "peak RSS MB, CA1 1920x1080, -j 2, $frames frames: $((rss / 1024))"
 done
