@@ -144,7 +144,7 @@ func addRenderFlags(fs *pflag.FlagSet) *renderFlags {
 	fs.StringVar(&f.video, "video", sd.Output.Video, "write an H.264 MP4 through ffmpeg instead of PNG files")
 	fs.Float64Var(&f.fps, "fps", sd.Output.FPS, "frames per second of --video (0.001 to 1000)")
 	fs.IntVar(&f.crf, "crf", sd.Output.CRF, "quality of --video (x264 CRF: 0 lossless … 51 worst)")
-	fs.StringVar(&f.preset, "preset", sd.Output.Preset, "x264 speed of --video: "+strings.Join(x264Presets, ", ")+" (faster: bigger files)")
+	fs.StringVar(&f.preset, "preset", sd.Output.Preset, "x264 speed of --video: "+strings.Join(scene.X264Presets, ", ")+" (faster: bigger files)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but errors")
 	fs.IntVarP(&f.jobs, "jobs", "j", 0, "frames rendered in parallel (0 = one per core; at most 4 per core)")
 	fs.StringVar(&f.arrange, "arrange", d.Layout.Arrange, "how several recordings stand: recorded (where each recording puts its cell), row (side by side in order, each on its soma) or grid")
@@ -157,10 +157,6 @@ const (
 	minFPS, maxFPS = 1e-3, 1e3
 	maxCRF         = 51 // x264's worst quality
 )
-
-// x264Presets are x264's speed presets, fastest first (placebo, slower
-// than veryslow for no visible gain, is left out).
-var x264Presets = []string{"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"}
 
 // options turns the flags that decide the picture into the engine's
 // options (unchecked: see Options.Validate, and resolveSettings and
@@ -300,8 +296,8 @@ func (f *renderFlags) validateOutput(out scene.Output, transparent bool) error {
 		return fmt.Errorf("--jobs %d: must be ≥ 0", f.jobs)
 	case out.CRF < 0 || out.CRF > maxCRF:
 		return fmt.Errorf("--crf %d: must be 0 to %d", out.CRF, maxCRF)
-	case !slices.Contains(x264Presets, out.Preset):
-		return fmt.Errorf("--preset %q: must be one of %s", out.Preset, strings.Join(x264Presets, ", "))
+	case !slices.Contains(scene.X264Presets, out.Preset):
+		return fmt.Errorf("--preset %q: must be one of %s", out.Preset, strings.Join(scene.X264Presets, ", "))
 	case out.Video != "" && f.shard != "":
 		return fmt.Errorf("--video makes one movie: it cannot be split with --shard (render PNG shards, then stitch them)")
 	case out.Video != "" && transparent:

@@ -77,6 +77,11 @@ type Output struct {
 	Preset string
 }
 
+// X264Presets are x264's speed presets that Output.Preset may name,
+// fastest first (placebo, slower than veryslow for no visible gain, is left
+// out).
+var X264Presets = []string{"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"}
+
 // Network is which nodes of a SONATA simulation are drawn and how they
 // are coloured.
 type Network struct {

@@ -165,7 +165,7 @@ var docs = map[string]string{
 	"output.video":   `Write an H.264 MP4 through ffmpeg instead of PNG frames; "" writes PNGs.`,
 	"output.fps":     "Frames per second of the video.",
 	"output.crf":     "Quality of the video (x264 CRF: 0 lossless … 51 worst).",
-	"output.preset":  "x264's speed against file size: ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow.",
+	"output.preset":  "x264's speed against file size: " + strings.Join(X264Presets, ", ") + ".",
 
 	"geometry":               "How each cell becomes tubes (BlenderSpike's Neuron Builder).",
 	"geometry.segmentation":  `Points per section, evenly spaced in arc length, or "auto": every 3-D point plus every simulated segment.`,
