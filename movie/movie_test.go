@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/spikeframes/spikeframes/blenderspike"
 	"github.com/spikeframes/spikeframes/morph"
@@ -191,6 +192,45 @@ func TestRunSkipsWhatTheSinkHas(t *testing.T) {
 	}
 	if rendered != 4 || skipped != 2 || s.frames[3] != nil || s.frames[5] == nil {
 		t.Errorf("rendered %d, skipped %d (frame 3 written: %v), want 4 and 2", rendered, skipped, s.frames[3] != nil)
+	}
+}
+
+// meetingSink has every frame; its Done waits until as many calls as the
+// run has workers are in it at once, or gives up after a while and notes
+// that it waited alone.
+type meetingSink struct {
+	memorySink
+	mu      sync.Mutex
+	inside  int
+	met     chan struct{}
+	workers int
+	alone   bool
+}
+
+func (s *meetingSink) Done(int) bool {
+	s.mu.Lock()
+	if s.inside++; s.inside == s.workers {
+		close(s.met)
+	}
+	s.mu.Unlock()
+	select {
+	case <-s.met:
+	case <-time.After(10 * time.Second):
+		s.mu.Lock()
+		s.alone = true
+		s.mu.Unlock()
+	}
+	return true
+}
+
+func TestRunChecksWhatTheSinkHasInParallel(t *testing.T) {
+	m := newMovie(t, "simple_ap", small())
+	s := &meetingSink{memorySink: *newMemorySink(), met: make(chan struct{}), workers: 2}
+	if err := m.Run(context.Background(), Job{Frames: Range{0, 2}, Sink: s, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if s.alone {
+		t.Error("the two frames already there were checked one after the other, not by two workers at once")
 	}
 }
 

@@ -19,7 +19,8 @@ func (r Range) Len() int { return r.End - r.First }
 // anything else.
 type Sink interface {
 	// Done reports whether frame k is already there and need not be
-	// rendered (a resumed run).
+	// rendered (a resumed run). The workers ask it, each for the frames
+	// handed to it, so it must be safe for concurrent use.
 	Done(k int) bool
 	// Writer returns a function for one worker that stores frame k. The
 	// picture is only valid during the call and must not be changed.
@@ -66,7 +67,9 @@ type Job struct {
 // Run renders the job's frames on parallel workers. Each worker owns its
 // canvas and writer, so memory stays the same however long the movie is,
 // and frames are handed out in order, so at most one frame per worker is in
-// flight. The first error stops the run. So does cancelling ctx: the sink
+// flight. A worker first asks the sink whether it already has its frame,
+// so that a resumed run checks the frames there in parallel. The first
+// error stops the run. So does cancelling ctx: the sink
 // is aborted at once (waking a writer stuck on a stalled encoder), frames
 // in flight are finished or discarded, and Run returns ctx's error — also
 // when the stop made a write fail, since that failure is its consequence —
@@ -112,6 +115,10 @@ func (m *Movie) Run(ctx context.Context, j Job) error {
 			canvas := m.NewCanvas()
 			write := writerFor(j.Sink)
 			for k := range next {
+				if j.Sink.Done(k) {
+					progress(true)
+					continue
+				}
 				img, err := m.Render(k, canvas)
 				if err == nil {
 					err = write(k, img, canvas.Unchanged())
@@ -127,10 +134,6 @@ func (m *Movie) Run(ctx context.Context, j Job) error {
 	stopped := false
 feed:
 	for k := j.Frames.First; k < j.Frames.End; k++ {
-		if j.Sink.Done(k) {
-			progress(true)
-			continue
-		}
 		select {
 		case next <- k:
 		case <-failed:
