@@ -163,11 +163,14 @@ func (s *videoSink) feed() {
 		s.mu.Lock()
 		s.free = append(s.free, buf)
 		if err != nil {
-			// ffmpeg stopped reading: it is ending. Its exit says why.
+			// ffmpeg stopped reading: it is ending. Its exit says why;
+			// writers and Abort need not wait for it meanwhile.
+			s.mu.Unlock()
 			s.stdin.Close()
 			if werr := s.waitFFmpeg(); werr != nil {
 				err = werr
 			}
+			s.mu.Lock()
 			s.writeErr = fmt.Errorf("ffmpeg failed writing %s: it stopped reading at frame %d: %w%s", s.path, s.next, err, s.ffmpegSaid())
 			s.changed.Broadcast()
 			return
