@@ -1,24 +1,27 @@
 package rlezlib
 
 import (
-	"cmp"
 	"math/bits"
 	"slices"
 )
 
 // huffmanScratch is the memory codeLengths works in, kept between blocks.
 type huffmanScratch struct {
-	leaves []leaf
+	leaves []uint64 // symbols that occur, see leafSymBits
 	levels [][]item
 	clSyms []clSym
 }
 
-// leaf is a symbol that occurs, with its frequency.
-type leaf struct{ sym, weight int }
+// leafSymBits is how many low bits of a leaf hold its symbol: a leaf is
+// its frequency above them, so that leaves sort by frequency, then symbol.
+const leafSymBits = 16
 
-// item is, in a package-merge list, a leaf (leaf ≥ 0) or a package of
-// two items of the list before (a, b).
-type item struct{ weight, leaf, a, b int }
+// item is, in a package-merge list, a leaf or a package of two items of
+// the list before.
+type item struct {
+	weight int
+	leaf   bool
+}
 
 // clSym is a symbol of the code-length code with its extra bits.
 type clSym struct{ sym, extra uint8 }
@@ -28,23 +31,21 @@ type clSym struct{ sym, extra uint8 }
 // (package-merge), 0 for symbols that never occur. With fewer than two
 // symbols occurring, the lowest symbols that do not occur are given a code
 // too until two have one, so the code is complete, as every decoder
-// accepts.
+// accepts. Frequencies are below 2⁴⁸, symbols below 2¹⁶.
 func (h *huffmanScratch) codeLengths(freq []int, maxBits int, lengths []uint8) {
 	clear(lengths)
 	leaves := h.leaves[:0]
 	for s, f := range freq {
 		if f > 0 {
-			leaves = append(leaves, leaf{s, f})
+			leaves = append(leaves, uint64(f)<<leafSymBits|uint64(s))
 		}
 	}
 	for s := 0; len(leaves) < 2; s++ {
 		if freq[s] == 0 {
-			leaves = append(leaves, leaf{s, 1})
+			leaves = append(leaves, 1<<leafSymBits|uint64(s))
 		}
 	}
-	slices.SortFunc(leaves, func(a, b leaf) int {
-		return cmp.Or(cmp.Compare(a.weight, b.weight), cmp.Compare(a.sym, b.sym))
-	})
+	slices.Sort(leaves)
 	h.leaves = leaves
 	// Each level's list merges the leaves with the packages of the level
 	// before, lightest first.
@@ -54,8 +55,8 @@ func (h *huffmanScratch) codeLengths(freq []int, maxBits int, lengths []uint8) {
 	}
 	levels := h.levels[:maxBits]
 	leafItems := levels[0][:0]
-	for i, l := range leaves {
-		leafItems = append(leafItems, item{weight: l.weight, leaf: i})
+	for _, l := range leaves {
+		leafItems = append(leafItems, item{weight: int(l >> leafSymBits), leaf: true})
 	}
 	levels[0] = leafItems
 	for l := 1; l < maxBits; l++ {
@@ -66,27 +67,29 @@ func (h *huffmanScratch) codeLengths(freq []int, maxBits int, lengths []uint8) {
 				merged = append(merged, leafItems[i])
 				i++
 			} else {
-				merged = append(merged, item{weight: prev[j].weight + prev[j+1].weight, leaf: -1, a: j, b: j + 1})
+				merged = append(merged, item{weight: prev[j].weight + prev[j+1].weight})
 				j += 2
 			}
 		}
 		levels[l] = merged
 	}
 	// The first 2n−2 items of the last list: every leaf in them, counted
-	// through the packages, adds one to its code length.
-	var count func(level, i int)
-	count = func(level, i int) {
-		it := levels[level][i]
-		if it.leaf >= 0 {
-			lengths[leaves[it.leaf].sym]++
-			return
+	// through the packages, adds one to its code length. A list's leaves
+	// come in weight order and its packages pair the list before's items
+	// in order, so the first m items of a list hold its first k leaves and
+	// packages of the list before's first 2(m − k) items.
+	m := 2*n - 2
+	for l := len(levels) - 1; m > 0; l-- {
+		k := 0
+		for _, it := range levels[l][:m] {
+			if it.leaf {
+				k++
+			}
 		}
-		count(level-1, it.a)
-		count(level-1, it.b)
-	}
-	last := len(levels) - 1
-	for i := range 2*n - 2 {
-		count(last, i)
+		for _, lf := range leaves[:k] {
+			lengths[lf&(1<<leafSymBits-1)]++
+		}
+		m = 2 * (m - k)
 	}
 }
 

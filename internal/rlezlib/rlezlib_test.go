@@ -148,6 +148,60 @@ func TestCodeLengthsAreLimitedAndComplete(t *testing.T) {
 	}
 }
 
+// TestCodeLengthsAreOptimal checks package-merge against the cheapest
+// complete code found by trying every code length up to the limit, on
+// small alphabets where that is quick, limits that bind among them.
+func TestCodeLengthsAreOptimal(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var h huffmanScratch
+	for trial := range 300 {
+		n := 2 + rng.IntN(6)
+		limit := 3 + rng.IntN(3)
+		freq := make([]int, n)
+		for i := range freq {
+			freq[i] = 1 + rng.IntN(1<<rng.IntN(12))
+		}
+		lengths := make([]uint8, n)
+		h.codeLengths(freq, limit, lengths)
+		got := 0
+		for s, l := range lengths {
+			got += freq[s] * int(l)
+		}
+		if want := cheapestCode(freq, limit); got != want {
+			t.Fatalf("trial %d: frequencies %v, limit %d: lengths %v cost %d, the cheapest code costs %d", trial, freq, limit, lengths, got, want)
+		}
+	}
+}
+
+// cheapestCode is the least Σ freq·length over code lengths 1…limit that
+// satisfy Kraft's inequality, found by trying them all.
+func cheapestCode(freq []int, limit int) int {
+	best := -1
+	lengths := make([]int, len(freq))
+	var try func(i int, kraft float64)
+	try = func(i int, kraft float64) {
+		if kraft > 1 {
+			return
+		}
+		if i == len(freq) {
+			cost := 0
+			for s, l := range lengths {
+				cost += freq[s] * l
+			}
+			if best < 0 || cost < best {
+				best = cost
+			}
+			return
+		}
+		for l := 1; l <= limit; l++ {
+			lengths[i] = l
+			try(i+1, kraft+1/float64(uint(1)<<l))
+		}
+	}
+	try(0, 0)
+	return best
+}
+
 func FuzzRoundTrip(f *testing.F) {
 	f.Add([]byte{}, uint16(0))
 	f.Add([]byte{0, 0, 0, 0, 1, 1, 1, 2}, uint16(300))
