@@ -506,8 +506,12 @@ const glowSmoothStep = 8 << 8
 func (g *glowGeometry) addToBackground(bu *glowBuffers, img *Image, bg [3]float32, tone toneMap) {
 	top := &g.levels[0]
 	gw, gh := top.w, top.h
-	r, gr, bl := tone.fixed(bg)
-	bgFixed := [3]int32{int32(r), int32(gr), int32(bl)}
+	// Cells the glow does not reach show the background as the picture
+	// does outside the glow, a whole level that no dither offset moves;
+	// the tone shows bg at least at that level, so the faintest glow
+	// never dithers below it either.
+	r, gr, bl := tone.encode(bg)
+	bgFixed := [3]int32{int32(r) << 8, int32(gr) << 8, int32(bl) << 8}
 	// Only cells within one of the glow's reach are ever read.
 	cells := bu.cellFixed
 	area := bu.reach.grow(1, gw, gh)

@@ -264,6 +264,70 @@ func TestDitherAveragesToTheExactValue(t *testing.T) {
 	}
 }
 
+// TestGlowDrawsOnlyWhereItShows lights two bands of the glow grid, one
+// rising from the dark by a few levels a cell, one from a fraction of a
+// level, over black and over backgrounds that the Filmic tone shows
+// between its table's steps: no pixel is darker than the background (the
+// faintest glow only adds light), every run of pixels between the centres
+// of two cells, one of them a few levels bright, shows the glow in each
+// row, and between dark cells the picture is exactly the background.
+func TestGlowDrawsOnlyWhereItShows(t *testing.T) {
+	const w, h = 96, 1080 // four pixels a cell
+	g := newGlowGeometry(w, h)
+	gw, gh := g.levels[0].w, g.levels[0].h
+	// Each cell's glow in steps of about three levels.
+	ramp := []float32{0, 0, 0, 1, 2, 3, 3, 2, 1, 0, 0, 0, 0, 0.05, 1, 2, 1, 0.05, 0, 0, 0, 0, 0, 0}
+	if len(ramp) != gw {
+		t.Fatalf("the grid is %d cells wide, the ramp %d", gw, len(ramp))
+	}
+	tests := []struct {
+		tone Tone
+		bg8  [3]uint8
+		step float32 // the glow of a step
+	}{
+		{ToneNone, [3]uint8{0, 0, 0}, 0.001},
+		{ToneFilmic, [3]uint8{0, 0, 0}, 0.0008},
+		{ToneFilmic, [3]uint8{64, 64, 64}, 0.004},
+		{ToneFilmic, [3]uint8{22, 40, 90}, 0.003},
+	}
+	for _, tc := range tests {
+		tm := newToneMap(tc.tone)
+		bg := tm.linear(tc.bg8)
+		bu := g.newBuffers()
+		for y := range gh {
+			for i, r := range ramp {
+				bu.glow[y*gw+i] = [3]float32{tc.step * r, tc.step * r, tc.step * r}
+			}
+			bu.litFrom[y], bu.litTo[y] = 0, int32(gw)
+		}
+		bu.reach = box{0, 0, gw, gh}
+		img := NewImage(w, h)
+		for i := range img.Pix {
+			img.Pix[i] = tc.bg8[i%3]
+		}
+		g.addToBackground(bu, img, bg, tm)
+		for y := range h {
+			for i := range gw - 1 {
+				xs, xe := int(g.runFrom[i]), int(g.runFrom[i+1])
+				dark, bright := ramp[i] == 0 && ramp[i+1] == 0, ramp[i] >= 1 || ramp[i+1] >= 1
+				glows := false
+				for x := xs; x < xe; x++ {
+					px := img.RGB(x, y)
+					for k := range 3 {
+						glows = glows || px[k] > tc.bg8[k]+1
+						if px[k] < tc.bg8[k] || (dark && px[k] != tc.bg8[k]) {
+							t.Fatalf("%s over %v: pixel (%d,%d) between cells %d and %d (glow %g and %g steps) = %v", tc.tone, tc.bg8, x, y, i, i+1, ramp[i], ramp[i+1], px)
+						}
+					}
+				}
+				if bright && xe > xs && !glows {
+					t.Fatalf("%s over %v: row %d shows no glow between cells %d and %d (pixels %d…%d, glow %g and %g steps)", tc.tone, tc.bg8, y, i, i+1, xs, xe-1, ramp[i], ramp[i+1])
+				}
+			}
+		}
+	}
+}
+
 // testLUT is fourColours over −70…20 mV.
 func testLUT(t *testing.T) *colormap.LUT {
 	t.Helper()

@@ -65,7 +65,9 @@ func (tm toneMap) encode(c [3]float32) (r, g, b uint8) {
 
 // linear returns the linear light that this tone shows as the 8-bit
 // display colour c, so that a background given as a display colour stays
-// exactly that colour where nothing is added to it.
+// exactly that colour where nothing is added to it: the least light whose
+// display value reaches c's level whole, so that dithering a faint glow
+// over it never shows a level below c.
 func (tm toneMap) linear(c [3]uint8) [3]float32 {
 	if !tm.filmic {
 		return [3]float32{decode8(c[0]), decode8(c[1]), decode8(c[2])}
@@ -88,7 +90,7 @@ func (tm toneMap) linear(c [3]uint8) [3]float32 {
 		for range 48 {
 			mid := (lo + top) / 2
 			out[k] = mid
-			if got := tm.encodeChannel(out, k); got < c[k] {
+			if got := tm.fixedChannel(out, k); got < uint32(c[k])<<8 {
 				lo = mid
 			} else {
 				top = mid
@@ -100,10 +102,10 @@ func (tm toneMap) linear(c [3]uint8) [3]float32 {
 	return out
 }
 
-// encodeChannel is channel k of encode(c).
-func (tm toneMap) encodeChannel(c [3]float32, k int) uint8 {
-	r, g, b := tm.encode(c)
-	return [3]uint8{r, g, b}[k]
+// fixedChannel is channel k of fixed(c).
+func (tm toneMap) fixedChannel(c [3]float32, k int) uint32 {
+	r, g, b := tm.fixed(c)
+	return [3]uint32{r, g, b}[k]
 }
 
 // desaturate pulls colour c, whose brightest channel is m, towards white
