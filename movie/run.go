@@ -69,12 +69,12 @@ type Job struct {
 // and frames are handed out in order, so at most one frame per worker is in
 // flight. A worker first asks the sink whether it already has its frame,
 // so that a resumed run checks the frames there in parallel. The first
-// error stops the run. So does cancelling ctx: the sink
-// is aborted at once (waking a writer stuck on a stalled encoder), frames
-// in flight are finished or discarded, and Run returns ctx's error — also
-// when the stop made a write fail, since that failure is its consequence —
-// unless every frame was already stored. Either way the sink is closed,
-// with ok false unless every frame was stored.
+// error stops the run. So does cancelling ctx: the sink is aborted at once
+// (waking a writer stuck on a stalled encoder), frames in flight are
+// finished or discarded, and Run returns ctx's error — also when the stop
+// made a write fail, since that failure is its consequence — unless every
+// frame was already stored. Either way the sink is closed, with ok false
+// unless every frame was stored.
 func (m *Movie) Run(ctx context.Context, j Job) error {
 	if j.Frames.First < 0 || j.Frames.End > m.frames || j.Frames.Len() < 1 {
 		return fmt.Errorf("frames %d…%d: the movie has frames 0…%d", j.Frames.First, j.Frames.End-1, m.frames-1)
