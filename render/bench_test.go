@@ -20,12 +20,21 @@ var benchStyle = Style{Emission: 1, Bloom: 0.3, BloomThreshold: 0.5}
 // meshed for that scale as the render command does (tubes at least a pixel
 // wide, ring edges at most 1.5 pixels).
 type benchScene struct {
-	mesh  *mesh.Mesh
-	cam   *Camera
-	cov   *Coverage
-	sh    *Shader
-	probe []float32
+	mesh   *mesh.Mesh
+	cam    *Camera
+	cov    *Coverage
+	sh     *Shader
+	probes [][]float32 // the voltages of benchFrames frames in a row, the last 249
 }
+
+// benchFrames is how many frames in a row the frame benchmarks take their
+// voltages from in turn, so that the light changes from frame to frame and
+// the glow is spread again, as in a movie (the same voltages again would
+// draw a repeated frame).
+const benchFrames = 25
+
+// probe is the voltages of the k-th frame a benchmark renders.
+func (sc *benchScene) probe(k int) []float32 { return sc.probes[k%benchFrames] }
 
 func loadBenchScene(b *testing.B, width, height int) *benchScene {
 	b.Helper()
@@ -50,9 +59,12 @@ func loadBenchScene(b *testing.B, width, height int) *benchScene {
 	if err != nil {
 		b.Fatal(err)
 	}
-	probe := make([]float32, s.Len())
-	s.Sample(249, probe)
-	return &benchScene{mesh: m, cam: cam, cov: cov, sh: sh, probe: probe}
+	probes := make([][]float32, benchFrames)
+	for i := range probes {
+		probes[i] = make([]float32, s.Len())
+		s.Sample(float64(250-benchFrames+i), probes[i])
+	}
+	return &benchScene{mesh: m, cam: cam, cov: cov, sh: sh, probes: probes}
 }
 
 // BenchmarkCover is the one-off coverage pass (one worker).
@@ -86,8 +98,10 @@ func BenchmarkCoverAgain(b *testing.B) {
 func BenchmarkShade(b *testing.B) {
 	sc := loadBenchScene(b, 1920, 1080)
 	f := sc.sh.NewFrame()
+	k := 0
 	for b.Loop() {
-		sc.sh.Render(f, sc.probe)
+		sc.sh.Render(f, sc.probe(k))
+		k++
 	}
 }
 
@@ -95,7 +109,7 @@ func BenchmarkShade(b *testing.B) {
 func BenchmarkEncodePNG(b *testing.B) {
 	sc := loadBenchScene(b, 1920, 1080)
 	f := sc.sh.NewFrame()
-	sc.sh.Render(f, sc.probe)
+	sc.sh.Render(f, sc.probe(benchFrames-1))
 	enc := NewPNGEncoder()
 	var buf bytes.Buffer
 	for b.Loop() {
@@ -112,7 +126,7 @@ func BenchmarkEncodePNG(b *testing.B) {
 func BenchmarkStdlibPNG(b *testing.B) {
 	sc := loadBenchScene(b, 1920, 1080)
 	f := sc.sh.NewFrame()
-	sc.sh.Render(f, sc.probe)
+	sc.sh.Render(f, sc.probe(benchFrames-1))
 	rgba := toRGBA(f.Image)
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
 	var buf bytes.Buffer
@@ -130,11 +144,13 @@ func BenchmarkStaticFrame(b *testing.B) {
 	sc := loadBenchScene(b, 1920, 1080)
 	f := sc.sh.NewFrame()
 	enc := NewPNGEncoder()
+	k := 0
 	for b.Loop() {
-		sc.sh.Render(f, sc.probe)
+		sc.sh.Render(f, sc.probe(k))
 		if err := enc.Encode(io.Discard, f.Image); err != nil {
 			b.Fatal(err)
 		}
+		k++
 	}
 }
 
@@ -162,7 +178,7 @@ func BenchmarkMovingFrame(b *testing.B) {
 		if err := sc.sh.Use(cov); err != nil {
 			b.Fatal(err)
 		}
-		sc.sh.Render(f, sc.probe)
+		sc.sh.Render(f, sc.probe(k))
 		if err := enc.Encode(io.Discard, f.Image); err != nil {
 			b.Fatal(err)
 		}
