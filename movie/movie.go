@@ -156,7 +156,8 @@ func (m *Movie) colourTable() error {
 // framing measured, with every tube at least Look.MinWidth pixels wide and
 // thin tubes swept with fewer ring vertices. The framing hardly moves,
 // since only sub-pixel radii grow and small cells lose detail; the orbit,
-// if any, is fitted to the final mesh. Widened tubes get an opacity below 1 in proportion.
+// if any, is fitted to the final mesh. Widened tubes get an opacity below
+// 1 in proportion.
 func (m *Movie) buildMesh() error {
 	o := m.opts
 	prepared := make([]*morph.Prepared, len(m.cells))

@@ -575,8 +575,9 @@ func (r *bandRasterizer) band(m *mesh.Mesh, verts []screenVertex, tris []uint32,
 		a, b, c := verts[tr[0]], verts[tr[1]], verts[tr[2]]
 		// The sub-rows whose samples lie in the triangle's box:
 		// py = y0 + (sr + ½)/n.
-		minY := min(a.y, b.y, c.y) - sampleMargin - float64(y0)
-		maxY := max(a.y, b.y, c.y) + sampleMargin - float64(y0)
+		bx := triangleBox(a, b, c)
+		minY := bx.y0 - sampleMargin - float64(y0)
+		maxY := bx.y1 + sampleMargin - float64(y0)
 		sr0 := max(0, clampIndex(math.Ceil(minY*float64(n)-0.5), rows))
 		sr1 := min(rows-1, clampIndex(math.Floor(maxY*float64(n)-0.5), rows))
 		if sr0 > sr1 {
@@ -585,7 +586,7 @@ func (r *bandRasterizer) band(m *mesh.Mesh, verts []screenVertex, tris []uint32,
 		// Sample s of column x sits at x + dx[s] (0 < dx < 1), so its
 		// columns within the box are ⌈minX − dx⌉ … ⌊maxX − dx⌋, worked out
 		// from the whole and fractional parts of the box's ends.
-		minX, maxX := min(a.x, b.x, c.x)-sampleMargin, max(a.x, b.x, c.x)+sampleMargin
+		minX, maxX := bx.x0-sampleMargin, bx.x1+sampleMargin
 		wide := maxX-minX > wideColumns
 		loCol, hiCol := math.Floor(min(max(-1, minX), float64(w))), math.Floor(min(max(-1, maxX), float64(w)))
 		loFrac, hiFrac := minX-loCol, maxX-hiCol
@@ -607,11 +608,13 @@ func (r *bandRasterizer) band(m *mesh.Mesh, verts []screenVertex, tris []uint32,
 		}
 		// A narrow triangle's rows are all tested at as many columns as the
 		// widest has, so that its loop runs the same every row.
-		for s := range n {
-			if !wide {
+		if !wide {
+			for s := range n {
 				r.colLo[s] = max(0, min(r.colLo[s], w-cols))
 				r.colHi[s] = r.colLo[s] + cols - 1
 			}
+		}
+		for s := range n {
 			boxLo, boxHi = min(boxLo, r.colLo[s]), max(boxHi, r.colHi[s])
 		}
 		for y := sr0 / n; y <= sr1/n; y++ {

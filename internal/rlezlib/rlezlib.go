@@ -6,9 +6,8 @@
 // a picture that is mostly a flat background, filtered against the row
 // above, nearly every byte is in a long run of zeros, which costs a
 // comparison per eight bytes here; a general deflate encoder hashes its
-// way through them. Measured on rendered
-// frames, the streams also come out a little smaller than zlib's fastest
-// level.
+// way through them. Measured on rendered frames, the streams also come out
+// a little smaller than zlib's fastest level.
 package rlezlib
 
 import (
